@@ -1,0 +1,187 @@
+#!/usr/bin/env node
+// One esbuild script for every artifact:
+//   dist/extension.js  the extension (CommonJS, node, `vscode` external), small: loaded at activation
+//   dist/aws.js        the AWS SDK access layer, a separate file loaded by a lazy import()
+//   dist/sandbox.js    the Connect sandbox, a separate file loaded only when the sandbox is used
+//   dist/cli.js        the `chatreq` CLI (one self-contained file)
+//   dist/webview/*.js  the webview UI (browser, IIFE)
+//   out/**             every src/ and test/ file transpiled one-to-one, for the test runners
+//
+// Flags: --production (minify, no sourcemaps), --watch, --no-tests (skip out/).
+import * as esbuild from 'esbuild';
+import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const args = new Set(process.argv.slice(2));
+const production = args.has('--production');
+const watch = args.has('--watch');
+const withTests = !args.has('--no-tests');
+
+/**
+ * Modules the extension loads lazily, each bundled into a file of its own. A dynamic `import()`
+ * of one of these from the extension bundle becomes `require('./<file>')` at run time, so its
+ * code is neither parsed nor run at activation.
+ */
+export const lazyChunks = {
+  'src/core/aws/sdk.ts': 'aws.js',
+  'src/sandbox/index.ts': 'sandbox.js',
+};
+
+const lazyChunkPlugin = {
+  name: 'chatreq-lazy-chunks',
+  setup(build) {
+    build.onResolve({ filter: /.*/ }, (a) => {
+      if (a.kind !== 'dynamic-import' || !a.path.startsWith('.')) return undefined;
+      const base = resolve(a.resolveDir, a.path);
+      for (const [src, out] of Object.entries(lazyChunks)) {
+        const abs = join(root, src);
+        if (abs === base || abs === `${base}.ts` || abs === join(base, 'index.ts')) {
+          return { path: `./${out}`, external: true };
+        }
+      }
+      return undefined;
+    });
+  },
+};
+
+const problemMatcherPlugin = {
+  name: 'problem-matcher',
+  setup(build) {
+    build.onEnd((result) => {
+      for (const { text, location } of result.errors) {
+        console.error(`✘ [ERROR] ${text}`);
+        if (location) console.error(`    ${location.file}:${location.line}:${location.column}:`);
+      }
+    });
+  },
+};
+
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const define = { __CHATREQ_VERSION__: JSON.stringify(pkg.version) };
+
+const common = {
+  define,
+  bundle: true,
+  sourcemap: production ? false : 'linked',
+  sourcesContent: false,
+  minify: production,
+  logLevel: 'warning',
+  legalComments: 'none',
+  plugins: [problemMatcherPlugin],
+};
+
+const nodeCommon = {
+  ...common,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  // The SDK ships both module flavours; prefer the ESM entry points so esbuild can drop unused code.
+  mainFields: ['module', 'main'],
+};
+
+function listFiles(dir, pred, acc = []) {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) listFiles(p, pred, acc);
+    else if (pred(p)) acc.push(p);
+  }
+  return acc;
+}
+
+function configs() {
+  const webviewEntries = listFiles(join(root, 'src/webview'), (p) => /[/\\]main\.ts$/.test(p)).map((p) =>
+    relative(root, p),
+  );
+  const list = [
+    {
+      ...nodeCommon,
+      entryPoints: { extension: 'src/extension/extension.ts' },
+      outdir: 'dist',
+      external: ['vscode'],
+      plugins: [...nodeCommon.plugins, lazyChunkPlugin],
+    },
+    {
+      ...nodeCommon,
+      entryPoints: Object.fromEntries(
+        Object.entries(lazyChunks).map(([src, out]) => [out.replace(/\.js$/, ''), src]),
+      ),
+      outdir: 'dist',
+      external: ['vscode'],
+    },
+    {
+      ...nodeCommon,
+      entryPoints: { cli: 'src/cli/main.ts' },
+      outdir: 'dist',
+      banner: { js: '#!/usr/bin/env node' },
+    },
+    {
+      ...common,
+      entryPoints: webviewEntries,
+      outbase: 'src/webview',
+      outdir: 'dist/webview',
+      platform: 'browser',
+      format: 'iife',
+      target: 'es2022',
+    },
+  ].filter((c) => !Array.isArray(c.entryPoints) || c.entryPoints.length > 0);
+  if (withTests) {
+    const files = [
+      ...listFiles(join(root, 'src'), (p) => p.endsWith('.ts') && !p.endsWith('.d.ts')),
+      ...listFiles(join(root, 'test'), (p) => p.endsWith('.ts') && !p.endsWith('.d.ts')),
+    ].map((p) => relative(root, p));
+    list.push({
+      entryPoints: files,
+      outbase: '.',
+      outdir: 'out',
+      bundle: false,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      sourcemap: 'inline',
+      define,
+      logLevel: 'warning',
+      plugins: [problemMatcherPlugin],
+    });
+  }
+  return list;
+}
+
+function copyAssets() {
+  // JSON and other data files next to the sources are read at run time from out/ as well.
+  for (const dir of ['src', 'test']) {
+    for (const f of listFiles(join(root, dir), (p) => !p.endsWith('.ts'))) {
+      const rel = relative(root, f);
+      mkdirSync(dirname(join(root, 'out', rel)), { recursive: true });
+      cpSync(f, join(root, 'out', rel));
+    }
+  }
+}
+
+async function main() {
+  process.chdir(root);
+  // Only a production build starts from an empty dist/ (it is what gets packaged). Other builds
+  // overwrite in place, so a build never pulls files from under a test run that is reading them.
+  if (production) rmSync(join(root, 'dist'), { recursive: true, force: true });
+  const started = Date.now();
+  if (watch) {
+    const ctxs = await Promise.all(configs().map((c) => esbuild.context(c)));
+    await Promise.all(ctxs.map((c) => c.watch()));
+    if (withTests) copyAssets();
+    console.log('[build] watching for changes…');
+    return;
+  }
+  const results = await Promise.all(configs().map((c) => esbuild.build(c)));
+  if (results.some((r) => r.errors.length)) process.exit(1);
+  if (withTests) copyAssets();
+  console.log(`[build] done in ${Date.now() - started} ms${production ? ' (production)' : ''}`);
+}
+
+const isMain = process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (isMain) {
+  main().catch((e) => {
+    console.error(e.message ?? e);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,49 @@
+/**
+ * Everything that touches the AWS SDK lives behind this module. The extension never imports it
+ * statically: {@link loadAws} in ./lazy.ts loads it with a dynamic import(), which the build turns
+ * into a separate file (dist/aws.js), so activation parses none of the SDK.
+ */
+import { ConnectClient } from '@aws-sdk/client-connect';
+import { ConnectParticipantClient } from '@aws-sdk/client-connectparticipant';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+
+export interface ClientTarget {
+  region: string;
+  credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  /** Endpoint overrides (the sandbox, a VPC endpoint). */
+  connectEndpoint?: string;
+  participantEndpoint?: string;
+  maxAttempts?: number;
+}
+
+export interface ConnectClients {
+  connect: ConnectClient;
+  participant: ConnectParticipantClient;
+  destroy(): void;
+}
+
+export function createClients(target: ClientTarget): ConnectClients {
+  const connect = new ConnectClient({
+    region: target.region,
+    credentials: target.credentials,
+    ...(target.connectEndpoint ? { endpoint: target.connectEndpoint } : {}),
+    ...(target.maxAttempts ? { maxAttempts: target.maxAttempts } : {}),
+  });
+  const participant = new ConnectParticipantClient({
+    region: target.region,
+    credentials: target.credentials,
+    ...(target.participantEndpoint ? { endpoint: target.participantEndpoint } : {}),
+    ...(target.maxAttempts ? { maxAttempts: target.maxAttempts } : {}),
+  });
+  return {
+    connect,
+    participant,
+    destroy() {
+      connect.destroy();
+      participant.destroy();
+    },
+  };
+}
+
+export * as connectApi from '@aws-sdk/client-connect';
+export * as participantApi from '@aws-sdk/client-connectparticipant';

@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { runCli } from '../../../src/cli/main';
+import type { CliIo } from '../../../src/cli/command';
+
+export function captureIo(env: Record<string, string | undefined> = {}): CliIo & { out: string; err: string } {
+  const io = {
+    out: '',
+    err: '',
+    env,
+    cwd: process.cwd(),
+    stdout(t: string) {
+      io.out += t;
+    },
+    stderr(t: string) {
+      io.err += t;
+    },
+  };
+  return io;
+}
+
+describe('cli', () => {
+  it('prints the version', async () => {
+    const io = captureIo();
+    assert.equal(await runCli(['--version'], io), 0);
+    assert.match(io.out, /^\d+\.\d+\.\d+/);
+  });
+
+  it('lists commands in help and exits 0', async () => {
+    const io = captureIo();
+    assert.equal(await runCli(['help'], io), 0);
+    assert.match(io.out, /Usage: chatreq <command>/);
+  });
+
+  it('rejects an unknown command with exit code 2 and names it', async () => {
+    const io = captureIo();
+    assert.equal(await runCli(['frobnicate'], io), 2);
+    assert.match(io.err, /unknown command 'frobnicate'/);
+  });
+});
