@@ -47,3 +47,8 @@ export function createClients(target: ClientTarget): ConnectClients {
 
 export * as connectApi from '@aws-sdk/client-connect';
 export * as participantApi from '@aws-sdk/client-connectparticipant';
+
+// Credential providers and the SDK's own shared-config loader (which honours AWS_CONFIG_FILE and
+// AWS_SHARED_CREDENTIALS_FILE). Reached only through loadAws(), like the clients above.
+export { fromEnv, fromIni, fromNodeProviderChain, fromProcess, fromSSO } from '@aws-sdk/credential-providers';
+export { loadSharedConfigFiles } from '@smithy/core/config';
