@@ -1,0 +1,19 @@
+// Public surface of the request model: the CLI and the VS Code adapters import only this file.
+export type { Diagnostic, JsonPath, Position, QuickFix, Range, Severity, TextEdit, ValidateOptions } from './types';
+export { validateRequestText } from './validate';
+export { applyEdits } from './edits';
+export { ruleCodes, ATTRIBUTES_MAX_BYTES, CHAT_DURATION_MIN, CHAT_DURATION_MAX, INITIAL_MESSAGE_LIMITS } from './rules';
+export { requestSchema, requestMemberNames, schemaAtPath } from './schema';
+export { describeMember, hoverAt, type Hover } from './describe';
+export { completionsAt, type CompletionCandidate, type CompletionContext, type CompletionKind } from './completion';
+export { extractAttributeUsage, mergeAttributeUsage, type AttributeUsage, type AttributeKeyUsage } from './flowUsage';
+export { resolveEnvReferences, findEnvReferences, MissingEnvError, formatPath } from './env';
+export { idFromArn, parseConnectArn } from './arn';
+export {
+  parseRequestText,
+  requestToStartChatContactInput,
+  InvalidRequestError,
+  type ChatRequestFile,
+  type ToInputOptions,
+} from './toInput';
+export { requestSnippets, codeSnippetsFile, newRequestText, expandSnippet, type RequestSnippet, type NewRequestOptions } from './snippets';

@@ -1,0 +1,119 @@
+import { INTERACTIVE, INTERACTIVE_RESPONSE } from './rules';
+
+/** A snippet in VS Code's `.code-snippets` format (body lines use snippet syntax). */
+export interface RequestSnippet {
+  name: string;
+  prefix: string;
+  description: string;
+  body: string[];
+}
+
+/**
+ * Whole-file snippets for the common request shapes. `snippets/chatreq.code-snippets` is
+ * generated from this list (a unit test keeps them identical), so the editor contributes it as is.
+ */
+export const requestSnippets: RequestSnippet[] = [
+  {
+    name: 'Chat request',
+    prefix: 'chatreq-request',
+    description: 'A StartChatContact request: instance, flow, customer name, attributes.',
+    body: [
+      '{',
+      '\t"InstanceId": "${1:instance-id}",',
+      '\t"ContactFlowId": "${2:flow-id}",',
+      '\t"ParticipantDetails": { "DisplayName": "${3:Customer}" },',
+      '\t"Attributes": { "${4:customerTier}": "${5:gold}" },',
+      '\t"SupportedMessagingContentTypes": ["text/plain", "text/markdown"]$0',
+      '}',
+    ],
+  },
+  {
+    name: 'Persistent chat request',
+    prefix: 'chatreq-persistent',
+    description: 'Continue an earlier chat (persistent chat): PersistentChat with RehydrationType and SourceContactId.',
+    body: [
+      '{',
+      '\t"InstanceId": "${1:instance-id}",',
+      '\t"ContactFlowId": "${2:flow-id}",',
+      '\t"ParticipantDetails": { "DisplayName": "${3:Customer}" },',
+      '\t"PersistentChat": {',
+      '\t\t"RehydrationType": "${4|ENTIRE_PAST_SESSION,FROM_SEGMENT|}",',
+      '\t\t"SourceContactId": "${5:previous-contact-id}"',
+      '\t},',
+      '\t"SupportedMessagingContentTypes": ["text/plain"]$0',
+      '}',
+    ],
+  },
+  {
+    name: 'Guide chat request',
+    prefix: 'chatreq-guide',
+    description: 'A chat with the connect:Guide subtype, with both interactive content types it needs.',
+    body: [
+      '{',
+      '\t"InstanceId": "${1:instance-id}",',
+      '\t"ContactFlowId": "${2:flow-id}",',
+      '\t"ParticipantDetails": { "DisplayName": "${3:Customer}" },',
+      '\t"SegmentAttributes": { "connect:Subtype": { "ValueString": "connect:Guide" } },',
+      '\t"SupportedMessagingContentTypes": [',
+      '\t\t"text/plain",',
+      `\t\t"${INTERACTIVE}",`,
+      `\t\t"${INTERACTIVE_RESPONSE}"`,
+      '\t]$0',
+      '}',
+    ],
+  },
+  {
+    name: 'Markdown initial message request',
+    prefix: 'chatreq-markdown',
+    description: 'A chat that opens with a markdown message from the customer.',
+    body: [
+      '{',
+      '\t"InstanceId": "${1:instance-id}",',
+      '\t"ContactFlowId": "${2:flow-id}",',
+      '\t"ParticipantDetails": { "DisplayName": "${3:Customer}" },',
+      '\t"InitialMessage": { "ContentType": "text/markdown", "Content": "${4:**Hello**, I need help with my order}" },',
+      '\t"SupportedMessagingContentTypes": ["text/plain", "text/markdown"]$0',
+      '}',
+    ],
+  },
+];
+
+/** The content of `snippets/chatreq.code-snippets`. Scoped to JSON: *.chatreq.json is JSON. */
+export function codeSnippetsFile(): Record<string, { scope: string; prefix: string; description: string; body: string[] }> {
+  const out: Record<string, { scope: string; prefix: string; description: string; body: string[] }> = {};
+  for (const s of requestSnippets) out[s.name] = { scope: 'json', prefix: s.prefix, description: s.description, body: s.body };
+  return out;
+}
+
+/** Expands a snippet body with every placeholder at its default (first choice / default text). */
+export function expandSnippet(body: readonly string[]): string {
+  return body
+    .join('\n')
+    .replace(/\$\{\d+\|([^,|]*)[^}]*\}/g, '$1')
+    .replace(/\$\{\d+:([^}]*)\}/g, '$1')
+    .replace(/\$\d+/g, '');
+}
+
+export interface NewRequestOptions {
+  instanceId?: string;
+  contactFlowId?: string;
+  displayName?: string;
+  /** URL or path written to `$schema`; leave it out to omit the member. */
+  schemaUrl?: string;
+}
+
+/**
+ * Text of a new, valid request file ("New Chat Request"). Members without a value are left out,
+ * because launch asks for a missing instance or flow.
+ */
+export function newRequestText(options: NewRequestOptions = {}): string {
+  const request: Record<string, unknown> = {};
+  if (options.schemaUrl) request.$schema = options.schemaUrl;
+  if (options.instanceId) request.InstanceId = options.instanceId;
+  if (options.contactFlowId) request.ContactFlowId = options.contactFlowId;
+  request.ParticipantDetails = { DisplayName: options.displayName ?? 'Customer' };
+  request.Attributes = {};
+  request.SupportedMessagingContentTypes = ['text/plain', 'text/markdown'];
+  return `${JSON.stringify(request, null, 2)}\n`;
+}
+
