@@ -1,8 +1,9 @@
 import { VERSION } from '../core/version';
 import { type CliCommand, type CliIo, UsageError } from './command';
+import { validateCommand } from './commands/validate';
 
 /** Every CLI command, in the order `chatreq help` lists them. */
-const commands: CliCommand[] = [];
+const commands: CliCommand[] = [validateCommand];
 
 export function helpText(): string {
   const width = Math.max(8, ...commands.map((c) => c.name.length));
