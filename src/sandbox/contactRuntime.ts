@@ -57,6 +57,11 @@ export interface ContactRuntime {
   customerMessage(contactId: string, message: { ContentType: string; Content: string }): void;
   /** The customer left (DisconnectParticipant) or the contact was stopped (StopContact). */
   contactEnded(contactId: string): void;
+  /**
+   * Optional: what the runtime did on a contact (e.g. the actions it ran), for the sandbox's admin
+   * view (`GET /sandbox/contacts/{ContactId}` returns it as `trace`). Must be JSON-serialisable.
+   */
+  getTrace?(contactId: string): unknown;
 }
 
 /** The runtime used until a flow runtime is plugged in: the chat stays open, nothing answers. */

@@ -1,0 +1,519 @@
+/**
+ * The Amazon Connect operations (restJson1, signing name `connect`): ListInstances,
+ * DescribeInstance, ListContactFlows, DescribeContactFlow, SearchContactFlows, StartChatContact and
+ * StopContact. Members, constraints and errors follow the Smithy model (reference §1, §2, §4).
+ * Timestamps go out as epoch seconds.
+ */
+import { CONTACT_FLOW_TYPES, type FlowRecord, type InstanceRecord } from './catalog';
+import { EVENT, type Contact } from './contacts';
+import { safely } from './contacts';
+import { type OperationInput, type SandboxCore } from './core';
+import { invalidParameter, invalidRequest, resourceNotFound, ServiceError } from './errors';
+import { decodeToken, encodeToken, page } from './paging';
+import { Validator, type JsonObject } from './validate';
+
+const epoch = (d: Date) => d.getTime() / 1000;
+
+// ---------------------------------------------------------------- instances
+
+export function findInstance(core: SandboxCore, idOrArn: string): InstanceRecord {
+  const found = core.instances.find((i) => i.id === idOrArn || i.arn === idOrArn);
+  if (found) return found;
+  const known = core.instances.map((i) => `${i.alias} (${i.id})`).join(', ');
+  throw resourceNotFound(`Instance not found: no instance has the id '${idOrArn}'. This sandbox has: ${known}.`);
+}
+
+function instanceSummary(i: InstanceRecord): JsonObject {
+  return {
+    Id: i.id,
+    Arn: i.arn,
+    IdentityManagementType: 'CONNECT_MANAGED',
+    InstanceAlias: i.alias,
+    CreatedTime: epoch(i.createdTime),
+    ServiceRole: i.serviceRole,
+    InstanceStatus: 'ACTIVE',
+    InboundCallsEnabled: true,
+    OutboundCallsEnabled: false,
+    InstanceAccessUrl: i.accessUrl,
+  };
+}
+
+/** Query integers arrive as text; parse them strictly so `maxResults=abc` is refused, not ignored. */
+function queryInt(v: Validator, raw: string | null, path: string, min: number, max: number): number | undefined {
+  if (raw === null) return undefined;
+  if (!/^-?\d+$/.test(raw)) {
+    v.fail(path, 'Member must be an integer');
+    return undefined;
+  }
+  return v.int(Number(raw), path, { min, max });
+}
+
+export function listInstances(core: SandboxCore, input: OperationInput): JsonObject {
+  const v = new Validator(invalidRequest);
+  const max = queryInt(v, input.query.get('maxResults'), 'maxResults', 1, 10) ?? 10;
+  const token = v.str(input.query.get('nextToken') ?? undefined, 'nextToken');
+  v.check();
+  const offset = token ? decodeToken(token, 'ListInstances', '', 'nextToken', invalidRequest) : 0;
+  const p = page(core.instances, offset, max, (o) => encodeToken('ListInstances', '', o));
+  return { InstanceSummaryList: p.items.map(instanceSummary), ...(p.next ? { NextToken: p.next } : {}) };
+}
+
+export function describeInstance(core: SandboxCore, input: OperationInput): JsonObject {
+  const v = new Validator(invalidRequest);
+  const id = v.str(input.labels.InstanceId, 'InstanceId', { required: true, min: 1, max: 100 });
+  v.check();
+  const i = findInstance(core, id!);
+  return { Instance: { ...instanceSummary(i), Tags: { Environment: 'chatreq-sandbox' } } };
+}
+
+// ---------------------------------------------------------------- flows
+
+function findFlow(instance: InstanceRecord, idOrArn: string, member: string): FlowRecord {
+  const id = idOrArn.startsWith('arn:') ? idOrArn.slice(idOrArn.lastIndexOf('/') + 1) : idOrArn;
+  const flow = instance.flows.find((f) => f.id === id);
+  if (!flow) {
+    throw resourceNotFound(
+      `${member}: no flow with the id '${id}' in instance ${instance.alias} (${instance.id}). List the flows with ListContactFlows.`,
+    );
+  }
+  return flow;
+}
+
+function flowSummary(f: FlowRecord): JsonObject {
+  return { Id: f.id, Arn: f.arn, Name: f.name, ContactFlowType: f.type, ContactFlowState: f.state, ContactFlowStatus: f.status };
+}
+
+function fullFlow(core: SandboxCore, f: FlowRecord): JsonObject {
+  return {
+    Arn: f.arn,
+    Id: f.id,
+    Name: f.name,
+    Type: f.type,
+    State: f.state,
+    Status: f.status,
+    ...(f.description !== undefined ? { Description: f.description } : {}),
+    Content: f.content,
+    FlowContentSha256: f.sha256,
+    Version: f.version,
+    LastModifiedTime: epoch(f.lastModified),
+    LastModifiedRegion: core.region,
+  };
+}
+
+export function listContactFlows(core: SandboxCore, input: OperationInput): JsonObject {
+  const v = new Validator(invalidParameter);
+  const instanceId = v.str(input.labels.InstanceId, 'InstanceId', { required: true, min: 1, max: 100 });
+  const types = input.query.getAll('contactFlowTypes');
+  if (types.length > 10) v.fail('contactFlowTypes', 'Member must have length less than or equal to 10');
+  types.forEach((t, i) => v.str(t, `contactFlowTypes.${i + 1}.member`, { enum: CONTACT_FLOW_TYPES }));
+  const max = queryInt(v, input.query.get('maxResults'), 'maxResults', 1, 1000) ?? 100;
+  const token = input.query.get('nextToken');
+  v.check();
+  const instance = findInstance(core, instanceId!);
+  const flows = types.length ? instance.flows.filter((f) => types.includes(f.type)) : instance.flows;
+  const key = `${instance.id}|${[...types].sort().join(',')}`;
+  const offset = token ? decodeToken(token, 'ListContactFlows', key, 'nextToken', invalidParameter) : 0;
+  const p = page(flows, offset, max, (o) => encodeToken('ListContactFlows', key, o));
+  return { ContactFlowSummaryList: p.items.map(flowSummary), ...(p.next ? { NextToken: p.next } : {}) };
+}
+
+export function describeContactFlow(core: SandboxCore, input: OperationInput): JsonObject {
+  const v = new Validator(invalidParameter);
+  const instanceId = v.str(input.labels.InstanceId, 'InstanceId', { required: true, min: 1, max: 100 });
+  const raw = v.str(input.labels.ContactFlowId, 'ContactFlowId', { required: true, min: 0, max: 500 });
+  v.check();
+  const instance = findInstance(core, instanceId!);
+  // An id or ARN, optionally qualified: `<id>:$SAVED` or `<id>:<version>`.
+  const tail = raw!.startsWith('arn:') ? raw!.slice(raw!.lastIndexOf('/') + 1) : raw!;
+  const colon = tail.indexOf(':');
+  const id = colon < 0 ? tail : tail.slice(0, colon);
+  const qualifier = colon < 0 ? undefined : tail.slice(colon + 1);
+  if (qualifier !== undefined && qualifier !== '$SAVED' && !/^\d+$/.test(qualifier)) {
+    throw invalidParameter(`ContactFlowId: the qualifier ':${qualifier}' is not valid; use ':$SAVED' or ':<version number>'.`);
+  }
+  const flow = findFlow(instance, id, 'ContactFlowId');
+  if (qualifier !== undefined && qualifier !== '$SAVED' && Number(qualifier) !== flow.version) {
+    throw resourceNotFound(`ContactFlowId: flow ${flow.id} has no version ${qualifier} (its latest version is ${flow.version}).`);
+  }
+  if (qualifier === undefined && flow.status !== 'PUBLISHED') {
+    throw new ServiceError(404, 'ContactFlowNotPublishedException', `The flow has not been published. Describe '${flow.id}:$SAVED' to read its saved content.`);
+  }
+  return { ContactFlow: fullFlow(core, flow) };
+}
+
+const STRING_FIELDS = ['name', 'description'] as const;
+
+type Criteria = (f: FlowRecord) => boolean;
+
+function criteria(v: Validator, raw: unknown, path: string, depth: number): Criteria {
+  const c = v.obj(raw, path);
+  if (!c) return () => true;
+  if (depth > 5) {
+    v.fail(path, 'Member must not nest OrConditions/AndConditions more than 5 levels deep');
+    return () => true;
+  }
+  const parts: Criteria[] = [];
+  const ors = v.list(c.OrConditions, `${path}.OrConditions`);
+  if (ors) {
+    const subs = ors.map((o, i) => criteria(v, o, `${path}.OrConditions.${i + 1}.member`, depth + 1));
+    parts.push((f) => subs.some((s) => s(f)));
+  }
+  const ands = v.list(c.AndConditions, `${path}.AndConditions`);
+  if (ands) {
+    const subs = ands.map((o, i) => criteria(v, o, `${path}.AndConditions.${i + 1}.member`, depth + 1));
+    parts.push((f) => subs.every((s) => s(f)));
+  }
+  const sc = v.obj(c.StringCondition, `${path}.StringCondition`);
+  if (sc) {
+    const field = v.str(sc.FieldName, `${path}.StringCondition.FieldName`, { required: true, enum: STRING_FIELDS });
+    const value = v.str(sc.Value, `${path}.StringCondition.Value`, { required: true, min: 1 });
+    const cmp = v.str(sc.ComparisonType, `${path}.StringCondition.ComparisonType`, { required: true, enum: ['STARTS_WITH', 'CONTAINS', 'EXACT'] });
+    if (cmp === 'CONTAINS' && value !== undefined && (value.length < 2 || value.length > 25)) {
+      v.fail(`${path}.StringCondition.Value`, 'a CONTAINS search needs 2 to 25 characters');
+    }
+    if (field && value !== undefined && cmp) {
+      const want = value.toLowerCase();
+      parts.push((f) => {
+        const have = (field === 'name' ? f.name : (f.description ?? '')).toLowerCase();
+        return cmp === 'EXACT' ? have === want : cmp === 'STARTS_WITH' ? have.startsWith(want) : have.includes(want);
+      });
+    }
+  }
+  const type = v.str(c.TypeCondition, `${path}.TypeCondition`, { enum: CONTACT_FLOW_TYPES });
+  if (type) parts.push((f) => f.type === type);
+  const state = v.str(c.StateCondition, `${path}.StateCondition`, { enum: ['ACTIVE', 'ARCHIVED'] });
+  if (state) parts.push((f) => f.state === state);
+  const status = v.str(c.StatusCondition, `${path}.StatusCondition`, { enum: ['PUBLISHED', 'SAVED'] });
+  if (status) parts.push((f) => f.status === status);
+  return (f) => parts.every((p) => p(f));
+}
+
+function searchFilter(v: Validator, raw: unknown): Criteria {
+  const sf = v.obj(raw, 'SearchFilter');
+  if (!sf) return () => true;
+  const parts: Criteria[] = [];
+  // Sandbox flows carry no tags, so any tag condition matches nothing.
+  const tf = v.obj(sf.TagFilter, 'SearchFilter.TagFilter');
+  if (tf && (tf.TagCondition !== undefined || (Array.isArray(tf.AndConditions) && tf.AndConditions.length) || (Array.isArray(tf.OrConditions) && tf.OrConditions.length))) {
+    parts.push(() => false);
+  }
+  const fa = v.obj(sf.FlowAttributeFilter, 'SearchFilter.FlowAttributeFilter');
+  if (fa) {
+    const andCond = (raw2: unknown, path: string): Criteria => {
+      const a = v.obj(raw2, path);
+      if (!a) return () => true;
+      const tc = v.obj(a.ContactFlowTypeCondition, `${path}.ContactFlowTypeCondition`);
+      const t = tc ? v.str(tc.ContactFlowType, `${path}.ContactFlowTypeCondition.ContactFlowType`, { enum: CONTACT_FLOW_TYPES }) : undefined;
+      const tags = Array.isArray(a.TagConditions) && a.TagConditions.length > 0;
+      return (f) => (!t || f.type === t) && !tags;
+    };
+    if (fa.AndCondition !== undefined) parts.push(andCond(fa.AndCondition, 'SearchFilter.FlowAttributeFilter.AndCondition'));
+    const ors = v.list(fa.OrConditions, 'SearchFilter.FlowAttributeFilter.OrConditions');
+    if (ors) {
+      const subs = ors.map((o, i) => andCond(o, `SearchFilter.FlowAttributeFilter.OrConditions.${i + 1}.member`));
+      parts.push((f) => subs.some((s) => s(f)));
+    }
+    const tc = v.obj(fa.ContactFlowTypeCondition, 'SearchFilter.FlowAttributeFilter.ContactFlowTypeCondition');
+    const t = tc ? v.str(tc.ContactFlowType, 'SearchFilter.FlowAttributeFilter.ContactFlowTypeCondition.ContactFlowType', { enum: CONTACT_FLOW_TYPES }) : undefined;
+    if (t) parts.push((f) => f.type === t);
+    if (fa.TagCondition !== undefined) parts.push(() => false);
+  }
+  return (f) => parts.every((p) => p(f));
+}
+
+export function searchContactFlows(core: SandboxCore, input: OperationInput): JsonObject {
+  const b = input.body;
+  const v = new Validator(invalidParameter);
+  const instanceId = v.str(b.InstanceId, 'InstanceId', { required: true, min: 1, max: 100 });
+  const token = v.str(b.NextToken, 'NextToken', { min: 1, max: 2500 });
+  const max = v.int(b.MaxResults, 'MaxResults', { min: 1, max: 100 }) ?? 100;
+  const filter = searchFilter(v, b.SearchFilter);
+  const crit = criteria(v, b.SearchCriteria, 'SearchCriteria', 0);
+  v.check();
+  const instance = findInstance(core, instanceId!);
+  const matches = instance.flows.filter((f) => filter(f) && crit(f));
+  const key = `${instance.id}|${JSON.stringify(b.SearchFilter ?? null)}|${JSON.stringify(b.SearchCriteria ?? null)}`;
+  const offset = token ? decodeToken(token, 'SearchContactFlows', key, 'NextToken', invalidParameter) : 0;
+  const p = page(matches, offset, max, (o) => encodeToken('SearchContactFlows', key, o));
+  return { ContactFlows: p.items.map((f) => fullFlow(core, f)), ApproximateTotalCount: matches.length, ...(p.next ? { NextToken: p.next } : {}) };
+}
+
+// ---------------------------------------------------------------- chats
+
+export const MESSAGE_CONTENT_TYPES: Record<string, number> = {
+  'text/plain': 1024,
+  'text/markdown': 1024,
+  'application/json': 12000,
+  'application/vnd.amazonaws.connect.message.interactive.response': 12288,
+};
+const SUPPORTED_CONTENT_TYPES = [
+  'text/plain',
+  'text/markdown',
+  'application/json',
+  'application/vnd.amazonaws.connect.message.interactive',
+  'application/vnd.amazonaws.connect.message.interactive.response',
+];
+const ATTRIBUTE_KEY = /^[A-Za-z0-9_-]+$/;
+const SEGMENT_KEY = /^(connect:)?[A-Za-z0-9_-]+$/;
+const ATTRIBUTE_BUDGET = 32_768;
+const DEFAULT_CHAT_MINUTES = 25 * 60;
+const CLIENT_TOKEN_TTL_MS = 7 * 24 * 3600_000;
+
+function segmentValue(v: Validator, raw: unknown, path: string, systemKey: boolean, depth: number): void {
+  const o = v.obj(raw, path, { required: true });
+  if (!o) return;
+  const members = ['ValueString', 'ValueMap', 'ValueInteger', 'ValueList', 'ValueArn'].filter((m) => o[m] !== undefined);
+  if (members.length !== 1) {
+    v.fail(path, `Member must set exactly one of ValueString, ValueMap, ValueInteger, ValueList, ValueArn (found ${members.length ? members.join(', ') : 'none'})`);
+  }
+  if (depth > 10) {
+    v.fail(path, 'Member must not nest more than 10 levels');
+    return;
+  }
+  v.str(o.ValueString, `${path}.ValueString`, { max: 1024 });
+  v.int(o.ValueInteger, `${path}.ValueInteger`);
+  if (o.ValueArn !== undefined) {
+    if (!systemKey) v.fail(`${path}.ValueArn`, 'ValueArn is only supported for system-defined (connect:) attributes');
+    const arn = v.str(o.ValueArn, `${path}.ValueArn`, { max: 1024 });
+    if (arn !== undefined && !arn.startsWith('arn:')) v.fail(`${path}.ValueArn`, 'Member must be a valid ARN (arn:partition:service:...)');
+  }
+  const map = v.obj(o.ValueMap, `${path}.ValueMap`);
+  if (map) for (const [k, val] of Object.entries(map)) {
+    if (k.length < 1 || k.length > 128) v.fail(`${path}.ValueMap`, 'Map keys must have length between 1 and 128');
+    segmentValue(v, val, `${path}.ValueMap.${k}`, systemKey, depth + 1);
+  }
+  if (o.ValueList !== undefined && !systemKey) v.fail(`${path}.ValueList`, 'ValueList is only supported for system-defined (connect:) attributes');
+  const list = v.list(o.ValueList, `${path}.ValueList`);
+  if (list) list.forEach((item, i) => segmentValue(v, item, `${path}.ValueList.${i + 1}.member`, systemKey, depth + 1));
+}
+
+interface StartRequest {
+  instanceId: string;
+  flowId: string;
+  attributes: Record<string, string>;
+  displayName: string;
+  initialMessage?: { ContentType: string; Content: string };
+  clientToken?: string;
+  duration: number;
+  supported: string[];
+  persistent?: { RehydrationType: string; SourceContactId: string };
+  relatedContactId?: string;
+  segmentAttributes: Record<string, unknown>;
+  customerId?: string;
+}
+
+function validateStart(b: JsonObject): StartRequest {
+  const v = new Validator(invalidParameter);
+  const instanceId = v.str(b.InstanceId, 'InstanceId', { required: true, min: 1, max: 100 });
+  const flowId = v.str(b.ContactFlowId, 'ContactFlowId', { required: true, min: 0, max: 500 });
+  const attrs = v.obj(b.Attributes, 'Attributes');
+  const attributes: Record<string, string> = {};
+  if (attrs) {
+    for (const [k, val] of Object.entries(attrs)) {
+      if (k.length < 1 || k.length > 32767) v.fail('Attributes', 'Map keys must have length between 1 and 32767');
+      const s = v.str(val, `Attributes.${k}`, { max: 32767 });
+      if (s !== undefined) attributes[k] = s;
+    }
+  }
+  const pd = v.obj(b.ParticipantDetails, 'ParticipantDetails', { required: true });
+  const displayName = pd ? v.str(pd.DisplayName, 'ParticipantDetails.DisplayName', { required: true, min: 1, max: 256 }) : undefined;
+  const pc = v.obj(b.ParticipantConfiguration, 'ParticipantConfiguration');
+  if (pc) v.str(pc.ResponseMode, 'ParticipantConfiguration.ResponseMode', { enum: ['INCREMENTAL', 'COMPLETE'] });
+  const im = v.obj(b.InitialMessage, 'InitialMessage');
+  const imType = im ? v.str(im.ContentType, 'InitialMessage.ContentType', { required: true, min: 1, max: 100 }) : undefined;
+  const imContent = im ? v.str(im.Content, 'InitialMessage.Content', { required: true, min: 1, max: 16384 }) : undefined;
+  const clientToken = v.str(b.ClientToken, 'ClientToken', { max: 500 });
+  const duration = v.int(b.ChatDurationInMinutes, 'ChatDurationInMinutes', { min: 60, max: 10080 });
+  const smct = v.list(b.SupportedMessagingContentTypes, 'SupportedMessagingContentTypes');
+  const supported = (smct ?? []).map((t, i) => v.str(t, `SupportedMessagingContentTypes.${i + 1}.member`, { required: true, min: 1, max: 100 }) ?? '');
+  const pchat = v.obj(b.PersistentChat, 'PersistentChat');
+  const rehydration = pchat ? v.str(pchat.RehydrationType, 'PersistentChat.RehydrationType', { enum: ['ENTIRE_PAST_SESSION', 'FROM_SEGMENT'] }) : undefined;
+  const source = pchat ? v.str(pchat.SourceContactId, 'PersistentChat.SourceContactId', { min: 1, max: 256 }) : undefined;
+  const relatedContactId = v.str(b.RelatedContactId, 'RelatedContactId', { min: 1, max: 256 });
+  const seg = v.obj(b.SegmentAttributes, 'SegmentAttributes');
+  if (seg) {
+    for (const [k, val] of Object.entries(seg)) {
+      if (k.length < 1 || k.length > 128) v.fail('SegmentAttributes', 'Map keys must have length between 1 and 128');
+      segmentValue(v, val, `SegmentAttributes.${k}`, k.startsWith('connect:'), 0);
+    }
+  }
+  const customerId = v.str(b.CustomerId, 'CustomerId', { min: 1, max: 128 });
+  const doce = v.list(b.DisconnectOnCustomerExit, 'DisconnectOnCustomerExit', { min: 1, max: 1 });
+  doce?.forEach((x, i) => v.str(x, `DisconnectOnCustomerExit.${i + 1}.member`, { enum: ['AGENT'] }));
+  v.check();
+
+  // Rules the service enforces beyond the model's traits.
+  const r = new Validator(invalidRequest);
+  for (const k of Object.keys(attributes)) {
+    if (!ATTRIBUTE_KEY.test(k)) r.fail(`Attributes.${k}`, 'Attribute keys can include only alphanumeric, dash (-) and underscore (_) characters');
+  }
+  const bytes = Object.entries(attributes).reduce((n, [k, val]) => n + Buffer.byteLength(k) + Buffer.byteLength(val), 0);
+  if (bytes > ATTRIBUTE_BUDGET) {
+    r.fail('Attributes', `The attributes total ${bytes} UTF-8 bytes across keys and values; the limit is ${ATTRIBUTE_BUDGET} bytes per contact`);
+  }
+  for (const k of Object.keys(seg ?? {})) {
+    if (!SEGMENT_KEY.test(k)) r.fail(`SegmentAttributes.${k}`, 'Segment attribute keys can include only alphanumeric, dash (-) and underscore (_) characters (system keys start with connect:)');
+  }
+  const types = smct ? supported : ['text/plain'];
+  for (const [i, t] of supported.entries()) {
+    if (t && !SUPPORTED_CONTENT_TYPES.includes(t)) {
+      r.fail(`SupportedMessagingContentTypes.${i + 1}.member`, `Content type '${t}' is not supported; use ${SUPPORTED_CONTENT_TYPES.join(', ')}`);
+    }
+  }
+  if (smct && !supported.includes('text/plain')) r.fail('SupportedMessagingContentTypes', "The list must include 'text/plain'");
+  const subtype = (seg?.['connect:Subtype'] as JsonObject | undefined)?.ValueString;
+  if (
+    subtype === 'connect:Guide' &&
+    !(types.includes('application/vnd.amazonaws.connect.message.interactive') && types.includes('application/vnd.amazonaws.connect.message.interactive.response'))
+  ) {
+    r.fail('SupportedMessagingContentTypes', "connect:Subtype 'connect:Guide' needs both the interactive and interactive.response content types");
+  }
+  if (imType !== undefined && imContent !== undefined) {
+    const limit = MESSAGE_CONTENT_TYPES[imType];
+    if (limit === undefined) {
+      r.fail('InitialMessage.ContentType', `Content type '${imType.slice(0, 100)}' is not supported for messages; use ${Object.keys(MESSAGE_CONTENT_TYPES).join(', ')}`);
+    } else if ([...imContent].length > limit) {
+      r.fail('InitialMessage.Content', `Member must have length less than or equal to ${limit} for ${imType}`);
+    } else if (!types.includes(imType)) {
+      r.fail('InitialMessage.ContentType', `'${imType}' must also be listed in SupportedMessagingContentTypes`);
+    }
+  }
+  if (pchat && relatedContactId !== undefined) r.fail('PersistentChat', 'You cannot provide data for both RelatedContactId and PersistentChat');
+  if (pchat && rehydration === undefined) r.fail('PersistentChat.RehydrationType', 'RehydrationType is required for persistent chat');
+  if (pchat && source === undefined) r.fail('PersistentChat.SourceContactId', 'SourceContactId is required for persistent chat');
+  r.check();
+  return {
+    instanceId: instanceId!,
+    flowId: flowId!,
+    attributes,
+    displayName: displayName!,
+    ...(imType !== undefined && imContent !== undefined ? { initialMessage: { ContentType: imType, Content: imContent } } : {}),
+    ...(clientToken !== undefined ? { clientToken } : {}),
+    duration: duration ?? DEFAULT_CHAT_MINUTES,
+    supported: types,
+    ...(pchat ? { persistent: { RehydrationType: rehydration!, SourceContactId: source! } } : {}),
+    ...(relatedContactId !== undefined ? { relatedContactId } : {}),
+    segmentAttributes: seg ?? {},
+    ...(customerId !== undefined ? { customerId } : {}),
+  };
+}
+
+function contactIn(core: SandboxCore, instance: InstanceRecord, id: string): Contact | undefined {
+  const c = core.store.contacts.get(id);
+  return c && c.instance === instance ? c : undefined;
+}
+
+/** ENTIRE_PAST_SESSION: the most recently ended contact of the session that `start` began. */
+function latestInSession(core: SandboxCore, start: Contact): Contact {
+  let latest = start;
+  const queue = [start.contactId];
+  const session = new Set(queue);
+  for (const c of core.store.contacts.values()) {
+    // Contacts are kept in creation order, so one pass finds every continuation.
+    if (c.previousContactId && session.has(c.previousContactId)) {
+      session.add(c.contactId);
+      if (c.status === 'ENDED' && (latest.status !== 'ENDED' || (c.endedAt ?? 0) >= (latest.endedAt ?? 0))) latest = c;
+    }
+  }
+  return latest;
+}
+
+export function startChatContact(core: SandboxCore, input: OperationInput): JsonObject {
+  const req = validateStart(input.body);
+  const instance = findInstance(core, req.instanceId);
+  const now = core.clock.now().getTime();
+  const tokenKey = req.clientToken ? `${instance.id}\n${req.clientToken}` : undefined;
+  if (tokenKey) {
+    const earlier = core.startTokens.get(tokenKey);
+    if (earlier && earlier.expires > now) return earlier.response;
+  }
+  const flow = findFlow(instance, req.flowId, 'ContactFlowId');
+  if (flow.type !== 'CONTACT_FLOW') {
+    throw invalidRequest(`ContactFlowId: '${flow.name}' is a ${flow.type} flow; StartChatContact needs an inbound flow of type CONTACT_FLOW.`);
+  }
+  if (flow.status !== 'PUBLISHED') {
+    throw invalidRequest(`ContactFlowId: the flow '${flow.name}' has not been published; publish it before starting chats with it.`);
+  }
+  let previous: Contact | undefined;
+  if (req.persistent) {
+    const src = contactIn(core, instance, req.persistent.SourceContactId);
+    if (!src) throw resourceNotFound(`PersistentChat.SourceContactId: no contact '${req.persistent.SourceContactId}' in instance ${instance.id}.`);
+    previous = req.persistent.RehydrationType === 'ENTIRE_PAST_SESSION' ? latestInSession(core, src) : src;
+    if (previous.status !== 'ENDED') {
+      throw invalidRequest(`PersistentChat.SourceContactId: contact '${previous.contactId}' has not ended yet; a persistent chat can only continue a chat that has ended.`);
+    }
+  }
+  let attributes = req.attributes;
+  if (req.relatedContactId !== undefined) {
+    const related = contactIn(core, instance, req.relatedContactId);
+    if (!related) throw resourceNotFound(`RelatedContactId: no contact '${req.relatedContactId}' in instance ${instance.id}.`);
+    attributes = { ...related.attributes, ...attributes };
+  }
+  const limit = core.faults.maxActiveChats;
+  if (limit !== undefined && core.store.activeCount(instance.id) >= limit) {
+    throw new ServiceError(429, 'LimitExceededException', `The number of active chats in instance ${instance.id} has reached its quota of ${limit}. End a chat or wait, then try again.`);
+  }
+  const contact = core.store.create({
+    instance,
+    flow,
+    displayName: req.displayName,
+    attributes,
+    segmentAttributes: req.segmentAttributes,
+    ...(req.customerId !== undefined ? { customerId: req.customerId } : {}),
+    supportedContentTypes: req.supported,
+    durationMinutes: req.duration,
+    ...(previous ? { previousContactId: previous.contactId } : {}),
+    ...(req.relatedContactId !== undefined ? { relatedContactId: req.relatedContactId } : {}),
+    ...(req.initialMessage ? { initialMessage: req.initialMessage } : {}),
+  });
+  const customer = contact.customer;
+  core.store.post(contact, {
+    Type: 'EVENT',
+    ContentType: EVENT.joined,
+    ParticipantId: customer.participantId,
+    DisplayName: customer.displayName,
+    ParticipantRole: 'CUSTOMER',
+  });
+  if (req.initialMessage) {
+    core.store.post(contact, {
+      Type: 'MESSAGE',
+      ContentType: req.initialMessage.ContentType,
+      Content: req.initialMessage.Content,
+      ParticipantId: customer.participantId,
+      DisplayName: customer.displayName,
+      ParticipantRole: 'CUSTOMER',
+    });
+  }
+  const response: JsonObject = {
+    ContactId: contact.contactId,
+    ParticipantId: customer.participantId,
+    ParticipantToken: customer.participantToken,
+    ...(previous ? { ContinuedFromContactId: previous.contactId } : {}),
+  };
+  if (tokenKey) core.startTokens.set(tokenKey, { response, expires: now + CLIENT_TOKEN_TTL_MS });
+  const runtime = core.runtime();
+  safely(() => runtime.start(core.store.view(contact), core.store.control(contact)));
+  return response;
+}
+
+export function stopContact(core: SandboxCore, input: OperationInput): JsonObject {
+  const b = input.body;
+  const v = new Validator(invalidParameter);
+  const contactId = v.str(b.ContactId, 'ContactId', { required: true, min: 1, max: 256 });
+  const instanceId = v.str(b.InstanceId, 'InstanceId', { required: true, min: 1, max: 100 });
+  const reason = v.obj(b.DisconnectReason, 'DisconnectReason');
+  if (reason) v.str(reason.Code, 'DisconnectReason.Code');
+  v.check();
+  const instance = findInstance(core, instanceId!);
+  const contact = contactIn(core, instance, contactId!);
+  if (!contact || contact.status === 'ENDED') {
+    throw new ServiceError(
+      410,
+      'ContactNotFoundException',
+      contact ? `Contact ${contactId} has already ended.` : `Contact not found: no contact '${contactId}' in instance ${instance.id}.`,
+    );
+  }
+  core.store.end(contact, 'API', true);
+  return {};
+}
+

@@ -1,0 +1,305 @@
+/**
+ * The live part of the sandbox's state: chat contacts, their participants and transcripts, and the
+ * tokens that name them. Everything is in memory. This module also implements ContactControl, the
+ * handle the flow runtime uses to act on a contact.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { type SandboxClock } from './clock';
+import { type FlowRecord, type InstanceRecord } from './catalog';
+import {
+  type ContactControl,
+  type ContactRuntime,
+  type ContactView,
+  type ParticipantRole,
+  type TranscriptItemInput,
+} from './contactRuntime';
+
+export const EVENT = {
+  joined: 'application/vnd.amazonaws.connect.event.participant.joined',
+  left: 'application/vnd.amazonaws.connect.event.participant.left',
+  ended: 'application/vnd.amazonaws.connect.event.chat.ended',
+  typing: 'application/vnd.amazonaws.connect.event.typing',
+  delivered: 'application/vnd.amazonaws.connect.event.message.delivered',
+  read: 'application/vnd.amazonaws.connect.event.message.read',
+  acknowledged: 'application/vnd.amazonaws.connect.event.connection.acknowledged',
+} as const;
+
+export type EndReason = Parameters<ContactControl['end']>[0];
+
+/** A transcript item as GetTranscript returns it (wire member names). */
+export interface TranscriptItem {
+  AbsoluteTime: string;
+  Content?: string;
+  ContentType: string;
+  Id: string;
+  Type: string;
+  ParticipantId?: string;
+  DisplayName?: string;
+  ParticipantRole?: ParticipantRole;
+  MessageMetadata?: {
+    MessageId: string;
+    Receipts?: Array<{ DeliveredTimestamp?: string; ReadTimestamp?: string; RecipientParticipantId: string }>;
+  };
+}
+
+export interface Participant {
+  participantId: string;
+  role: ParticipantRole;
+  displayName: string;
+  contact: Contact;
+  participantToken: string;
+  connectionToken?: string;
+  connectionExpiry?: Date;
+  connected: boolean;
+  left: boolean;
+  /** Subscribed WebSockets: each gets every new item of the contact as an `aws/chat` frame. */
+  subscribers: Set<(frame: string) => void>;
+  /** ClientToken -> earlier response, for SendMessage/SendEvent/DisconnectParticipant replays. */
+  replies: Map<string, unknown>;
+}
+
+export interface Contact {
+  contactId: string;
+  initialContactId: string;
+  previousContactId?: string;
+  relatedContactId?: string;
+  instance: InstanceRecord;
+  flow: FlowRecord;
+  attributes: Record<string, string>;
+  segmentAttributes: Record<string, unknown>;
+  customerId?: string;
+  supportedContentTypes: string[];
+  durationMinutes: number;
+  status: 'ACTIVE' | 'ENDED';
+  endReason?: EndReason;
+  startedAt: Date;
+  endedAt?: Date;
+  transcript: TranscriptItem[];
+  customer: Participant;
+  participants: Participant[];
+  initialMessage?: { ContentType: string; Content: string };
+  /** One participant id per non-customer role the runtime posts as, so a role keeps its id. */
+  roleIds: Partial<Record<ParticipantRole, string>>;
+  cancelExpiry?: () => void;
+}
+
+export interface ContactState {
+  contactId: string;
+  initialContactId: string;
+  previousContactId?: string;
+  relatedContactId?: string;
+  instanceId: string;
+  contactFlowId: string;
+  status: 'ACTIVE' | 'ENDED';
+  endReason?: EndReason;
+  startedAt: string;
+  endedAt?: string;
+  attributes: Record<string, string>;
+  segmentAttributes: Record<string, unknown>;
+  participants: Array<{ participantId: string; role: ParticipantRole; displayName: string; connected: boolean; left: boolean }>;
+  transcript: TranscriptItem[];
+  trace?: unknown;
+}
+
+const DISPLAY_NAMES: Partial<Record<ParticipantRole, string>> = { SYSTEM: 'SYSTEM_MESSAGE', CUSTOM_BOT: 'BOT' };
+
+/** Tokens are opaque secrets: long, random, and never logged. */
+export function newToken(): string {
+  return randomBytes(96).toString('base64url');
+}
+
+export class ContactStore {
+  readonly contacts = new Map<string, Contact>();
+  readonly byParticipantToken = new Map<string, Participant>();
+  readonly byConnectionToken = new Map<string, Participant>();
+  readonly byWebSocketToken = new Map<string, { participant: Participant; expires: number }>();
+
+  constructor(
+    private readonly clock: SandboxClock,
+    private readonly runtime: () => ContactRuntime,
+  ) {}
+
+  activeCount(instanceId: string): number {
+    let n = 0;
+    for (const c of this.contacts.values()) if (c.status === 'ACTIVE' && c.instance.id === instanceId) n++;
+    return n;
+  }
+
+  create(init: {
+    instance: InstanceRecord;
+    flow: FlowRecord;
+    displayName: string;
+    attributes: Record<string, string>;
+    segmentAttributes: Record<string, unknown>;
+    customerId?: string;
+    supportedContentTypes: string[];
+    durationMinutes: number;
+    previousContactId?: string;
+    relatedContactId?: string;
+    initialMessage?: { ContentType: string; Content: string };
+  }): Contact {
+    const contactId = randomUUID();
+    const contact = {
+      contactId,
+      initialContactId: contactId,
+      ...(init.previousContactId ? { previousContactId: init.previousContactId } : {}),
+      ...(init.relatedContactId ? { relatedContactId: init.relatedContactId } : {}),
+      instance: init.instance,
+      flow: init.flow,
+      attributes: init.attributes,
+      segmentAttributes: init.segmentAttributes,
+      ...(init.customerId !== undefined ? { customerId: init.customerId } : {}),
+      supportedContentTypes: init.supportedContentTypes,
+      durationMinutes: init.durationMinutes,
+      status: 'ACTIVE',
+      startedAt: this.clock.now(),
+      transcript: [],
+      participants: [],
+      roleIds: {},
+      ...(init.initialMessage ? { initialMessage: init.initialMessage } : {}),
+    } as unknown as Contact;
+    const customer: Participant = {
+      participantId: randomUUID(),
+      role: 'CUSTOMER',
+      displayName: init.displayName,
+      contact,
+      participantToken: newToken(),
+      connected: false,
+      left: false,
+      subscribers: new Set(),
+      replies: new Map(),
+    };
+    contact.customer = customer;
+    contact.participants.push(customer);
+    this.contacts.set(contactId, contact);
+    this.byParticipantToken.set(customer.participantToken, customer);
+    contact.cancelExpiry = this.clock.setTimer(init.durationMinutes * 60_000, () => this.end(contact, 'EXPIRED', true));
+    return contact;
+  }
+
+  /** Appends an item to the transcript and pushes it to every subscribed WebSocket of the contact. */
+  post(contact: Contact, item: Omit<TranscriptItem, 'Id' | 'AbsoluteTime'>, store = true): TranscriptItem {
+    const full: TranscriptItem = { AbsoluteTime: this.clock.now().toISOString(), Id: randomUUID(), ...item };
+    if (store) contact.transcript.push(full);
+    this.push(contact, full);
+    return full;
+  }
+
+  push(contact: Contact, item: TranscriptItem): void {
+    let frame: string | undefined;
+    for (const p of contact.participants) {
+      if (p.subscribers.size === 0) continue;
+      frame ??= JSON.stringify({
+        topic: 'aws/chat',
+        contentType: 'application/json',
+        content: JSON.stringify({ ...item, InitialContactId: contact.initialContactId, ContactId: contact.contactId }),
+      });
+      for (const send of p.subscribers) send(frame);
+    }
+  }
+
+  /** Ends a contact: participants still present leave, then the chat-ended event. */
+  end(contact: Contact, reason: EndReason, notifyRuntime: boolean, leaving?: Participant): void {
+    if (contact.status === 'ENDED') return;
+    const order = leaving ? [leaving, ...contact.participants.filter((p) => p !== leaving)] : contact.participants;
+    for (const p of order) {
+      if (p.left) continue;
+      p.left = true;
+      p.connected = false;
+      this.post(contact, { Type: 'EVENT', ContentType: EVENT.left, ParticipantId: p.participantId, DisplayName: p.displayName, ParticipantRole: p.role });
+    }
+    this.post(contact, { Type: 'EVENT', ContentType: EVENT.ended });
+    contact.status = 'ENDED';
+    contact.endReason = reason;
+    contact.endedAt = this.clock.now();
+    contact.cancelExpiry?.();
+    delete contact.cancelExpiry;
+    if (notifyRuntime) safely(() => this.runtime().contactEnded(contact.contactId));
+  }
+
+  view(contact: Contact): ContactView {
+    return {
+      contactId: contact.contactId,
+      initialContactId: contact.initialContactId,
+      ...(contact.previousContactId ? { previousContactId: contact.previousContactId } : {}),
+      instanceId: contact.instance.id,
+      instanceArn: contact.instance.arn,
+      contactFlowId: contact.flow.id,
+      channel: 'CHAT',
+      attributes: { ...contact.attributes },
+      segmentAttributes: structuredClone(contact.segmentAttributes),
+      ...(contact.customerId !== undefined ? { customerId: contact.customerId } : {}),
+      customerDisplayName: contact.customer.displayName,
+      customerParticipantId: contact.customer.participantId,
+      ...(contact.initialMessage ? { initialMessage: { ...contact.initialMessage } } : {}),
+    };
+  }
+
+  control(contact: Contact): ContactControl {
+    return {
+      post: (input: TranscriptItemInput) => {
+        if (contact.status === 'ENDED') return;
+        const role = input.ParticipantRole;
+        const participantId = input.ParticipantId ?? (role === 'CUSTOMER' ? contact.customer.participantId : (contact.roleIds[role] ??= randomUUID()));
+        const displayName = input.DisplayName ?? (role === 'CUSTOMER' ? contact.customer.displayName : DISPLAY_NAMES[role]);
+        const item: Omit<TranscriptItem, 'Id' | 'AbsoluteTime'> = {
+          Type: input.Type,
+          ContentType: input.ContentType,
+          ...(input.Content !== undefined ? { Content: input.Content } : {}),
+          ParticipantId: participantId,
+          ...(displayName !== undefined ? { DisplayName: displayName } : {}),
+          ParticipantRole: role,
+        };
+        // Typing indicators are pushed live but, as in Connect, not kept in the transcript.
+        this.post(contact, item, input.ContentType !== EVENT.typing);
+      },
+      setAttributes: (attributes) => {
+        contact.attributes = { ...attributes };
+      },
+      end: (reason) => this.end(contact, reason, false),
+      now: () => this.clock.now(),
+      setTimer: (ms, fn) =>
+        this.clock.setTimer(ms, () => {
+          safely(fn);
+        }),
+    };
+  }
+
+  state(contact: Contact): ContactState {
+    const runtime = this.runtime();
+    const trace = runtime.getTrace ? safely(() => runtime.getTrace!(contact.contactId)) : undefined;
+    return {
+      contactId: contact.contactId,
+      initialContactId: contact.initialContactId,
+      ...(contact.previousContactId ? { previousContactId: contact.previousContactId } : {}),
+      ...(contact.relatedContactId ? { relatedContactId: contact.relatedContactId } : {}),
+      instanceId: contact.instance.id,
+      contactFlowId: contact.flow.id,
+      status: contact.status,
+      ...(contact.endReason ? { endReason: contact.endReason } : {}),
+      startedAt: contact.startedAt.toISOString(),
+      ...(contact.endedAt ? { endedAt: contact.endedAt.toISOString() } : {}),
+      attributes: { ...contact.attributes },
+      segmentAttributes: structuredClone(contact.segmentAttributes),
+      participants: contact.participants.map((p) => ({
+        participantId: p.participantId,
+        role: p.role,
+        displayName: p.displayName,
+        connected: p.connected,
+        left: p.left,
+      })),
+      transcript: structuredClone(contact.transcript),
+      ...(trace !== undefined ? { trace } : {}),
+    };
+  }
+}
+
+/** The runtime must not throw, but a bug in it must not take the service down either. */
+export function safely<T>(fn: () => T): T | undefined {
+  try {
+    return fn();
+  } catch (e) {
+    process.emitWarning(`chatreq sandbox: the contact runtime threw: ${e instanceof Error ? e.message : String(e)}`);
+    return undefined;
+  }
+}

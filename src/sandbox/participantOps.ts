@@ -1,0 +1,308 @@
+/**
+ * The Amazon Connect Participant Service: CreateParticipantConnection, SendMessage, SendEvent,
+ * GetTranscript and DisconnectParticipant (reference §3). Calls authenticate only by the
+ * `X-Amz-Bearer` header (SigV4 is never checked, as chatjs signs with empty credentials).
+ * Timestamps here are ISO 8601 strings, unlike Connect's epoch seconds.
+ */
+import { randomUUID } from 'node:crypto';
+import { MESSAGE_CONTENT_TYPES } from './connectOps';
+import { EVENT, newToken, safely, type Contact, type Participant, type TranscriptItem } from './contacts';
+import { type OperationInput, type SandboxCore } from './core';
+import { accessDenied, participantValidation } from './errors';
+import { Validator, type JsonObject } from './validate';
+
+const CONNECTION_TOKEN_TTL_MS = 24 * 3600_000;
+const WEBSOCKET_URL_TTL_MS = 100_000;
+export const WEBSOCKET_PATH = '/participant/websocket';
+
+const EVENT_TYPES = [EVENT.typing, EVENT.acknowledged, EVENT.delivered, EVENT.read];
+
+function bearer(input: OperationInput, member: 'ParticipantToken' | 'ConnectionToken'): string {
+  const raw = input.headers['x-amz-bearer'];
+  const token = Array.isArray(raw) ? raw[0] : raw;
+  const v = new Validator(participantValidation);
+  v.str(token, `${member}`, { required: true, min: 1, max: 1000 });
+  if (!v.ok) {
+    throw participantValidation(
+      `1 validation error detected: the ${member} is missing or not 1-1000 characters. Send it in the X-Amz-Bearer header.`,
+    );
+  }
+  return token!;
+}
+
+function byParticipantToken(core: SandboxCore, input: OperationInput): Participant {
+  const token = bearer(input, 'ParticipantToken');
+  const p = core.store.byParticipantToken.get(token);
+  if (p) return p;
+  if (core.store.byConnectionToken.has(token)) {
+    throw accessDenied('CreateParticipantConnection takes the ParticipantToken from StartChatContact in X-Amz-Bearer, not a ConnectionToken.');
+  }
+  throw accessDenied('You do not have sufficient access to perform this action: the ParticipantToken is not valid.');
+}
+
+function byConnectionToken(core: SandboxCore, input: OperationInput): Participant {
+  const token = bearer(input, 'ConnectionToken');
+  const p = core.store.byConnectionToken.get(token);
+  if (!p) {
+    if (core.store.byParticipantToken.has(token)) {
+      throw accessDenied('This operation takes the ConnectionToken from CreateParticipantConnection (CONNECTION_CREDENTIALS) in X-Amz-Bearer, not the ParticipantToken.');
+    }
+    throw accessDenied('You do not have sufficient access to perform this action: the ConnectionToken is not valid.');
+  }
+  if (p.connectionExpiry && p.connectionExpiry.getTime() <= core.clock.now().getTime()) {
+    throw accessDenied('The ConnectionToken has expired. Call CreateParticipantConnection again for a new one.');
+  }
+  return p;
+}
+
+function requireActive(p: Participant): void {
+  if (p.left || p.contact.status === 'ENDED') {
+    throw accessDenied('You do not have sufficient access to perform this action: the participant has left or the chat has ended.');
+  }
+}
+
+export function createParticipantConnection(core: SandboxCore, input: OperationInput): JsonObject {
+  const p = byParticipantToken(core, input);
+  const b = input.body;
+  const v = new Validator(participantValidation);
+  const list = v.list(b.Type, 'Type', { min: 1 });
+  const types = (list ?? []).map((t, i) => v.str(t, `Type.${i + 1}.member`, { enum: ['WEBSOCKET', 'CONNECTION_CREDENTIALS', 'WEBRTC_CONNECTION'] }));
+  const connect = v.bool(b.ConnectParticipant, 'ConnectParticipant');
+  v.check();
+  requireActive(p);
+  if (types.includes('WEBRTC_CONNECTION')) {
+    throw participantValidation('Type WEBRTC_CONNECTION needs a contact with in-app calling; sandbox chats are text only. Ask for WEBSOCKET and CONNECTION_CREDENTIALS.');
+  }
+  const now = core.clock.now().getTime();
+  const out: JsonObject = {};
+  if (types.includes('WEBSOCKET')) {
+    const wsToken = newToken();
+    core.store.byWebSocketToken.set(wsToken, { participant: p, expires: now + WEBSOCKET_URL_TTL_MS });
+    out.Websocket = {
+      Url: `${core.wsBase()}${WEBSOCKET_PATH}?connectionToken=${wsToken}`,
+      ConnectionExpiry: new Date(now + WEBSOCKET_URL_TTL_MS).toISOString(),
+    };
+  }
+  if (types.includes('CONNECTION_CREDENTIALS')) {
+    if (!p.connectionToken || !p.connectionExpiry || p.connectionExpiry.getTime() <= now) {
+      if (p.connectionToken) core.store.byConnectionToken.delete(p.connectionToken);
+      p.connectionToken = newToken();
+      p.connectionExpiry = new Date(now + CONNECTION_TOKEN_TTL_MS);
+      core.store.byConnectionToken.set(p.connectionToken, p);
+    }
+    out.ConnectionCredentials = { ConnectionToken: p.connectionToken, Expiry: p.connectionExpiry.toISOString() };
+  }
+  if (connect === true || types.includes('CONNECTION_CREDENTIALS')) p.connected = true;
+  return out;
+}
+
+function replay(p: Participant, token: string | undefined): unknown {
+  return token === undefined ? undefined : p.replies.get(token);
+}
+
+export function sendMessage(core: SandboxCore, input: OperationInput): JsonObject {
+  const p = byConnectionToken(core, input);
+  const b = input.body;
+  const v = new Validator(participantValidation);
+  const type = v.str(b.ContentType, 'ContentType', { required: true, min: 1, max: 100 });
+  const content = v.str(b.Content, 'Content', { required: true, min: 1, max: 16384 });
+  const clientToken = v.str(b.ClientToken, 'ClientToken', { max: 500 });
+  v.check();
+  const earlier = replay(p, clientToken);
+  if (earlier) return earlier as JsonObject;
+  requireActive(p);
+  const contact = p.contact;
+  const limit = MESSAGE_CONTENT_TYPES[type!];
+  if (limit === undefined || !contact.supportedContentTypes.includes(type!)) {
+    const allowed = contact.supportedContentTypes.filter((t) => t in MESSAGE_CONTENT_TYPES);
+    throw participantValidation(`ContentType '${type!}' is not supported for this chat. Send one of: ${allowed.join(', ')} (set by SupportedMessagingContentTypes on StartChatContact).`);
+  }
+  if ([...content!].length > limit) {
+    throw participantValidation(`Content is too long: ${type!} messages may have at most ${limit} characters.`);
+  }
+  const item = core.store.post(contact, {
+    Type: 'MESSAGE',
+    ContentType: type!,
+    Content: content!,
+    ParticipantId: p.participantId,
+    DisplayName: p.displayName,
+    ParticipantRole: p.role,
+  });
+  const response = { Id: item.Id, AbsoluteTime: item.AbsoluteTime };
+  if (clientToken !== undefined) p.replies.set(clientToken, response);
+  const runtime = core.runtime();
+  safely(() => runtime.customerMessage(contact.contactId, { ContentType: type!, Content: content! }));
+  return response;
+}
+
+export function sendEvent(core: SandboxCore, input: OperationInput): JsonObject {
+  const p = byConnectionToken(core, input);
+  const b = input.body;
+  const v = new Validator(participantValidation);
+  const type = v.str(b.ContentType, 'ContentType', { required: true, min: 1, max: 100 });
+  const content = v.str(b.Content, 'Content', { min: 1, max: 16384 });
+  const clientToken = v.str(b.ClientToken, 'ClientToken', { max: 500 });
+  v.check();
+  const earlier = replay(p, clientToken);
+  if (earlier) return earlier as JsonObject;
+  requireActive(p);
+  if (!(EVENT_TYPES as string[]).includes(type!)) {
+    throw participantValidation(`ContentType '${type!}' is not a supported event. Send one of: ${EVENT_TYPES.join(', ')}.`);
+  }
+  const contact = p.contact;
+  const base = { ParticipantId: p.participantId, DisplayName: p.displayName, ParticipantRole: p.role } as const;
+  let item: TranscriptItem;
+  if (type === EVENT.delivered || type === EVENT.read) {
+    item = receipt(core, contact, p, type, content);
+  } else if (type === EVENT.acknowledged) {
+    item = core.store.post(contact, { Type: 'CONNECTION_ACK', ContentType: type, ...base });
+  } else {
+    // Typing indicators reach the other side live but are not kept in the transcript.
+    item = core.store.post(contact, { Type: 'EVENT', ContentType: type!, ...(content !== undefined ? { Content: content } : {}), ...base }, false);
+  }
+  const response = { Id: item.Id, AbsoluteTime: item.AbsoluteTime };
+  if (clientToken !== undefined) p.replies.set(clientToken, response);
+  return response;
+}
+
+function receipt(core: SandboxCore, contact: Contact, p: Participant, type: string, content: string | undefined): TranscriptItem {
+  let messageId: unknown;
+  try {
+    messageId = content === undefined ? undefined : (JSON.parse(content) as JsonObject).messageId;
+  } catch {
+    messageId = undefined;
+  }
+  if (typeof messageId !== 'string') {
+    throw participantValidation(`Content: a ${type.slice(type.lastIndexOf('.') + 1)} receipt needs Content as a JSON string like {"messageId":"<Id of the message>"}.`);
+  }
+  const target = contact.transcript.find((i) => i.Id === messageId && i.Type === 'MESSAGE');
+  if (!target) throw participantValidation(`Content: messageId '${messageId.slice(0, 256)}' names no message in this chat.`);
+  const at = core.clock.now().toISOString();
+  const receipts = ((target.MessageMetadata ??= { MessageId: target.Id }).Receipts ??= []);
+  let r = receipts.find((x) => x.RecipientParticipantId === p.participantId);
+  if (!r) receipts.push((r = { RecipientParticipantId: p.participantId }));
+  if (type === EVENT.read) r.ReadTimestamp = at;
+  else r.DeliveredTimestamp = at;
+  const item: TranscriptItem = {
+    AbsoluteTime: at,
+    Id: randomUUID(),
+    Type: 'MESSAGE_METADATA',
+    ContentType: 'application/vnd.amazonaws.connect.event.message.metadata',
+    MessageMetadata: structuredClone(target.MessageMetadata),
+  };
+  core.store.push(contact, item);
+  return item;
+}
+
+/** The contact and the ones it continues (persistent chat), newest first. */
+function chain(core: SandboxCore, contact: Contact): Contact[] {
+  const out = [contact];
+  let c: Contact | undefined = contact;
+  while (c?.previousContactId && out.length < 100) {
+    c = core.store.contacts.get(c.previousContactId);
+    if (c) out.push(c);
+  }
+  return out;
+}
+
+interface TranscriptCursor {
+  c: string;
+  i: number;
+  d: 'FORWARD' | 'BACKWARD';
+}
+
+export function getTranscript(core: SandboxCore, input: OperationInput): JsonObject {
+  const p = byConnectionToken(core, input);
+  const b = input.body;
+  const v = new Validator(participantValidation);
+  const contactId = v.str(b.ContactId, 'ContactId', { min: 1, max: 256 });
+  const max = v.int(b.MaxResults, 'MaxResults', { min: 0, max: 100 });
+  const nextToken = v.str(b.NextToken, 'NextToken', { min: 1, max: 1000 });
+  const scan = v.str(b.ScanDirection, 'ScanDirection', { enum: ['FORWARD', 'BACKWARD'] }) as TranscriptCursor['d'] | undefined;
+  const sort = v.str(b.SortOrder, 'SortOrder', { enum: ['DESCENDING', 'ASCENDING'] });
+  const sp = v.obj(b.StartPosition, 'StartPosition');
+  const spId = sp ? v.str(sp.Id, 'StartPosition.Id', { min: 1, max: 256 }) : undefined;
+  const spTime = sp ? v.str(sp.AbsoluteTime, 'StartPosition.AbsoluteTime', { min: 1, max: 100 }) : undefined;
+  const spRecent = sp ? v.int(sp.MostRecent, 'StartPosition.MostRecent', { min: 0, max: 100 }) : undefined;
+  if (sp && [spId, spTime, spRecent].filter((x) => x !== undefined).length !== 1) {
+    v.fail('StartPosition', 'Member must set exactly one of Id, AbsoluteTime and MostRecent');
+  }
+  if (spTime !== undefined && Number.isNaN(Date.parse(spTime))) v.fail('StartPosition.AbsoluteTime', 'Member must be an ISO 8601 time such as 2019-11-08T02:41:28.172Z');
+  v.check();
+
+  const contacts = chain(core, p.contact);
+  const target = contactId === undefined ? p.contact : contacts.find((c) => c.contactId === contactId);
+  if (!target) throw accessDenied(`ContactId '${contactId!}' is not in this participant's contact chain.`);
+  const items = target.transcript;
+  const size = max === undefined || max === 0 ? 10 : max;
+
+  let start: number;
+  let dir: TranscriptCursor['d'];
+  if (nextToken !== undefined) {
+    const cur = decodeCursor(nextToken);
+    if (!cur || cur.c !== target.contactId) throw participantValidation('NextToken is not valid for this transcript. Send the NextToken from the previous page unchanged, with the same ContactId.');
+    start = cur.i;
+    dir = cur.d;
+  } else if (sp) {
+    dir = scan ?? 'FORWARD';
+    if (spId !== undefined) {
+      start = items.findIndex((i) => i.Id === spId);
+      if (start < 0) throw participantValidation(`StartPosition.Id '${spId.slice(0, 256)}' names no item in this transcript.`);
+    } else if (spTime !== undefined) {
+      const t = Date.parse(spTime);
+      if (dir === 'FORWARD') {
+        start = items.findIndex((i) => Date.parse(i.AbsoluteTime) >= t);
+        if (start < 0) start = items.length;
+      } else {
+        start = -1;
+        items.forEach((i, n) => Date.parse(i.AbsoluteTime) <= t && (start = n));
+      }
+    } else {
+      start = Math.max(0, items.length - 1 - spRecent!);
+    }
+  } else {
+    dir = scan ?? 'BACKWARD';
+    start = dir === 'BACKWARD' ? items.length - 1 : 0;
+  }
+
+  const picked: TranscriptItem[] = [];
+  let i = start;
+  const step = dir === 'FORWARD' ? 1 : -1;
+  while (i >= 0 && i < items.length && picked.length < size) {
+    picked.push(items[i]);
+    i += step;
+  }
+  const more = i >= 0 && i < items.length;
+  if (dir === 'BACKWARD') picked.reverse(); // now oldest first
+  if ((sort ?? 'DESCENDING') === 'DESCENDING') picked.reverse();
+  return {
+    InitialContactId: target.initialContactId,
+    Transcript: picked,
+    ...(more ? { NextToken: Buffer.from(JSON.stringify({ c: target.contactId, i, d: dir })).toString('base64url') } : {}),
+  };
+}
+
+function decodeCursor(token: string): TranscriptCursor | undefined {
+  try {
+    const c = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Partial<TranscriptCursor>;
+    if (typeof c.c === 'string' && Number.isInteger(c.i) && (c.d === 'FORWARD' || c.d === 'BACKWARD')) return c as TranscriptCursor;
+  } catch {
+    // fall through: reported by the caller
+  }
+  return undefined;
+}
+
+export function disconnectParticipant(core: SandboxCore, input: OperationInput): JsonObject {
+  const p = byConnectionToken(core, input);
+  const v = new Validator(participantValidation);
+  const clientToken = v.str(input.body.ClientToken, 'ClientToken', { max: 500 });
+  v.check();
+  const earlier = replay(p, clientToken);
+  if (earlier) return earlier as JsonObject;
+  requireActive(p);
+  core.store.end(p.contact, 'CUSTOMER_DISCONNECT', true, p);
+  const response = {};
+  if (clientToken !== undefined) p.replies.set(clientToken, response);
+  return response;
+}
+

@@ -1,0 +1,176 @@
+/**
+ * The HTTP side: routing, body reading, content-type and size checks, faults and quotas, and
+ * writing responses and errors the way AWS does (`x-amzn-RequestId`, `x-amzn-ErrorType`,
+ * `{"Message": ...}`). Nothing a client sends may crash or stall the server: every path ends in
+ * a response (or, for an injected `drop`, a closed socket).
+ */
+import { randomUUID } from 'node:crypto';
+import { type IncomingMessage, type ServerResponse } from 'node:http';
+import { type SandboxCore } from './core';
+import { internalError, ServiceError, type ServiceName } from './errors';
+import { type FaultRule } from './faults';
+import { matchRoute, ROUTES, type Route } from './routes';
+import { isObject, type JsonObject } from './validate';
+
+export interface HttpOptions {
+  maxBodyBytes: number;
+  /** Sandbox-only routes under /sandbox/ (admin); returns false when the path is not one. */
+  admin(req: IncomingMessage, res: ServerResponse, path: string, body: () => Promise<unknown>): Promise<boolean>;
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (res.headersSent || res.destroyed) return;
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(text),
+    'x-amzn-RequestId': randomUUID(),
+    ...headers,
+  });
+  res.end(text);
+}
+
+function sendError(res: ServerResponse, e: ServiceError, extraHeaders: Record<string, string> = {}): void {
+  sendJson(res, e.status, { Message: e.message, ...e.extra }, { 'x-amzn-ErrorType': e.type, ...extraHeaders });
+}
+
+class BodyError extends ServiceError {}
+
+/** Reads the body up to `limit` bytes; beyond it, the request is refused with 413. */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) {
+      reject(tooLarge(limit));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    req.on('data', (c: Buffer) => {
+      if (done) return;
+      size += c.length;
+      if (size > limit) {
+        done = true;
+        reject(tooLarge(limit));
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => {
+      if (!done) {
+        done = true;
+        resolve(Buffer.concat(chunks));
+      }
+    });
+    req.on('error', (err) => {
+      if (!done) {
+        done = true;
+        reject(err);
+      }
+    });
+  });
+}
+
+function tooLarge(limit: number): BodyError {
+  return new BodyError(413, 'RequestEntityTooLargeException', `The request body is larger than the ${limit} bytes this endpoint accepts.`);
+}
+
+function parseJsonBody(raw: Buffer, contentType: string | undefined): JsonObject {
+  if (raw.length === 0) return {};
+  const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
+  if (type !== '' && type !== 'application/json') {
+    throw new BodyError(415, 'UnsupportedMediaTypeException', `Content-Type '${type.slice(0, 100)}' is not supported; send the JSON body with Content-Type: application/json.`);
+  }
+  let value: unknown;
+  const text = raw.toString('utf8');
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    const detail = e instanceof Error ? e.message : String(e);
+    throw new BodyError(400, 'SerializationException', `The request body is not valid JSON: ${detail.slice(0, 200)}`);
+  }
+  if (!isObject(value)) throw new BodyError(400, 'SerializationException', 'The request body must be a JSON object ({...}).');
+  return value;
+}
+
+function wait(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+function faultError(route: Route, f: FaultRule): ServiceError {
+  const base = internalError(route.service, f.message ?? `Injected fault: ${route.op} failed on purpose (sandbox fault rule).`);
+  return new ServiceError(f.status ?? base.status, f.errorType ?? base.type, f.message ?? base.message);
+}
+
+function template(r: Route): string {
+  let i = 0;
+  return r.pattern.source
+    .replace(/^\^|\$$/g, '')
+    .replace(/\(\[\^\/\]\+\)/g, () => `{${r.labels[i++] ?? ''}}`)
+    .replace(/\\\//g, '/');
+}
+
+function allowedList(): string {
+  return ROUTES.map((r) => `${r.method} ${template(r)}`).join(', ');
+}
+
+export function createHandler(core: SandboxCore, opts: HttpOptions) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    let service: ServiceName = 'connect';
+    try {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
+      const method = (req.method ?? 'GET').toUpperCase();
+      if (path === '/sandbox' || path.startsWith('/sandbox/')) {
+        const handled = await opts.admin(req, res, path, async () => parseJsonBody(await readBody(req, opts.maxBodyBytes), req.headers['content-type']));
+        if (handled) return;
+      }
+      const match = matchRoute(method, path);
+      if (!match.route) {
+        req.resume();
+        const hint = match.otherMethod ? ` ${match.otherMethod.op} is ${match.otherMethod.method} ${path}.` : '';
+        throw new ServiceError(404, 'UnknownOperationException', `No operation matches ${method} ${path.slice(0, 200)}.${hint} This endpoint serves: ${allowedList()}.`);
+      }
+      const route = match.route;
+      service = route.service;
+      const labels: Record<string, string> = {};
+      for (const [i, name] of route.labels.entries()) {
+        try {
+          labels[name] = decodeURIComponent(match.labels[i]);
+        } catch {
+          throw new ServiceError(400, 'SerializationException', `The ${name} path segment is not valid percent-encoding.`);
+        }
+      }
+      if (route.service === 'connect') {
+        const auth = req.headers.authorization;
+        if (typeof auth !== 'string' || !auth.startsWith('AWS4-HMAC-SHA256 ')) {
+          req.resume();
+          throw new ServiceError(403, 'MissingAuthenticationTokenException', 'Missing Authentication Token: Connect calls must be signed with AWS Signature Version 4 (any credentials work in the sandbox).');
+        }
+      }
+      const raw = route.hasBody ? await readBody(req, opts.maxBodyBytes) : (req.resume(), Buffer.alloc(0));
+      const body = route.hasBody ? parseJsonBody(raw, req.headers['content-type']) : {};
+
+      for (const f of core.faults.take(route.op)) {
+        if (f.kind === 'latency') await wait(f.latencyMs ?? 0);
+        else if (f.kind === 'drop') {
+          req.socket.destroy();
+          return;
+        } else throw faultError(route, f);
+      }
+      if (core.faults.throttled(route.op, core.clock.now().getTime())) {
+        throw new ServiceError(429, route.throttleType, `Rate exceeded: ${route.op} is limited to the sandbox's TPS quota.`);
+      }
+      const result = route.handler(core, { labels, query: url.searchParams, headers: req.headers, body });
+      sendJson(res, 200, result);
+    } catch (e) {
+      if (e instanceof ServiceError) {
+        // After a refused body the rest of it may still be arriving: close rather than read it.
+        sendError(res, e, e instanceof BodyError && e.status === 413 ? { Connection: 'close' } : {});
+        return;
+      }
+      sendError(res, internalError(service, `The sandbox failed while handling this request: ${e instanceof Error ? e.message : String(e)}`));
+    }
+  };
+}
