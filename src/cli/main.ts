@@ -1,9 +1,10 @@
 import { VERSION } from '../core/version';
 import { type CliCommand, type CliIo, UsageError } from './command';
+import { sandboxCommand } from './commands/sandbox';
 import { validateCommand } from './commands/validate';
 
 /** Every CLI command, in the order `chatreq help` lists them. */
-const commands: CliCommand[] = [validateCommand];
+const commands: CliCommand[] = [validateCommand, sandboxCommand];
 
 export function helpText(): string {
   const width = Math.max(8, ...commands.map((c) => c.name.length));

@@ -44,7 +44,8 @@ export interface SandboxInstanceInfo {
   id: string;
   arn: string;
   alias: string;
-  flows: Array<{ id: string; arn: string; name: string; type: ContactFlowType; status: 'PUBLISHED' | 'SAVED'; source: string }>;
+  /** `content` is the Flow-language JSON string (what DescribeContactFlow returns as Content). */
+  flows: Array<{ id: string; arn: string; name: string; type: ContactFlowType; status: 'PUBLISHED' | 'SAVED'; source: string; content: string }>;
 }
 
 export interface SandboxHandle {
@@ -166,7 +167,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       id: i.id,
       arn: i.arn,
       alias: i.alias,
-      flows: i.flows.map((f) => ({ id: f.id, arn: f.arn, name: f.name, type: f.type, status: f.status, source: f.source })),
+      flows: i.flows.map((f) => ({ id: f.id, arn: f.arn, name: f.name, type: f.type, status: f.status, source: f.source, content: f.content })),
     })),
     close() {
       closed ??= new Promise<void>((resolve) => {

@@ -1,0 +1,91 @@
+import { resolve } from 'node:path';
+import { createFlowRuntime, flowFinder } from '../../sandbox/flow';
+import { startSandbox, type SandboxHandle } from '../../sandbox';
+import { type CliCommand, type CliIo, UsageError } from '../command';
+
+const usage = `Usage: chatreq sandbox [--port N] [--flows DIR]
+
+Runs the Connect sandbox: a local Amazon Connect + Participant Service on 127.0.0.1 that speaks
+the real wire protocol, so the AWS SDKs, the AWS CLI and amazon-connect-chatjs work against it.
+Prints one line, "Connect sandbox listening on http://127.0.0.1:PORT", and serves until stopped
+with Ctrl+C (SIGINT) or SIGTERM.
+
+  --port N     port to listen on (default 0: a free port)
+  --flows DIR  load flows from DIR as well as the built-in demo instance:
+                 DIR/*.flow.json          an instance with alias "local"
+                 DIR/<alias>/*.flow.json  an instance per subfolder, named after it
+               A flow's Id is its file name when that is a UUID (<uuid>.flow.json), otherwise a
+               stable id derived from the instance and file name.
+
+Point clients at it with --endpoint-url (AWS CLI) or endpoint (SDK), any credentials, and a
+region such as us-east-1.`;
+
+interface Parsed {
+  port: number;
+  flowsDir?: string;
+}
+
+function parseArgs(args: string[], io: CliIo): Parsed {
+  const out: Parsed = { port: 0 };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const value = () => {
+      const v = inline ?? args[++i];
+      if (v === undefined || v === '') throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    if (flag === '--port') {
+      const v = value();
+      if (!/^\d+$/.test(v) || Number(v) > 65535) throw new UsageError(`--port must be a whole number from 0 to 65535 (got '${v}')`);
+      out.port = Number(v);
+    } else if (flag === '--flows') {
+      out.flowsDir = resolve(io.cwd, value());
+    } else {
+      throw new UsageError(`unknown argument '${a}'`);
+    }
+  }
+  return out;
+}
+
+/** Starts the sandbox with the flow runtime plugged in. */
+export async function startCliSandbox(parsed: Parsed): Promise<SandboxHandle> {
+  const handle = await startSandbox({ port: parsed.port, ...(parsed.flowsDir ? { flowsDir: parsed.flowsDir } : {}) });
+  try {
+    const runtime = createFlowRuntime({ findFlow: flowFinder((instanceId) => handle.instances.find((i) => i.id === instanceId)?.flows ?? []) });
+    handle.setRuntime(runtime);
+  } catch (e) {
+    await handle.close();
+    throw e;
+  }
+  return handle;
+}
+
+export const sandboxCommand: CliCommand = {
+  name: 'sandbox',
+  summary: 'Run the local Connect sandbox (Connect + Participant Service) until stopped',
+  usage,
+  async run(args: string[], io: CliIo): Promise<number> {
+    const parsed = parseArgs(args, io);
+    let handle: SandboxHandle;
+    try {
+      handle = await startCliSandbox(parsed);
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      if (err.code === 'EADDRINUSE') throw new Error(`port ${parsed.port} is already in use; pick another with --port, or --port 0 for a free one`);
+      throw e;
+    }
+    io.stdout(`Connect sandbox listening on ${handle.url}\n`);
+    await new Promise<void>((done) => {
+      const stop = () => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        done();
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
+    await handle.close();
+    return 0;
+  },
+};
