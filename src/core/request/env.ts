@@ -1,7 +1,13 @@
 import type { JsonPath } from './types';
 
-/** `${env:NAME}`: NAME is a POSIX-style variable name. */
-export const ENV_REFERENCE = /\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g;
+/**
+ * `${env:NAME}`: NAME is a POSIX-style variable name. A fresh global RegExp per call, because a
+ * shared one carries `lastIndex` from one use into the next.
+ */
+export function envReferencePattern(): RegExp {
+  return /\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g;
+}
+const ENV_REFERENCE_ONCE = /\$\{env:[A-Za-z_][A-Za-z0-9_]*\}/;
 /** Anything that starts like a reference, to catch `${env:}`, `${env:1X}`, `${ENV:X}`, `${env:X` ... */
 const ENV_LIKE = /\$\{\s*env\s*:[^}]*\}?/gi;
 
@@ -14,7 +20,7 @@ export interface EnvReference {
 
 export function findEnvReferences(value: string): EnvReference[] {
   const out: EnvReference[] = [];
-  for (const m of value.matchAll(ENV_REFERENCE)) out.push({ name: m[1], index: m.index, length: m[0].length });
+  for (const m of value.matchAll(envReferencePattern())) out.push({ name: m[1], index: m.index, length: m[0].length });
   return out;
 }
 
@@ -28,13 +34,12 @@ export function findMalformedEnvReferences(value: string): Array<{ text: string;
 }
 
 export function hasEnvReference(value: string): boolean {
-  ENV_REFERENCE.lastIndex = 0;
-  return ENV_REFERENCE.test(value);
+  return ENV_REFERENCE_ONCE.test(value);
 }
 
 /** Replaces every reference whose variable is set; unset ones stay as written. */
 export function substituteEnv(value: string, env: Record<string, string | undefined>): string {
-  return value.replace(ENV_REFERENCE, (whole, name: string) => env[name] ?? whole);
+  return value.replace(envReferencePattern(), (whole, name: string) => env[name] ?? whole);
 }
 
 export class MissingEnvError extends Error {
@@ -61,7 +66,7 @@ export function resolveEnvReferences<T>(request: T, env: Record<string, string |
   const missing: Array<{ name: string; path: JsonPath }> = [];
   const walk = (v: unknown, path: JsonPath): unknown => {
     if (typeof v === 'string') {
-      return v.replace(ENV_REFERENCE, (_whole, name: string) => {
+      return v.replace(envReferencePattern(), (_whole, name: string) => {
         const value = env[name];
         if (value === undefined) {
           missing.push({ name, path });

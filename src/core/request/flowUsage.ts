@@ -21,7 +21,7 @@ export interface AttributeUsage {
 }
 
 // `$.Attributes.name`, `$.Attributes['name']`, `$.Attributes.['name']` (the console writes all three).
-const ATTRIBUTE_REF = /\$\.Attributes(?:\.([A-Za-z0-9_-]+)|\.?\[\s*(?:'([^']+)'|"([^"]+)")\s*\])/g;
+const attributeRef = (): RegExp => /\$\.Attributes(?:\.([A-Za-z0-9_-]+)|\.?\[\s*(?:'([^']+)'|"([^"]+)")\s*\])/g;
 
 interface FlowAction {
   Identifier?: unknown;
@@ -111,14 +111,13 @@ function addTransfer(set: Set<string>, ref: string): void {
 function singleAttributeRef(s: string): string | undefined {
   const refs: string[] = [];
   forEachRef(s, (k) => refs.push(k));
-  ATTRIBUTE_REF.lastIndex = 0;
-  const whole = s.trim().replace(ATTRIBUTE_REF, '');
+  const whole = s.trim().replace(attributeRef(), '');
   return refs.length === 1 && whole === '' ? refs[0] : undefined;
 }
 
 function forEachRef(s: string, f: (key: string) => void): void {
   if (!s.includes('$.Attributes')) return;
-  for (const m of s.matchAll(ATTRIBUTE_REF)) f(m[1] ?? m[2] ?? m[3]);
+  for (const m of s.matchAll(attributeRef())) f(m[1] ?? m[2] ?? m[3]);
 }
 
 function forEachString(v: unknown, f: (s: string) => void): void {

@@ -1,7 +1,7 @@
 import { findNodeAtLocation, type Node } from 'jsonc-parser';
 import { idFromArn, type IdKind, looksLikeArn, parseConnectArn } from './arn';
 import { removeNodeEdit, replaceNodeEdit, setValueEdits } from './edits';
-import { ENV_REFERENCE, formatPath, hasEnvReference, substituteEnv } from './env';
+import { envReferencePattern, formatPath, hasEnvReference, substituteEnv } from './env';
 import { keyNodeOf, type Reporter } from './report';
 import { codePointLength, formatCount, plural, utf8Length } from './text';
 import type { JsonPath, QuickFix, ValidateOptions } from './types';
@@ -410,7 +410,7 @@ function checkEnvReferences(root: Node, r: Reporter, options: ValidateOptions): 
       );
     }
     if (!options.env) return;
-    for (const m of raw.matchAll(ENV_REFERENCE)) {
+    for (const m of raw.matchAll(envReferencePattern())) {
       const name = m[1];
       if (options.env[name] !== undefined) continue;
       r.at(
