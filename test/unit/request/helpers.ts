@@ -13,7 +13,7 @@ export function codes(text: string, options: ValidateOptions = {}): string[] {
 export function only(text: string, code: string, options: ValidateOptions = {}): Diagnostic {
   const found = check(text, options).filter((d) => d.code === code);
   assert.equal(found.length, 1, `expected one ${code}, got ${JSON.stringify(check(text, options).map((d) => `${d.code}: ${d.message}`), null, 1)}`);
-  return found[0]!;
+  return found[0];
 }
 
 /** The text the diagnostic's range covers. */
@@ -35,4 +35,14 @@ export function errorsOf(text: string, options: ValidateOptions = {}): Diagnosti
 /** A minimal valid request with `extra` members merged in, pretty-printed. */
 export function request(extra: Record<string, unknown> = {}): string {
   return JSON.stringify({ ParticipantDetails: { DisplayName: 'Customer' }, ...extra }, null, 2);
+}
+
+/** The value at `path` in the JSON `text` (undefined when absent). */
+export function valueAt(text: string, ...path: Array<string | number>): unknown {
+  let v: unknown = JSON.parse(text);
+  for (const seg of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string | number, unknown>)[seg];
+  }
+  return v;
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { applyFix, check, codes, covered, errorsOf, only, request } from './helpers';
+import { applyFix, check, codes, covered, errorsOf, only, request, valueAt } from './helpers';
 
 const INTERACTIVE = 'application/vnd.amazonaws.connect.message.interactive';
 const RESPONSE = 'application/vnd.amazonaws.connect.message.interactive.response';
@@ -70,7 +70,7 @@ describe('request rules', () => {
       const text = request({ SegmentAttributes: { 'aws:Thing': { ValueString: 'x' }, 'a b': { ValueString: 'y' } } });
       const found = check(text).filter((d) => d.code === 'chatreq/segment-attribute-key-characters');
       assert.deepEqual(found.map((d) => covered(text, d)), ['"aws:Thing"', '"a b"']);
-      assert.match(found[0]!.message, /prefix "aws:"/);
+      assert.match(found[0].message, /prefix "aws:"/);
     });
 
     it('warns about a value with two members and about ValueArn on a user-defined key', () => {
@@ -85,7 +85,7 @@ describe('request rules', () => {
       const d = only(text, 'chatreq/text-plain-missing');
       assert.equal(covered(text, d).replace(/\s+/g, ''), '["text/markdown"]');
       const fixed = applyFix(text, d);
-      assert.deepEqual(JSON.parse(fixed).SupportedMessagingContentTypes, ['text/plain', 'text/markdown']);
+      assert.deepEqual(valueAt(fixed, 'SupportedMessagingContentTypes'), ['text/plain', 'text/markdown']);
       assert.deepEqual(check(fixed), []);
     });
 
@@ -107,14 +107,14 @@ describe('request rules', () => {
       assert.equal(covered(text, d), '"connect:Guide"');
       assert.match(d.message, /lacks "application\/vnd\.amazonaws\.connect\.message\.interactive\.response"/);
       const fixed = applyFix(text, d);
-      assert.deepEqual(JSON.parse(fixed).SupportedMessagingContentTypes, ['text/plain', INTERACTIVE, RESPONSE]);
+      assert.deepEqual(valueAt(fixed, 'SupportedMessagingContentTypes'), ['text/plain', INTERACTIVE, RESPONSE]);
       assert.deepEqual(check(fixed), []);
     });
 
     it('adds the whole list when SupportedMessagingContentTypes is missing', () => {
       const text = request({ SegmentAttributes: guide });
       const fixed = applyFix(text, only(text, 'chatreq/guide-needs-interactive-types'));
-      assert.deepEqual(JSON.parse(fixed).SupportedMessagingContentTypes, ['text/plain', INTERACTIVE, RESPONSE]);
+      assert.deepEqual(valueAt(fixed, 'SupportedMessagingContentTypes'), ['text/plain', INTERACTIVE, RESPONSE]);
       assert.deepEqual(check(fixed), []);
     });
 
@@ -168,7 +168,7 @@ describe('request rules', () => {
         const d = only(text, 'chatreq/duration-out-of-range');
         assert.equal(covered(text, d), String(value));
         const fixed = applyFix(text, d);
-        assert.equal(JSON.parse(fixed).ChatDurationInMinutes, clamped);
+        assert.equal(valueAt(fixed, 'ChatDurationInMinutes'), clamped);
         assert.deepEqual(check(fixed), []);
       });
     }
@@ -180,10 +180,10 @@ describe('request rules', () => {
       const d = only(text, 'chatreq/persistent-chat-with-related-contact');
       assert.equal(covered(text, d), '"RelatedContactId"');
       const a = applyFix(text, d, 'Remove RelatedContactId');
-      assert.equal(JSON.parse(a).RelatedContactId, undefined);
+      assert.equal(valueAt(a, 'RelatedContactId'), undefined);
       assert.deepEqual(check(a), []);
       const b = applyFix(text, d, 'Remove PersistentChat');
-      assert.equal(JSON.parse(b).PersistentChat, undefined);
+      assert.equal(valueAt(b, 'PersistentChat'), undefined);
       assert.deepEqual(check(b), []);
     });
 
@@ -196,7 +196,7 @@ describe('request rules', () => {
       const text = request({ PersistentChat: { SourceContactId: 'c-1' } });
       const d = only(text, 'chatreq/source-without-rehydration');
       const fixed = applyFix(text, d, 'Add RehydrationType FROM_SEGMENT');
-      assert.equal(JSON.parse(fixed).PersistentChat.RehydrationType, 'FROM_SEGMENT');
+      assert.equal(valueAt(fixed, 'PersistentChat', 'RehydrationType'), 'FROM_SEGMENT');
       assert.deepEqual(check(fixed), []);
     });
 
@@ -215,7 +215,7 @@ describe('request rules', () => {
       const d = only(text, 'chatreq/arn-instead-of-id');
       assert.equal(covered(text, d), JSON.stringify(instArn));
       const fixed = applyFix(text, d);
-      assert.equal(JSON.parse(fixed).InstanceId, inst);
+      assert.equal(valueAt(fixed, 'InstanceId'), inst);
       assert.deepEqual(check(fixed), []);
     });
 
@@ -224,14 +224,14 @@ describe('request rules', () => {
       const d = only(text, 'chatreq/arn-instead-of-id');
       assert.match(d.message, /flow ID.*\(flow-123\)/);
       assert.match(d.message, /belongs to instance aaaabbbb-/);
-      assert.equal(JSON.parse(applyFix(text, d)).ContactFlowId, 'flow-123');
+      assert.equal(valueAt(applyFix(text, d), 'ContactFlowId'), 'flow-123');
     });
 
     it('RelatedContactId and SourceContactId take contact IDs', () => {
       const text = request({ RelatedContactId: `${instArn}/contact/c-9` });
-      assert.equal(JSON.parse(applyFix(text, only(text, 'chatreq/arn-instead-of-id'))).RelatedContactId, 'c-9');
+      assert.equal(valueAt(applyFix(text, only(text, 'chatreq/arn-instead-of-id')), 'RelatedContactId'), 'c-9');
       const p = request({ PersistentChat: { RehydrationType: 'FROM_SEGMENT', SourceContactId: `${instArn}/contact/c-8` } });
-      assert.equal(JSON.parse(applyFix(p, only(p, 'chatreq/arn-instead-of-id'))).PersistentChat.SourceContactId, 'c-8');
+      assert.equal(valueAt(applyFix(p, only(p, 'chatreq/arn-instead-of-id')), 'PersistentChat', 'SourceContactId'), 'c-8');
     });
 
     it('an ARN of the wrong resource is reported without a fix', () => {

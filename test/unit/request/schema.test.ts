@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import * as connectSdk from '@aws-sdk/client-connect';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { requestSchema, schemaAtPath } from '../../../src/core/request';
+import { deref, type SchemaNode, supportedKeywords } from '../../../src/core/request/schema';
+
+/**
+ * Member names of an SDK structure schema. The SDK exports each as a tuple
+ * `[3, namespace, name, traits, memberNames, memberSchemas, ...]`.
+ */
+function sdkMembers(exportName: string): string[] {
+  const schema = (connectSdk as unknown as Record<string, unknown>)[exportName];
+  assert.ok(Array.isArray(schema), `@aws-sdk/client-connect no longer exports ${exportName} as a schema tuple`);
+  const names = schema[4] as unknown;
+  assert.ok(Array.isArray(names) && names.every((n) => typeof n === 'string'), `${exportName}[4] is not a member-name list`);
+  return names;
+}
+
+/** Member names of `export interface <name> {` in the installed SDK's type declarations. */
+function declaredMembers(name: string): string[] {
+  const root = dirname(require.resolve('@aws-sdk/client-connect/package.json'));
+  const dir = join(root, 'dist-types', 'models');
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.d.ts'))) {
+    const text = readFileSync(join(dir, file), 'utf8');
+    const start = text.indexOf(`export interface ${name} {`);
+    if (start < 0) continue;
+    const body = text.slice(start, text.indexOf('\n}', start));
+    return [...body.matchAll(/^ {4}(\w+)\??:/gm)].map((m) => m[1]);
+  }
+  assert.fail(`interface ${name} not found in ${dir}`);
+}
+
+function schemaMembers(path: Array<string | number>): string[] {
+  const s = schemaAtPath(path);
+  assert.ok(s, `schema has nothing at ${path.join('.')}`);
+  return Object.keys(s.properties ?? {}).filter((k) => k !== '$schema');
+}
+
+/** Members the SDK has and the schema lacks. */
+export function missingFromSchema(sdk: string[], schema: string[]): string[] {
+  return sdk.filter((m) => !schema.includes(m));
+}
+
+describe('request schema', () => {
+  describe('matches the installed @aws-sdk/client-connect', () => {
+    const shapes: Array<[string, Array<string | number>]> = [
+      ['StartChatContactRequest', []],
+      ['ParticipantDetails', ['ParticipantDetails']],
+      ['ParticipantConfiguration', ['ParticipantConfiguration']],
+      ['ChatMessage', ['InitialMessage']],
+      ['PersistentChat', ['PersistentChat']],
+      ['SegmentAttributeValue', ['SegmentAttributes', 'any-key']],
+    ];
+    for (const [shape, path] of shapes) {
+      it(`${shape}: the schema has every member the SDK's runtime schema has, and no other`, () => {
+        const sdk = sdkMembers(`${shape}$`);
+        assert.ok(sdk.length > 0);
+        assert.deepEqual(missingFromSchema(sdk, schemaMembers(path)), [], `add these ${shape} members to chatreq.schema.json`);
+        assert.deepEqual(missingFromSchema(schemaMembers(path), sdk), [], `the schema has members ${shape} lacks`);
+      });
+      it(`${shape}: the schema has every member the SDK's type declarations list`, () => {
+        const declared = declaredMembers(shape);
+        assert.ok(declared.length > 0, `no members read from the declaration of ${shape}`);
+        assert.deepEqual(missingFromSchema(declared, schemaMembers(path)), []);
+      });
+    }
+
+    it('the drift check can fail: a member the schema lacks is reported', () => {
+      assert.deepEqual(missingFromSchema([...sdkMembers('StartChatContactRequest$'), 'NewMember'], schemaMembers([])), ['NewMember']);
+    });
+
+    it('only $schema is extra at the top level, and nothing is required except DisplayName in ParticipantDetails', () => {
+      assert.deepEqual(Object.keys(requestSchema.properties!).filter((k) => !sdkMembers('StartChatContactRequest$').includes(k)), ['$schema']);
+      assert.equal(requestSchema.required, undefined);
+      assert.equal(requestSchema.additionalProperties, false);
+      assert.deepEqual(schemaAtPath(['ParticipantDetails'])!.required, ['DisplayName']);
+    });
+  });
+
+  it('documents every member with description and markdownDescription (hover text)', () => {
+    const missing: string[] = [];
+    const visit = (node: SchemaNode, where: string, seen: Set<SchemaNode>): void => {
+      const s = deref(node);
+      if (seen.has(s)) return;
+      seen.add(s);
+      for (const [k, v] of Object.entries(s.properties ?? {})) {
+        const d = deref(v);
+        if (!d.description || !d.markdownDescription) missing.push(`${where}${k}`);
+        visit(v, `${where}${k}.`, seen);
+      }
+      if (typeof s.additionalProperties === 'object') visit(s.additionalProperties, `${where}*.`, seen);
+      if (s.items) visit(s.items, `${where}[].`, seen);
+    };
+    visit(requestSchema, '', new Set());
+    assert.deepEqual(missing, []);
+  });
+
+  it('has defaultSnippets for the nested shapes', () => {
+    for (const path of [['ParticipantDetails'], ['ParticipantConfiguration'], ['InitialMessage'], ['PersistentChat'], ['SegmentAttributes'], ['SegmentAttributes', 'connect:Subtype']]) {
+      assert.ok((schemaAtPath(path)?.defaultSnippets?.length ?? 0) > 0, `no defaultSnippets at ${path.join('.')}`);
+    }
+  });
+
+  it('carries the model constraints', () => {
+    assert.equal(schemaAtPath(['InstanceId'])!.maxLength, 100);
+    assert.equal(schemaAtPath(['ContactFlowId'])!.maxLength, 500);
+    assert.equal(schemaAtPath(['ClientToken'])!.maxLength, 500);
+    assert.deepEqual([schemaAtPath(['ChatDurationInMinutes'])!.minimum, schemaAtPath(['ChatDurationInMinutes'])!.maximum], [60, 10080]);
+    assert.deepEqual([schemaAtPath(['ParticipantDetails', 'DisplayName'])!.minLength, schemaAtPath(['ParticipantDetails', 'DisplayName'])!.maxLength], [1, 256]);
+    assert.equal(schemaAtPath(['InitialMessage', 'Content'])!.maxLength, 16384);
+    assert.deepEqual([schemaAtPath(['CustomerId'])!.minLength, schemaAtPath(['CustomerId'])!.maxLength], [1, 128]);
+    assert.deepEqual([schemaAtPath(['DisconnectOnCustomerExit'])!.minItems, schemaAtPath(['DisconnectOnCustomerExit'])!.maxItems], [1, 1]);
+    assert.equal(schemaAtPath(['SegmentAttributes', 'x', 'ValueString'])!.maxLength, 1024);
+    assert.equal(schemaAtPath(['SegmentAttributes'])!.propertyNames!.maxLength, 128);
+  });
+
+  it('uses only keywords the validator implements', () => {
+    const unknown = new Set<string>();
+    const visit = (v: unknown, inProperties: boolean): void => {
+      if (Array.isArray(v)) v.forEach((x) => visit(x, false));
+      else if (v !== null && typeof v === 'object') {
+        for (const [k, x] of Object.entries(v)) {
+          if (!inProperties && !supportedKeywords.has(k)) unknown.add(k);
+          // Under these keywords the keys are names, not schema keywords; snippet bodies are data.
+          if (k === 'defaultSnippets' || k === 'enum' || k === 'required') continue;
+          visit(x, (k === 'properties' || k === 'definitions') && !inProperties);
+        }
+      }
+    };
+    visit(requestSchema, false);
+    assert.deepEqual([...unknown], []);
+  });
+});
