@@ -229,6 +229,7 @@ export function getTranscript(core: SandboxCore, input: OperationInput): JsonObj
   }
   if (spTime !== undefined && Number.isNaN(Date.parse(spTime))) v.fail('StartPosition.AbsoluteTime', 'Member must be an ISO 8601 time such as 2019-11-08T02:41:28.172Z');
   v.check();
+  requireActive(p);
 
   const contacts = chain(core, p.contact);
   const target = contactId === undefined ? p.contact : contacts.find((c) => c.contactId === contactId);
