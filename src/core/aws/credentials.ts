@@ -3,7 +3,7 @@
  * itself; the providers do, and only what they return travels to the clients.
  */
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import type { Connection } from '../connection/model';
+import { connectionRegion, type Connection } from '../connection/model';
 import { silentLogger, type Logger } from '../log';
 import { loadAws } from './lazy';
 
@@ -47,11 +47,15 @@ export async function createCredentialProvider(
           ...(options.mfaCodeProvider ? { mfaCodeProvider: options.mfaCodeProvider } : {}),
         });
   const source = describeCredentialSource(connection);
+  const region = connectionRegion(connection);
   // Logged so the output channel shows where credentials came from; never what they are.
   return async (props) => {
     const started = performance.now();
     try {
-      const creds = await inner(props);
+      // A client passes its own config; a direct call (a connection check) gets the connection's
+      // region, so STS is called in that region rather than the SDK's us-east-1 fallback.
+      const context = props?.callerClientConfig ? props : { ...props, callerClientConfig: { region: () => Promise.resolve(region) } };
+      const creds = await inner(context);
       const ms = Math.round(performance.now() - started);
       const expiry = creds.expiration ? `, expire ${creds.expiration.toISOString()}` : '';
       logger.debug(`[aws] credentials from ${source} resolved in ${ms} ms${expiry}`);
