@@ -18,6 +18,7 @@ export { parseLexBotFile, type LexBotDef } from './lexBot';
 export { parseLambdaMockFile, type LambdaMocks } from './lambdaMock';
 export { WorkspaceFileError } from './workspaceFile';
 export { noticeContentType } from './interpreter';
+export { demoRuntimeOptions } from './demoWorkspace';
 
 export interface FlowRuntime extends ContactRuntime {
   /** The path a contact took through its flows and its attributes; undefined for unknown contacts. */
@@ -31,7 +32,7 @@ export function createFlowRuntime(options: FlowRuntimeOptions): FlowRuntime {
   if (!Number.isInteger(budget) || budget < 1) throw new Error(`createFlowRuntime: options.stepBudget must be a positive whole number, got ${String(options.stepBudget)}.`);
   if (options.seed !== undefined && !Number.isFinite(options.seed)) throw new Error('createFlowRuntime: options.seed must be a number.');
   validateHours(options.hoursOfOperation ?? []);
-  const workspace = new Workspace(options.lexBotFiles, options.lambdaMockFile);
+  const workspace = new Workspace(options);
   const random = seededRandom(options.seed ?? Date.now());
   const active = new Map<string, FlowContact>();
   const ended = new Map<string, FlowTrace>();

@@ -27,6 +27,10 @@ export interface FlowRuntimeOptions {
   lexBotFiles?: string[];
   /** The Lambda mock file (format: `{"functions": {...}}`), read again whenever it changes. */
   lambdaMockFile?: string;
+  /** Lex bots given inline, in the file format (`{"bots": [...]}`); checked when the runtime is created. */
+  lexBots?: unknown;
+  /** Lambda mocks given inline, in the file format (`{"functions": {...}}`); the file's entries win. */
+  lambdaMocks?: unknown;
   /** Hours of operation that CheckHoursOfOperation can name (or a queue can point to). */
   hoursOfOperation?: HoursOfOperation[];
   /** The clock CheckHoursOfOperation reads; defaults to the contact's sandbox clock. */

@@ -1,0 +1,63 @@
+import type { HoursOfOperation } from './hours';
+import type { FlowRuntimeOptions } from './options';
+
+/**
+ * The stand-ins the built-in demo instance's flows need so they run end to end offline: the
+ * support Lex bot, the order-status Lambda, and the business hours. They are written in the same
+ * formats a developer uses in a workspace (see README of the flow runtime in the final report).
+ */
+const demoBot = {
+  bots: [
+    {
+      name: 'ExampleOutfittersSupport',
+      botId: 'QW7RZ3K5PX',
+      aliasArns: ['arn:aws:lex:us-east-1:123456789012:bot-alias/QW7RZ3K5PX/TSTALIASID'],
+      fallbackReply: "Sorry, I didn't catch that.",
+      intents: [
+        {
+          name: 'CheckOrderStatus',
+          utterances: ['where is my order', 'order status', 'track my order', 'check order {OrderNumber}', 'where is order {OrderNumber}', 'status of order {OrderNumber}'],
+          slots: [{ name: 'OrderNumber', prompt: 'Sure. What is your order number?' }],
+          reply: 'Thanks, let me look up order {OrderNumber}.',
+        },
+        {
+          name: 'TalkToAgent',
+          utterances: ['agent', 'talk to an agent', 'speak to a person', 'human please', 'representative'],
+          reply: 'Okay, I will get you to an agent.',
+        },
+        {
+          name: 'Goodbye',
+          utterances: ['bye', 'goodbye', 'that is all', 'no thanks'],
+        },
+      ],
+    },
+  ],
+};
+
+const demoLambdas = {
+  functions: {
+    'arn:aws:lambda:us-east-1:123456789012:function:order-status-lookup': {
+      cases: [
+        { when: { orderId: '12345' }, response: { orderStatus: 'SHIPPED', carrier: 'UPS', estimatedDelivery: 'Friday' } },
+        { when: { orderId: '67890' }, response: { orderStatus: 'PROCESSING', carrier: '', estimatedDelivery: '' } },
+        { when: { orderId: '99999' }, error: 'order service timed out' },
+      ],
+      response: { orderStatus: 'NOT_FOUND', carrier: '', estimatedDelivery: '' },
+    },
+  },
+};
+
+const weekdays = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY'] as const;
+const demoHours: HoursOfOperation[] = [
+  {
+    HoursOfOperationId: 'b3f9a1d7-4e2c-4c86-a5d0-9e7b3f1a6c24',
+    Name: 'Business Hours',
+    TimeZone: 'America/New_York',
+    Config: weekdays.map((Day) => ({ Day, StartTime: { Hours: 8, Minutes: 0 }, EndTime: { Hours: 18, Minutes: 0 } })),
+  },
+];
+
+/** Options that make the demo instance's flows work; spread into createFlowRuntime's options. */
+export function demoRuntimeOptions(): Pick<FlowRuntimeOptions, 'lexBots' | 'lambdaMocks' | 'hoursOfOperation'> {
+  return { lexBots: structuredClone(demoBot), lambdaMocks: structuredClone(demoLambdas), hoursOfOperation: structuredClone(demoHours) };
+}
