@@ -1,0 +1,131 @@
+import assert from 'node:assert/strict';
+import {
+  completionsAt,
+  describeMember,
+  hoverAt,
+  requestMemberNames,
+  type AttributeUsage,
+  type CompletionCandidate,
+} from '../../../src/core/request';
+import { check } from './helpers';
+
+/** Applies a candidate the way an editor would, with snippet placeholders at their defaults. */
+function accept(text: string, c: CompletionCandidate): string {
+  const plain = c.insertText
+    .replace(/\$\{\d+\|([^,|]*)[^}]*\}/g, '$1')
+    .replace(/\$\{\d+:([^}]*)\}/g, '$1')
+    .replace(/\$\d+/g, '')
+    .replace(/\\([$}\\])/g, '$1');
+  return text.slice(0, c.replace.offset) + plain + text.slice(c.replace.offset + c.replace.length);
+}
+
+const usage: AttributeUsage = {
+  keys: [
+    { key: 'customerTier', values: ['gold', 'silver'], actions: ['CheckTier'] },
+    { key: 'locale', values: [], actions: ['Greet'] },
+  ],
+  transfers: [],
+};
+
+describe('request completion', () => {
+  it('offers every top-level member in an empty object, in schema order', () => {
+    const text = '{\n  \n}';
+    const labels = completionsAt(text, 4).map((c) => c.label);
+    assert.deepEqual(labels, requestMemberNames());
+    assert.ok(labels.includes('DisconnectOnCustomerExit') && labels.includes('SegmentAttributes'));
+  });
+
+  it('leaves out members already present and inserts a comma before a following member', () => {
+    const text = '{\n  \n  "ParticipantDetails": {"DisplayName": "A"}\n}';
+    const cands = completionsAt(text, 4);
+    assert.ok(!cands.some((c) => c.label === 'ParticipantDetails'));
+    const duration = cands.find((c) => c.label === 'ChatDurationInMinutes')!;
+    const after = accept(text, duration);
+    assert.deepEqual(check(after), []);
+    assert.match(after, /"ChatDurationInMinutes": 60,/);
+  });
+
+  it('member snippets for nested shapes produce valid requests', () => {
+    for (const label of ['ParticipantConfiguration', 'InitialMessage', 'PersistentChat', 'SegmentAttributes', 'DisconnectOnCustomerExit', 'SupportedMessagingContentTypes']) {
+      const text = '{\n  "ParticipantDetails": {"DisplayName": "A"},\n  \n}';
+      const c = completionsAt(text, text.indexOf('\n  \n') + 3).find((x) => x.label === label);
+      assert.ok(c, `no candidate ${label}`);
+      assert.equal(c.documentation?.includes(`**${label}**`), true);
+      const after = accept(text, c).replace(/,(\s*)\n}$/, '$1\n}');
+      // The SegmentAttributes snippet is the guide subtype, which also needs the interactive types.
+      const expected = label === 'SegmentAttributes' ? ['chatreq/guide-needs-interactive-types'] : [];
+      assert.deepEqual(check(after).filter((d) => d.severity === 'error').map((d) => d.code), expected, `${label}: ${after}`);
+    }
+  });
+
+  it('replaces a half-typed key (with its quotes) and does not add a second value', () => {
+    const text = '{"Partic": {"DisplayName": "A"}}';
+    const c = completionsAt(text, 5).find((x) => x.label === 'ParticipantDetails')!;
+    assert.deepEqual(c.replace, { offset: 1, length: '"Partic"'.length });
+    assert.equal(c.filterText, '"ParticipantDetails"');
+    assert.deepEqual(check(accept(text, c)), []);
+  });
+
+  it('offers enum values inside a string value, replacing the whole string', () => {
+    const text = '{"ParticipantDetails": {"DisplayName": "A"}, "ParticipantConfiguration": {"ResponseMode": "IN"}}';
+    const cands = completionsAt(text, text.indexOf('"IN"') + 2);
+    assert.deepEqual(cands.map((c) => c.label), ['INCREMENTAL', 'COMPLETE']);
+    assert.equal(cands[0].kind, 'enum');
+    assert.deepEqual(check(accept(text, cands[0])), []);
+  });
+
+  it('offers content types not yet in the list', () => {
+    const text = '{"SupportedMessagingContentTypes": ["text/plain", ""]}';
+    const labels = completionsAt(text, text.indexOf('""') + 1).map((c) => c.label);
+    assert.ok(!labels.includes('text/plain'));
+    assert.ok(labels.includes('application/vnd.amazonaws.connect.message.interactive'));
+  });
+
+  it('offers the attribute keys the flow reads, and the values it compares them with', () => {
+    const text = '{"Attributes": {"locale": "en", }}';
+    const keys = completionsAt(text, text.indexOf(', }') + 2, { attributeUsage: usage });
+    assert.deepEqual(keys.map((c) => c.label), ['customerTier']);
+    assert.match(keys[0].documentation!, /Compared with: `gold`, `silver`/);
+    const t2 = '{"Attributes": {"customerTier": ""}}';
+    const values = completionsAt(t2, t2.indexOf('""') + 1, { attributeUsage: usage });
+    assert.deepEqual(values.map((c) => c.label), ['gold', 'silver']);
+  });
+
+  it('offers cached instances (alias as label, ID inserted) and flows (name, type and state)', () => {
+    const text = '{"InstanceId": "", "ContactFlowId": ""}';
+    const inst = completionsAt(text, text.indexOf('""') + 1, { instances: [{ id: 'i-123', alias: 'prod-chat' }] });
+    assert.deepEqual(inst.map((c) => [c.label, c.insertText]), [['prod-chat', '"i-123"']]);
+    const flows = completionsAt(text, text.lastIndexOf('""') + 1, { flows: [{ id: 'f-1', name: 'Inbound chat', type: 'CONTACT_FLOW', state: 'ACTIVE' }] });
+    assert.deepEqual(flows.map((c) => [c.label, c.insertText, c.detail]), [['Inbound chat', '"f-1"', 'CONTACT_FLOW · ACTIVE']]);
+  });
+
+  it('offers the connect:Subtype key and value snippets in SegmentAttributes', () => {
+    const text = '{"SegmentAttributes": {  }}';
+    const cands = completionsAt(text, text.indexOf('{  }') + 2);
+    const sub = cands.find((c) => c.label === 'connect:Subtype')!;
+    assert.ok(sub);
+    assert.deepEqual(check(`{"ParticipantDetails": {"DisplayName": "A"}, ${accept(text, sub).slice(1)}`).map((d) => d.code), ['chatreq/guide-needs-interactive-types']);
+  });
+});
+
+describe('request hover', () => {
+  it('describes every top-level member', () => {
+    for (const name of requestMemberNames()) assert.ok(describeMember([name])?.startsWith(`**${name}**`), name);
+  });
+
+  it('describes nested members, list entries and segment attribute values', () => {
+    assert.match(describeMember(['ParticipantDetails', 'DisplayName'])!, /Length 1-256/);
+    assert.match(describeMember(['DisconnectOnCustomerExit', 0])!, /DisconnectOnCustomerExit/);
+    assert.match(describeMember(['SegmentAttributes', 'custom', 'ValueString'])!, /1,024/);
+    assert.equal(describeMember(['NoSuchMember']), undefined);
+  });
+
+  it('hoverAt gives the member text and the hovered range; enum values add their meaning', () => {
+    const text = '{"ParticipantConfiguration": {"ResponseMode": "INCREMENTAL"}}';
+    const onKey = hoverAt(text, text.indexOf('ResponseMode') + 1)!;
+    assert.equal(text.slice(onKey.offset, onKey.offset + onKey.length), '"ResponseMode"');
+    const onValue = hoverAt(text, text.indexOf('INCREMENTAL') + 1)!;
+    assert.match(onValue.markdown, /`INCREMENTAL`: Deliver responses in pieces/);
+    assert.equal(hoverAt(text, 0), undefined);
+  });
+});
