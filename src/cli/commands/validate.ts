@@ -131,5 +131,6 @@ function describeFsError(e: unknown): string {
   if (code === 'ENOENT') return 'no such file or folder';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'EISDIR') return 'is a folder';
+  if (code === 'ENOTDIR') return 'part of the path is a file, not a folder';
   return e instanceof Error ? e.message : String(e);
 }
