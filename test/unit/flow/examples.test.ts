@@ -7,7 +7,7 @@ import { fixtureFlow, fixtures, startContact } from './harness';
 const flows = [
   fixtureFlow('exampleA-minimal.flow.json', 'a-minimal', 'Sample flow'),
   fixtureFlow('exampleB-attributes.flow.json', 'b-attributes', 'Test attribute flow'),
-  fixtureFlow('exampleB-transferTarget.flow.json', 'ef4aed70-0000-4000-8000-000000000001', 'Transfer target'),
+  fixtureFlow('ef4aed70-0000-4000-8000-000000000001.flow.json', 'ef4aed70-0000-4000-8000-000000000001', 'Transfer target'),
   fixtureFlow('exampleC-lexQueue.flow.json', 'c-lex', 'Interactive Lex'),
 ];
 
