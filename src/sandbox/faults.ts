@@ -27,13 +27,17 @@ export interface FaultRule {
   /**
    * - `error`: answer with an error (default 500 InternalServiceException / InternalServerException)
    * - `latency`: wait `latencyMs` before handling the request normally
-   * - `drop`: destroy the connection without answering
+   * - `drop`: destroy the connection without answering (before handling the request, or after
+   *   it when `afterHandling` is set: the work is done but the answer is lost, as when a network
+   *   fails on the way back; this is what ClientToken idempotency is for)
    */
   kind: 'error' | 'latency' | 'drop';
   /** For `error`: status and `x-amzn-ErrorType` (defaults: 500 and the service's internal error). */
   status?: number;
   errorType?: string;
   message?: string;
+  /** For `drop`: handle the request first, then drop the connection instead of answering. */
+  afterHandling?: boolean;
   /** For `latency`. */
   latencyMs?: number;
   /** Let this many matching requests through untouched first (default 0). */

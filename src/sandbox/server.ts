@@ -152,8 +152,10 @@ export function createHandler(core: SandboxCore, opts: HttpOptions) {
       const raw = route.hasBody ? await readBody(req, opts.maxBodyBytes) : (req.resume(), Buffer.alloc(0));
       const body = route.hasBody ? parseJsonBody(raw, req.headers['content-type']) : {};
 
+      let dropAfter = false;
       for (const f of core.faults.take(route.op)) {
         if (f.kind === 'latency') await wait(f.latencyMs ?? 0);
+        else if (f.kind === 'drop' && f.afterHandling) dropAfter = true;
         else if (f.kind === 'drop') {
           req.socket.destroy();
           return;
@@ -163,6 +165,10 @@ export function createHandler(core: SandboxCore, opts: HttpOptions) {
         throw new ServiceError(429, route.throttleType, `Rate exceeded: ${route.op} is limited to the sandbox's TPS quota.`);
       }
       const result = route.handler(core, { labels, query: url.searchParams, headers: req.headers, body });
+      if (dropAfter) {
+        req.socket.destroy();
+        return;
+      }
       sendJson(res, 200, result);
     } catch (e) {
       if (e instanceof ServiceError) {

@@ -40,7 +40,7 @@ describe('sandbox: Connect operations through the AWS SDK v3', () => {
       const r = await c.connect.send(new ListInstancesCommand({}));
       const aliases = r.InstanceSummaryList!.map((i) => i.InstanceAlias);
       assert.deepEqual(aliases, ['chatreq-demo', 'local', 'retail']);
-      const demo = r.InstanceSummaryList![0]!;
+      const demo = r.InstanceSummaryList![0];
       assert.equal(demo.Id, DEMO_INSTANCE_ID);
       assert.equal(demo.Arn, `arn:aws:connect:us-east-1:123456789012:instance/${DEMO_INSTANCE_ID}`);
       assert.equal(demo.InstanceStatus, 'ACTIVE');
@@ -156,7 +156,7 @@ describe('sandbox: Connect operations through the AWS SDK v3', () => {
       assert.ok(names.includes('Billing Questions=11111111-2222-4333-8444-555555555555'), names.join());
       assert.ok(names.some((n) => n.startsWith('Local Welcome=')));
       const retail = sb.instances.find((i) => i.alias === 'retail')!;
-      assert.equal(retail.flows[0]!.name, 'store');
+      assert.equal(retail.flows[0].name, 'store');
     });
   });
 
@@ -183,7 +183,7 @@ describe('sandbox: Connect operations through the AWS SDK v3', () => {
       for await (const p of paginateSearchContactFlows({ client: c.connect, pageSize: 2 }, { InstanceId: DEMO_INSTANCE_ID, SearchFilter: { FlowAttributeFilter: { ContactFlowTypeCondition: { ContactFlowType: 'CONTACT_FLOW' } } } })) {
         count = Number(p.ApproximateTotalCount);
         for (const f of p.ContactFlows!) {
-          assert.equal(JSON.parse(f.Content!).Version, '2019-10-30');
+          assert.equal((JSON.parse(f.Content!) as { Version: string }).Version, '2019-10-30');
           names.push(f.Name!);
         }
       }
@@ -221,8 +221,8 @@ describe('sandbox: Connect operations through the AWS SDK v3', () => {
           ['MESSAGE', 'text/plain', 'CUSTOMER', 'Where is my parcel?'],
         ],
       );
-      assert.equal(state.transcript[0]!.ParticipantId, r.ParticipantId);
-      assert.equal(state.transcript[0]!.DisplayName, 'Ana Customer');
+      assert.equal(state.transcript[0].ParticipantId, r.ParticipantId);
+      assert.equal(state.transcript[0].DisplayName, 'Ana Customer');
     });
 
     it('reports every missing required member in one InvalidParameterException', async () => {

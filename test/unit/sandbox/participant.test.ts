@@ -44,7 +44,7 @@ describe('sandbox: Participant Service through the AWS SDK v3', () => {
       assert.equal(Date.parse(r.ConnectionCredentials!.Expiry!) - clock.now().getTime(), 24 * 3600_000);
       assert.ok(r.ConnectionCredentials!.ConnectionToken!.length <= 1000);
       assert.notEqual(r.ConnectionCredentials!.ConnectionToken, s.ParticipantToken);
-      assert.equal(sb.getContact(s.ContactId!)!.participants[0]!.connected, true);
+      assert.equal(sb.getContact(s.ContactId!)!.participants[0].connected, true);
       const onlyWs = await c.participant.send(new CreateParticipantConnectionCommand({ ParticipantToken: s.ParticipantToken!, Type: ['WEBSOCKET'] }));
       assert.equal(onlyWs.ConnectionCredentials, undefined);
       assert.notEqual(onlyWs.Websocket!.Url, r.Websocket!.Url);
@@ -125,8 +125,8 @@ describe('sandbox: Participant Service through the AWS SDK v3', () => {
         new SendEventCommand({ ConnectionToken: chat.connectionToken, ContentType: 'application/vnd.amazonaws.connect.event.message.read', Content: JSON.stringify({ messageId: msg.Id }) }),
       );
       const item = sb.getContact(chat.contactId)!.transcript.find((i) => i.Id === msg.Id)!;
-      assert.equal(item.MessageMetadata!.Receipts![0]!.RecipientParticipantId, chat.participantId);
-      assert.match(item.MessageMetadata!.Receipts![0]!.ReadTimestamp!, ISO);
+      assert.equal(item.MessageMetadata!.Receipts![0].RecipientParticipantId, chat.participantId);
+      assert.match(item.MessageMetadata!.Receipts![0].ReadTimestamp!, ISO);
       const bad = await rejects(c.participant.send(new SendEventCommand({ ConnectionToken: chat.connectionToken, ContentType: 'application/vnd.amazonaws.connect.event.dance' })));
       assert.equal(bad.name, 'ValidationException');
       assert.match(bad.message, /not a supported event/);
@@ -182,7 +182,7 @@ describe('sandbox: Participant Service through the AWS SDK v3', () => {
       assert.deepEqual(contents(back.Transcript), ['m3', 'm4']);
       const recent = await get({ StartPosition: { MostRecent: 2 }, SortOrder: 'ASCENDING' });
       assert.deepEqual(contents(recent.Transcript), ['m9', 'm10', 'm11']);
-      const at = sb.getContact(chat.contactId)!.transcript[8]!.AbsoluteTime;
+      const at = sb.getContact(chat.contactId)!.transcript[8].AbsoluteTime;
       const byTime = await get({ StartPosition: { AbsoluteTime: at }, SortOrder: 'ASCENDING', MaxResults: 2 });
       assert.deepEqual(contents(byTime.Transcript), ['m7', 'm8']);
     });

@@ -60,8 +60,8 @@ describe('sandbox: the ContactRuntime seam', () => {
         contactId: chat.contactId,
         initialContactId: chat.contactId,
         instanceId: DEMO_INSTANCE_ID,
-        instanceArn: sb.instances[0]!.arn,
-        contactFlowId: sb.instances[0]!.flows[0]!.id,
+        instanceArn: sb.instances[0].arn,
+        contactFlowId: sb.instances[0].flows[0].id,
         channel: 'CHAT',
         attributes: { lang: 'en' },
         segmentAttributes: { 'connect:Subtype': { ValueString: 'connect:Chat' } },
@@ -73,8 +73,8 @@ describe('sandbox: the ContactRuntime seam', () => {
     );
     const t = sb.getContact(chat.contactId)!.transcript;
     assert.deepEqual(t.map((i) => i.Content ?? i.ContentType.split('.').pop()), ['joined', 'help', 'Hi Ana Customer!']);
-    assert.equal(t[2]!.ParticipantRole, 'SYSTEM');
-    assert.equal(t[2]!.DisplayName, 'SYSTEM_MESSAGE');
+    assert.equal(t[2].ParticipantRole, 'SYSTEM');
+    assert.equal(t[2].DisplayName, 'SYSTEM_MESSAGE');
   });
 
   it('passes customer messages on, and what the runtime posts reaches GetTranscript', async () => {

@@ -126,7 +126,7 @@ describe('sandbox: participant WebSocket (chatjs protocol)', () => {
     await s.next((f) => f.topic === 'aws/heartbeat');
     assert.deepEqual(s.chatItems(), []);
     await subscribe(s);
-    await c.connect.send(new StopContactCommand({ InstanceId: sb.instances[0]!.id, ContactId: chat.contactId }));
+    await c.connect.send(new StopContactCommand({ InstanceId: sb.instances[0].id, ContactId: chat.contactId }));
     await s.next((f) => f.topic === 'aws/chat' && String(f.content).includes('chat.ended'));
     const types = s.chatItems().map((i) => i.ContentType);
     assert.deepEqual(types, ['application/vnd.amazonaws.connect.event.participant.left']);
