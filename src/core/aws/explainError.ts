@@ -311,7 +311,7 @@ function explainCore(f: ErrorFacts, ctx: ErrorContext): Omit<ErrorExplanation, '
         retryable: true,
       };
     }
-    const dns = code === 'ENOTFOUND';
+    const dns = code === 'ENOTFOUND' || code === 'EAI_AGAIN';
     if (ctx.endpoint) {
       return {
         kind: 'endpointUnreachable',
