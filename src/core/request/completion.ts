@@ -23,12 +23,19 @@ export interface CompletionCandidate {
   sortText?: string;
 }
 
+type Candidate = CompletionCandidate & { live?: boolean };
+
 /** Live data the editor already has cached; completion never fetches anything itself. */
 export interface CompletionContext {
   /** From extractAttributeUsage / mergeAttributeUsage over the selected flow and its transfers. */
   attributeUsage?: AttributeUsage;
   instances?: Array<{ id: string; alias?: string; arn?: string }>;
   flows?: Array<{ id: string; name?: string; type?: string; state?: string; status?: string }>;
+  /**
+   * Only the live candidates (instances, flows, attribute keys and values the flow reads), for an
+   * editor whose JSON language service already completes the schema's members, enums and snippets.
+   */
+  liveOnly?: boolean;
 }
 
 /** Completion candidates at `offset`: member names, enum values, snippets and live values. */
@@ -36,8 +43,10 @@ export function completionsAt(text: string, offset: number, context: CompletionC
   const root = parseLoose(text);
   const loc = getLocation(text, offset);
   const node = nodeAt(root, offset);
-  if (loc.isAtPropertyKey) return memberCandidates(text, offset, loc.path.slice(0, -1), node, root, context);
-  return valueCandidates(text, offset, loc.path, node, context);
+  const all = loc.isAtPropertyKey
+    ? memberCandidates(text, offset, loc.path.slice(0, -1), node, root, context)
+    : valueCandidates(text, offset, loc.path, node, context);
+  return context.liveOnly ? all.filter((c) => c.live === true).map(({ live: _live, ...c }) => c) : all.map(({ live: _live, ...c }) => c);
 }
 
 function memberCandidates(
@@ -47,7 +56,7 @@ function memberCandidates(
   node: Node | undefined,
   root: Node | undefined,
   context: CompletionContext,
-): CompletionCandidate[] {
+): Candidate[] {
   const schema = schemaAtPath(objectPath);
   if (!schema || (schema.type !== undefined && schema.type !== 'object')) return [];
   const keyNode = node && node.type === 'string' && isKeyNode(node) && node.offset < offset ? node : undefined;
@@ -56,19 +65,19 @@ function memberCandidates(
   const replace = keyNode ? { offset: keyNode.offset, length: keyNode.length } : { offset, length: 0 };
   const existing = new Set(objectKeys(root, objectPath).filter((k) => k !== keyNode?.value));
   const needsComma = !keyNode && /^\s*"/.test(text.slice(offset));
-  const out: CompletionCandidate[] = [];
-  const add = (key: string, memberSchema: SchemaNode | undefined, documentation: string | undefined, detail?: string, sortText?: string): void => {
+  const out: Candidate[] = [];
+  const add = (key: string, memberSchema: SchemaNode | undefined, documentation: string | undefined, detail?: string, sortText?: string, live = false): void => {
     if (existing.has(key)) return;
     const name = JSON.stringify(key);
     const insertText = hasValue ? escapeSnippet(name) : `${escapeSnippet(name)}: ${memberSchema ? valueSnippet(memberSchema) : '"$1"'}${needsComma ? ',' : ''}`;
-    out.push({ label: key, kind: 'property', insertText, isSnippet: true, replace, filterText: keyNode ? name : key, documentation, detail, sortText });
+    out.push({ label: key, kind: 'property', insertText, isSnippet: true, replace, filterText: keyNode ? name : key, documentation, detail, sortText, live });
   };
   const props = deref(schema).properties ?? {};
   Object.entries(props).forEach(([key, s], i) => {
     add(key, deref(s), describeMember([...objectPath, key]), undefined, String(i).padStart(3, '0'));
   });
   if (objectPath.length === 1 && objectPath[0] === 'Attributes') {
-    for (const k of context.attributeUsage?.keys ?? []) add(k.key, undefined, attributeDoc(k), 'read by the flow');
+    for (const k of context.attributeUsage?.keys ?? []) add(k.key, undefined, attributeDoc(k), 'read by the flow', undefined, true);
   }
   return out;
 }
@@ -80,15 +89,16 @@ function attributeDoc(k: AttributeKeyUsage): string {
   return lines.join(' ');
 }
 
-function valueCandidates(text: string, offset: number, path: JsonPath, node: Node | undefined, context: CompletionContext): CompletionCandidate[] {
+function valueCandidates(text: string, offset: number, path: JsonPath, node: Node | undefined, context: CompletionContext): Candidate[] {
   const schema = schemaAtPath(path);
   const scalar = node && (node.type === 'string' || node.type === 'number' || node.type === 'boolean') && !isKeyNode(node) ? node : undefined;
   const replace = scalar ? { offset: scalar.offset, length: scalar.length } : { offset, length: 0 };
   const quoted = scalar?.type === 'string';
-  const out: CompletionCandidate[] = [];
+  const out: Candidate[] = [];
   const addValue = (value: string | number, label: string, kind: CompletionKind, documentation?: string, detail?: string): void => {
     const json = JSON.stringify(value);
-    out.push({ label, kind, insertText: escapeSnippet(json), isSnippet: true, replace, filterText: quoted ? json : label, documentation, detail });
+    const live = kind === 'reference' || kind === 'value';
+    out.push({ label, kind, insertText: escapeSnippet(json), isSnippet: true, replace, filterText: quoted ? json : label, documentation, detail, live });
   };
   if (schema) {
     const inArray = typeof path[path.length - 1] === 'number';

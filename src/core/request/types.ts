@@ -50,4 +50,39 @@ export interface ValidateOptions {
    * them). Leave it out to skip the unknown-variable check.
    */
   env?: Record<string, string | undefined>;
+  /**
+   * Which checks to report (default: all). An editor whose JSON language service already reports
+   * syntax and schema errors for the contributed schema can ask for `['rules']` alone and avoid
+   * duplicates; the CLI reports everything. Syntax errors that break the tree still stop the
+   * later layers, whether or not they are reported.
+   */
+  layers?: ReadonlyArray<ValidationLayer>;
+}
+
+/** syntax: strict JSON; schema: chatreq.schema.json; rules: the semantic checks. */
+export type ValidationLayer = 'syntax' | 'schema' | 'rules';
+
+/** Which layer produced each diagnostic code (schema- and syntax-level codes; the rest are rules). */
+export function layerOf(code: string): ValidationLayer {
+  if (code.startsWith('chatreq/json-') || code === 'chatreq/not-an-object') return 'syntax';
+  if (
+    [
+      'chatreq/unknown-member',
+      'chatreq/missing-member',
+      'chatreq/wrong-type',
+      'chatreq/invalid-value',
+      'chatreq/too-short',
+      'chatreq/too-long',
+      'chatreq/out-of-range',
+      'chatreq/too-few-items',
+      'chatreq/too-many-items',
+      'chatreq/duplicate-item',
+      'chatreq/duplicate-key',
+      'chatreq/invalid-key',
+      'chatreq/empty-object',
+    ].includes(code)
+  ) {
+    return 'schema';
+  }
+  return 'rules';
 }

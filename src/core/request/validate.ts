@@ -4,7 +4,7 @@ import { runRules } from './rules';
 import { requestSchema } from './schema';
 import { validateAgainstSchema } from './schemaValidator';
 import { parseRequest } from './syntax';
-import type { Diagnostic, ValidateOptions } from './types';
+import { type Diagnostic, layerOf, type ValidateOptions } from './types';
 
 /**
  * The one validation engine (CLI and editor): strict JSON syntax, the request schema, then the
@@ -14,7 +14,9 @@ export function validateRequestText(text: string, options: ValidateOptions = {})
   const r = new Reporter(text);
   const { root, fatal } = parseRequest(text, r);
   if (root && !fatal) checkTree(root, r, options);
-  return r.diagnostics.sort((a, b) => a.range.offset - b.range.offset || a.code.localeCompare(b.code));
+  const layers = options.layers;
+  const kept = layers ? r.diagnostics.filter((d) => layers.includes(layerOf(d.code))) : r.diagnostics;
+  return kept.sort((a, b) => a.range.offset - b.range.offset || a.code.localeCompare(b.code));
 }
 
 function checkTree(root: Node, r: Reporter, options: ValidateOptions): void {

@@ -99,6 +99,16 @@ describe('request completion', () => {
     assert.deepEqual(flows.map((c) => [c.label, c.insertText, c.detail]), [['Inbound chat', '"f-1"', 'CONTACT_FLOW · ACTIVE']]);
   });
 
+  it('liveOnly leaves out what the JSON language service already offers from the schema', () => {
+    const text = '{"InstanceId": "", "Attributes": {  }}';
+    const inst = completionsAt(text, text.indexOf('""') + 1, { liveOnly: true, instances: [{ id: 'i-1', alias: 'a' }] });
+    assert.deepEqual(inst.map((c) => c.label), ['a']);
+    assert.deepEqual(completionsAt('{  }', 2, { liveOnly: true }), []);
+    const keys = completionsAt(text, text.indexOf('{  }') + 2, { liveOnly: true, attributeUsage: usage });
+    assert.deepEqual(keys.map((c) => c.label), ['customerTier', 'locale']);
+    assert.ok(keys.every((c) => !('live' in c)));
+  });
+
   it('offers the connect:Subtype key and value snippets in SegmentAttributes', () => {
     const text = '{"SegmentAttributes": {  }}';
     const cands = completionsAt(text, text.indexOf('{  }') + 2);

@@ -146,3 +146,18 @@ describe('request schema validation', () => {
     assert.deepEqual(codes(request({ SegmentAttributes: { ['k'.repeat(129)]: { ValueString: 'v' } } })), ['chatreq/invalid-key']);
   });
 });
+
+describe('validation layers', () => {
+  const text = '{\n  // c\n  "instanceId": "x",\n  "ParticipantDetails": {"DisplayName": "A"},\n  "ChatDurationInMinutes": 5\n}';
+
+  it('reports each layer on request, and the layers together give the full result', () => {
+    assert.deepEqual(codes(text, { layers: ['syntax'] }), ['chatreq/json-comment']);
+    assert.deepEqual(codes(text, { layers: ['schema'] }), ['chatreq/unknown-member']);
+    assert.deepEqual(codes(text, { layers: ['rules'] }), ['chatreq/duration-out-of-range']);
+    assert.deepEqual(codes(text, { layers: ['syntax', 'schema', 'rules'] }), codes(text));
+  });
+
+  it('a broken tree stops the later layers even when syntax is not reported', () => {
+    assert.deepEqual(codes('{"ChatDurationInMinutes": 5 "x": 1}', { layers: ['rules'] }), []);
+  });
+});
