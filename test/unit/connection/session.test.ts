@@ -114,7 +114,7 @@ describe('connection: sessions end to end', function () {
     process.env.AWS_ENDPOINT_URL_CONNECT = sandbox.url;
     const endpoints = resolveEndpoints({ connect: { value: 'http://127.0.0.1:1', origin: 'workspaceSetting' }, trusted: false });
     assert.equal(endpoints.connect?.url, sandbox.url);
-    const session = await open({ connection: { kind: 'env', region: 'us-east-1' }, endpoints: { connect: endpoints.connect!.url } });
+    const session = await open({ connection: { kind: 'env', region: 'us-east-1' }, endpoints: { connect: endpoints.connect.url } });
     assert.equal(session.connectEndpoint, sandbox.url);
     assert.equal((await new ConnectAccess(session).listInstances()).length, sandbox.instances.length);
   });
