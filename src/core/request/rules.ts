@@ -46,6 +46,7 @@ export const ruleCodes = {
   'chatreq/env-unknown': 'warning',
   'chatreq/env-malformed': 'error',
   'chatreq/missing-participant-details': 'warning',
+  'chatreq/fixed-client-token': 'info',
 } as const;
 
 export function runRules(root: Node, r: Reporter, options: ValidateOptions): void {
@@ -59,6 +60,19 @@ export function runRules(root: Node, r: Reporter, options: ValidateOptions): voi
   checkPersistentChat(root, r);
   checkArns(root, r);
   checkEnvReferences(root, r, options);
+  checkClientToken(root, r);
+}
+
+function checkClientToken(root: Node, r: Reporter): void {
+  const token = at(root, ['ClientToken']);
+  if (token?.type !== 'string' || hasEnvReference(token.value as string)) return;
+  r.node(
+    'chatreq/fixed-client-token',
+    'info',
+    keyNodeOf(token),
+    'ClientToken is a fixed value, so Connect treats every launch of this file as a retry of the same request (idempotency) instead of a new chat. Remove it to get a fresh token per launch, or use ${env:NAME}.',
+    { path: ['ClientToken'], fixes: [{ title: 'Remove ClientToken', edits: [removeNodeEdit(token.parent!)], preferred: true }] },
+  );
 }
 
 function at(root: Node, path: JsonPath): Node | undefined {

@@ -100,6 +100,10 @@ class SchemaWalker {
     } else if (want === 'array' && (node.type === 'string' || node.type === 'number')) {
       hint = ` Wrap it in a list: [${JSON.stringify(node.value)}].`;
       fixes.push({ title: 'Wrap the value in a list', edits: [replaceNodeEdit(node, [node.value])], preferred: true });
+    } else if (node.type === 'null') {
+      hint = ' To leave the member unset, remove it.';
+      const member = node.parent?.type === 'property' ? node.parent : undefined;
+      if (member) fixes.push({ title: `Remove ${String(member.children?.[0]?.value)}`, edits: [removeNodeEdit(member)], preferred: true });
     } else if (want === 'object') {
       hint = ' Write it as a JSON object { ... }.';
     }

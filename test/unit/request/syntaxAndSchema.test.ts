@@ -161,3 +161,29 @@ describe('validation layers', () => {
     assert.deepEqual(codes('{"ChatDurationInMinutes": 5 "x": 1}', { layers: ['rules'] }), []);
   });
 });
+
+describe('robustness', () => {
+  it('ignores a UTF-8 byte order mark', () => {
+    assert.deepEqual(check('\uFEFF{"ParticipantDetails": {"DisplayName": "A"}}'), []);
+  });
+
+  it('reports absurd nesting instead of overflowing the stack', () => {
+    const deep = '['.repeat(20000) + ']'.repeat(20000);
+    assert.deepEqual(codes(deep), ['chatreq/json-too-deep']);
+  });
+
+  it('null members: wrong type with a fix that removes the member', () => {
+    const text = request({ InstanceId: null });
+    const d = only(text, 'chatreq/wrong-type');
+    assert.match(d.message, /InstanceId must be a string, not null\. To leave the member unset, remove it\./);
+    assert.deepEqual(check(applyFix(text, d)), []);
+  });
+
+  it('a fixed ClientToken is an info with a removal fix; an env reference is not', () => {
+    const text = request({ ClientToken: 'abc' });
+    const d = only(text, 'chatreq/fixed-client-token');
+    assert.equal(d.severity, 'info');
+    assert.deepEqual(check(applyFix(text, d)), []);
+    assert.deepEqual(codes(request({ ClientToken: '${env:TOKEN}' })), []);
+  });
+});
