@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { ContactControl, ContactView } from '../contactRuntime';
 import { asText, interpolate, resolveParameter, type AttributeScope } from './attributes';
 import { firstMatchingCondition } from './conditions';
@@ -58,7 +57,6 @@ const plainTypes = new Set(['text/plain', 'text/markdown']);
 export class FlowContact {
   readonly trace: FlowTrace;
   private readonly scope: AttributeScope;
-  private readonly systemId = randomUUID();
   private running: Running | undefined;
   private parked: Parked | undefined;
   private hooks: Record<string, string> = {};
@@ -123,6 +121,7 @@ export class FlowContact {
   contactEnded(reason = 'CUSTOMER_DISCONNECT'): void {
     if (this.ended) return;
     this.ended = true;
+    if (this.parked) this.step(this.parked.action, 'Interrupted', undefined, 'the contact ended while this block waited');
     this.parked?.cancel();
     this.parked = undefined;
     this.finishTrace(reason);
@@ -158,8 +157,9 @@ export class FlowContact {
     }
   }
 
+  // No ParticipantId: the service layer keeps one id per role, as Connect shows one SYSTEM participant.
   private say(content: string, displayName: string, contentType = 'text/plain'): void {
-    this.control.post({ Type: 'MESSAGE', ContentType: contentType, Content: content, ParticipantRole: 'SYSTEM', DisplayName: displayName, ParticipantId: this.systemId });
+    this.control.post({ Type: 'MESSAGE', ContentType: contentType, Content: content, ParticipantRole: 'SYSTEM', DisplayName: displayName });
   }
 
   private endContact(reason: 'FLOW_DISCONNECT' | 'ERROR', why: string): void {
@@ -406,7 +406,7 @@ export class FlowContact {
     if (this.queued) return { kind: 'branch', branch: { type: 'error', errorType: 'NoMatchingError' }, note: 'the contact is already in a queue' };
     if (queue.atCapacity) return { kind: 'branch', branch: { type: 'error', errorType: 'QueueAtCapacity' }, note: `queue ${queue.name} is at capacity` };
     this.queued = true;
-    this.control.post({ Type: 'EVENT', ContentType: `${eventPrefix}transfer.succeeded`, ParticipantRole: 'SYSTEM', DisplayName: systemName, ParticipantId: this.systemId });
+    this.control.post({ Type: 'EVENT', ContentType: `${eventPrefix}transfer.succeeded`, ParticipantRole: 'SYSTEM', DisplayName: systemName });
     const hook = this.hooks.CustomerQueue;
     if (hook) {
       const target = this.loadFlow(hook);

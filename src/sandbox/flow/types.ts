@@ -44,7 +44,7 @@ export interface TraceStep {
   type: string;
   /**
    * The branch taken: `Success` (NextAction), `Condition: <Operator> <operands>`, `Error: <ErrorType>`,
-   * `End` (terminal block or no next action), `Waiting` (the contact is parked on this block).
+   * `End` (terminal block), `Interrupted` (the contact ended while the block waited).
    */
   branch: string;
   next?: string;

@@ -19,7 +19,7 @@ describe('flow actions on chat', () => {
         { Type: msg?.Type, ContentType: msg?.ContentType, Content: msg?.Content, ParticipantRole: msg?.ParticipantRole, DisplayName: msg?.DisplayName },
         { Type: 'MESSAGE', ContentType: 'text/plain', Content: 'Hi Ana!', ParticipantRole: 'SYSTEM', DisplayName: 'SYSTEM_MESSAGE' },
       );
-      assert.ok(msg?.ParticipantId, 'system messages carry a participant id');
+      assert.equal(msg?.ParticipantId, undefined, 'the service layer assigns the SYSTEM participant id');
       assert.deepEqual(c.branches(), ['Hello:Success', 'Bye:End']);
       assert.equal(c.control.endedWith, 'FLOW_DISCONNECT');
     });
@@ -151,6 +151,7 @@ describe('flow actions on chat', () => {
       assert.equal(c.control.pendingTimers(), 0);
       assert.equal(c.trace().status, 'ended');
       assert.equal(c.trace().endReason, 'CUSTOMER_DISCONNECT');
+      assert.deepEqual(c.branches(), ['W:Interrupted']);
       c.control.advance(120_000);
       assert.deepEqual(c.control.texts(), []);
     });

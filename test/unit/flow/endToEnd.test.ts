@@ -211,6 +211,22 @@ describe('flow runtime end to end (sandbox + AWS SDK v3)', function () {
     });
   });
 
+  describe('persistent chat', () => {
+    it('a chat continuing an ended one runs its flow with $.PreviousContactId; the past session stays readable in the chain', async () => {
+      const first = await start(env, { ...localFlow(env, 'Test attribute flow'), Attributes: { verificationCode: 'foobar' } }, false);
+      const chat = await start(env, { ...localFlow(env, 'Welcome back'), PersistentChat: { RehydrationType: 'ENTIRE_PAST_SESSION', SourceContactId: first.contactId } });
+      assert.deepEqual(lines(await transcript(env, chat)).slice(-1), [`SYSTEM/SYSTEM_MESSAGE: Welcome back! This chat continues ${first.contactId}.`]);
+      const past = await env.participant.send(
+        new GetTranscriptCommand({ ConnectionToken: chat.connectionToken!, ContactId: first.contactId, ScanDirection: 'FORWARD', SortOrder: 'ASCENDING', MaxResults: 100 }),
+      );
+      assert.ok(lines(past.Transcript ?? []).includes('SYSTEM/SYSTEM_MESSAGE: "verificationCode" was detected!'));
+      await say(env, chat, 'hello again');
+      const contact = await adminContact(env, chat.contactId);
+      assert.deepEqual(path(contact.trace), ['MessageParticipant:Success', 'Wait:Condition: Equals "CustomerReturned"', 'MessageParticipant:Success', 'DisconnectParticipant:End']);
+      assert.equal(contact.status, 'ENDED');
+    });
+  });
+
   describe('demo flows', () => {
     const demo = (flow: string) => ({ InstanceId: DEMO_INSTANCE_ID, ContactFlowId: flow });
 
