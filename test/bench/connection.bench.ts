@@ -14,7 +14,7 @@ type Figure = { name: string; value: number; unit: string };
 
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
+  return s[Math.floor(s.length / 2)];
 }
 
 export async function bench(): Promise<Figure[]> {
@@ -25,7 +25,7 @@ export async function bench(): Promise<Figure[]> {
   const sessionStart = performance.now();
   const session = await openSession({ connection: { kind: 'sandbox' }, sandboxEndpoint: sandbox.url });
   try {
-    const instanceId = sandbox.instances[0]!.id;
+    const instanceId = sandbox.instances[0].id;
     const runs = 7;
     const full100: number[] = [];
     const full1000: number[] = [];
