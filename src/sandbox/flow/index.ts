@@ -19,6 +19,7 @@ export { parseLambdaMockFile, type LambdaMocks } from './lambdaMock';
 export { WorkspaceFileError } from './workspaceFile';
 export { noticeContentType } from './interpreter';
 export { demoRuntimeOptions } from './demoWorkspace';
+export { discoverWorkspaceFiles } from './discover';
 
 export interface FlowRuntime extends ContactRuntime {
   /** The path a contact took through its flows and its attributes; undefined for unknown contacts. */

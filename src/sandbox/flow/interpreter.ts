@@ -118,7 +118,7 @@ export class FlowContact {
     });
   }
 
-  contactEnded(reason = 'CUSTOMER_DISCONNECT'): void {
+  contactEnded(reason = 'ended by the service (customer disconnect, StopContact or expiry)'): void {
     if (this.ended) return;
     this.ended = true;
     if (this.parked) this.step(this.parked.action, 'Interrupted', undefined, 'the contact ended while this block waited');

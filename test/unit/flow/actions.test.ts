@@ -150,7 +150,7 @@ describe('flow actions on chat', () => {
       c.runtime.contactEnded(c.contactId);
       assert.equal(c.control.pendingTimers(), 0);
       assert.equal(c.trace().status, 'ended');
-      assert.equal(c.trace().endReason, 'CUSTOMER_DISCONNECT');
+      assert.equal(c.trace().endReason, 'ended by the service (customer disconnect, StopContact or expiry)');
       assert.deepEqual(c.branches(), ['W:Interrupted']);
       c.control.advance(120_000);
       assert.deepEqual(c.control.texts(), []);

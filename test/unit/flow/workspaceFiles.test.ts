@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { WorkspaceFileError, createFlowRuntime, parseLambdaMockFile, parseLexBotFile } from '../../../src/sandbox/flow';
+import { WorkspaceFileError, createFlowRuntime, discoverWorkspaceFiles, parseLambdaMockFile, parseLexBotFile } from '../../../src/sandbox/flow';
 import { fixtures } from './harness';
 
 function lexRejects(doc: unknown, fragment: string): void {
@@ -72,5 +73,27 @@ describe('workspace files: Lambda mocks', () => {
 
   it('inline mocks are checked when the runtime is created', () => {
     assert.throws(() => createFlowRuntime({ findFlow: () => undefined, lambdaMocks: { functions: { f: {} } } }), /options.lambdaMocks: functions\["f"\]/);
+  });
+});
+
+describe('workspace files: discovery in a flows folder', () => {
+  it('finds *.lexbot.json files and lambda-mocks.json, one subfolder deep', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chatreq-ws-'));
+    try {
+      mkdirSync(join(dir, 'prod'));
+      writeFileSync(join(dir, 'a.lexbot.json'), '{}');
+      writeFileSync(join(dir, 'prod', 'b.lexbot.json'), '{}');
+      writeFileSync(join(dir, 'lambda-mocks.json'), '{}');
+      writeFileSync(join(dir, 'main.flow.json'), '{}');
+      assert.deepEqual(discoverWorkspaceFiles(dir), {
+        lexBotFiles: [join(dir, 'a.lexbot.json'), join(dir, 'prod', 'b.lexbot.json')],
+        lambdaMockFile: join(dir, 'lambda-mocks.json'),
+      });
+      writeFileSync(join(dir, 'prod', 'lambda-mocks.json'), '{}');
+      assert.throws(() => discoverWorkspaceFiles(dir), /found 2 lambda-mocks.json files/);
+      assert.deepEqual(discoverWorkspaceFiles(join(dir, 'prod', '..', 'prod')), { lexBotFiles: [join(dir, 'prod', 'b.lexbot.json')], lambdaMockFile: join(dir, 'prod', 'lambda-mocks.json') });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
