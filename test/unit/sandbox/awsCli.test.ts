@@ -86,7 +86,7 @@ describe('sandbox: the AWS CLI as a client', function () {
     ]);
     const list = ok(instances).InstanceSummaryList as Array<{ InstanceAlias: string; CreatedTime: unknown }>;
     assert.deepEqual(list.map((i) => i.InstanceAlias), ['chatreq-demo', 'local', 'retail'], 'the CLI followed nextToken over three pages');
-    assert.equal(list[0]!.CreatedTime, Date.UTC(2025, 2, 3, 16, 20) / 1000, 'epoch seconds on the wire (the CLI v1 prints them as sent)');
+    assert.equal(list[0].CreatedTime, Date.UTC(2025, 2, 3, 16, 20) / 1000, 'epoch seconds on the wire (the CLI v1 prints them as sent)');
     assert.equal((ok(instance).Instance as { InstanceAlias: string }).InstanceAlias, 'chatreq-demo');
     const summaries = ok(flows).ContactFlowSummaryList as Array<{ ContactFlowType: string }>;
     assert.equal(summaries.length, 4, 'two pages of CONTACT_FLOW flows');
