@@ -4,7 +4,7 @@ import { removeNodeEdit, replaceNodeEdit, setValueEdits } from './edits';
 import { envReferencePattern, formatPath, hasEnvReference, substituteEnv } from './env';
 import { keyNodeOf, type Reporter } from './report';
 import { codePointLength, formatCount, plural, utf8Length } from './text';
-import type { JsonPath, QuickFix, ValidateOptions } from './types';
+import type { JsonPath, QuickFix, Severity, ValidateOptions } from './types';
 
 /** Connect's documented per-contact budget for all attribute keys and values together. */
 export const ATTRIBUTES_MAX_BYTES = 32768;
@@ -32,16 +32,18 @@ export const ruleCodes = {
   'chatreq/attribute-key-characters': 'error',
   'chatreq/segment-attribute-key-characters': 'error',
   'chatreq/segment-value-members': 'warning',
-  'chatreq/segment-value-system-only': 'warning',
+  'chatreq/segment-value-system-only': 'error',
   'chatreq/text-plain-missing': 'error',
   'chatreq/guide-needs-interactive-types': 'error',
   'chatreq/initial-message-too-long': 'error',
   'chatreq/initial-message-invalid-json': 'warning',
+  'chatreq/initial-message-type-not-listed': 'warning',
   'chatreq/duration-out-of-range': 'error',
   'chatreq/persistent-chat-with-related-contact': 'error',
   'chatreq/rehydration-without-source': 'error',
   'chatreq/source-without-rehydration': 'error',
   'chatreq/persistent-chat-incomplete': 'error',
+  // error for contact IDs; warning for InstanceId/ContactFlowId (see idMembers)
   'chatreq/arn-instead-of-id': 'error',
   'chatreq/env-unknown': 'warning',
   'chatreq/env-malformed': 'error',
@@ -186,7 +188,7 @@ function checkSegmentValue(value: Node, key: string, path: JsonPath, r: Reporter
       if (n) {
         r.node(
           'chatreq/segment-value-system-only',
-          'warning',
+          'error',
           keyNodeOf(n),
           `${formatPath([...path, m])}: Connect accepts ${m} only for system-defined ("connect:") attributes, and "${key}" is user-defined. Use ValueString or ValueMap.`,
           { path: [...path, m] },
@@ -266,6 +268,21 @@ function checkInitialMessage(root: Node, r: Reporter): void {
       content,
       `InitialMessage.Content is ${plural(len, 'character')} long, ${formatCount(len - limit)} over the ${formatCount(limit)}-character limit${why}. Shorten the message.`,
       { path: ['InitialMessage', 'Content'] },
+    );
+  }
+  const ct = contentTypes(root);
+  if (known && len <= limit && !ct?.unknown && !(ct?.values ?? ['text/plain']).includes(type)) {
+    const typeNode = at(root, ['InitialMessage', 'ContentType'])!;
+    const wanted = ct ? [...ct.values, type] : ['text/plain', type];
+    r.node(
+      'chatreq/initial-message-type-not-listed',
+      'warning',
+      typeNode,
+      `InitialMessage is ${type}, but SupportedMessagingContentTypes ${ct ? 'does not list it' : 'is not set (so only text/plain)'}: the chat client has not said it can show this message. Add "${type}" to SupportedMessagingContentTypes.`,
+      {
+        path: ['InitialMessage', 'ContentType'],
+        fixes: [{ title: `Add "${type}" to SupportedMessagingContentTypes`, edits: setValueEdits(r.text, ['SupportedMessagingContentTypes'], wanted), preferred: true }],
+      },
     );
   }
   if (type === 'application/json' && text.trim() !== '') {
@@ -354,11 +371,16 @@ function checkPersistentChat(root: Node, r: Reporter): void {
   }
 }
 
-const idMembers: Array<{ path: JsonPath; kind: IdKind; what: string; marker: string }> = [
-  { path: ['InstanceId'], kind: 'instance', what: 'the instance ID', marker: 'instance/' },
-  { path: ['ContactFlowId'], kind: 'flow', what: 'the flow ID', marker: 'contact-flow/' },
-  { path: ['RelatedContactId'], kind: 'contact', what: 'a contact ID', marker: 'contact/' },
-  { path: ['PersistentChat', 'SourceContactId'], kind: 'contact', what: 'a contact ID', marker: 'contact/' },
+/**
+ * Where an ID belongs. Connect documents IDs for all four, but resolves instance and flow ARNs in
+ * several operations (and the sandbox accepts them), so those are warnings; a contact ARN is not
+ * a contact ID anywhere, so that is an error.
+ */
+const idMembers: Array<{ path: JsonPath; kind: IdKind; what: string; marker: string; severity: Severity }> = [
+  { path: ['InstanceId'], kind: 'instance', what: 'the instance ID', marker: 'instance/', severity: 'warning' },
+  { path: ['ContactFlowId'], kind: 'flow', what: 'the flow ID', marker: 'contact-flow/', severity: 'warning' },
+  { path: ['RelatedContactId'], kind: 'contact', what: 'a contact ID', marker: 'contact/', severity: 'error' },
+  { path: ['PersistentChat', 'SourceContactId'], kind: 'contact', what: 'a contact ID', marker: 'contact/', severity: 'error' },
 ];
 
 function checkArns(root: Node, r: Reporter): void {
@@ -386,7 +408,7 @@ function checkArns(root: Node, r: Reporter): void {
     }
     r.node(
       'chatreq/arn-instead-of-id',
-      'error',
+      m.severity,
       node,
       `${field} holds a full ARN, but it takes ${m.what}: the part after "${m.marker}" (${id}). Replace the ARN with the ID.${note}`,
       { path: m.path, fixes: [{ title: `Use the ID ${id}`, edits: [replaceNodeEdit(node, id)], preferred: true }] },

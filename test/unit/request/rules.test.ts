@@ -73,9 +73,9 @@ describe('request rules', () => {
       assert.match(found[0].message, /prefix "aws:"/);
     });
 
-    it('warns about a value with two members and about ValueArn on a user-defined key', () => {
+    it('warns about a value with two members; ValueArn on a user-defined key is an error', () => {
       const text = request({ SegmentAttributes: { mine: { ValueString: 'x', ValueArn: 'arn:aws:iam::1:role/x' } } });
-      assert.deepEqual(codes(text).sort(), ['chatreq/segment-value-members', 'chatreq/segment-value-system-only']);
+      assert.deepEqual(check(text).map((d) => `${d.severity} ${d.code}`).sort(), ['error chatreq/segment-value-system-only', 'warning chatreq/segment-value-members']);
     });
   });
 
@@ -133,8 +133,9 @@ describe('request rules', () => {
     for (const [type, limit] of cases) {
       it(`${type}: ${limit} characters pass, ${limit + 1} fail`, () => {
         const body = (n: number): string => (type === 'application/json' ? JSON.stringify('x'.repeat(n - 2)) : 'x'.repeat(n));
-        assert.deepEqual(codes(request({ InitialMessage: { ContentType: type, Content: body(limit) } })), []);
-        const text = request({ InitialMessage: { ContentType: type, Content: body(limit + 1) } });
+        const listed = { SupportedMessagingContentTypes: type === 'text/plain' ? ['text/plain'] : ['text/plain', type] };
+        assert.deepEqual(codes(request({ ...listed, InitialMessage: { ContentType: type, Content: body(limit) } })), []);
+        const text = request({ ...listed, InitialMessage: { ContentType: type, Content: body(limit + 1) } });
         const d = only(text, 'chatreq/initial-message-too-long');
         assert.match(d.message, new RegExp(`1 over the ${limit.toLocaleString('en-US')}-character limit for ${type.replace(/[./]/g, '\\$&')}`));
         assert.ok(covered(text, d).startsWith('"'));
@@ -143,6 +144,18 @@ describe('request rules', () => {
 
     it('counts characters, not bytes or UTF-16 units, for the per-type limit', () => {
       assert.deepEqual(codes(request({ InitialMessage: { ContentType: 'text/plain', Content: '😀'.repeat(1024) } })), []);
+    });
+
+    it('chatreq/initial-message-type-not-listed: warns and the fix lists the type', () => {
+      const text = request({ InitialMessage: { ContentType: 'text/markdown', Content: '**hi**' } });
+      const d = only(text, 'chatreq/initial-message-type-not-listed');
+      assert.equal(d.severity, 'warning');
+      assert.equal(covered(text, d), '"text/markdown"');
+      const fixed = applyFix(text, d);
+      assert.deepEqual(valueAt(fixed, 'SupportedMessagingContentTypes'), ['text/plain', 'text/markdown']);
+      assert.deepEqual(check(fixed), []);
+      const partial = request({ SupportedMessagingContentTypes: ['text/plain'], InitialMessage: { ContentType: 'application/json', Content: '{}' } });
+      assert.deepEqual(valueAt(applyFix(partial, only(partial, 'chatreq/initial-message-type-not-listed')), 'SupportedMessagingContentTypes'), ['text/plain', 'application/json']);
     });
 
     it('warns when application/json content is not JSON', () => {
@@ -210,9 +223,10 @@ describe('request rules', () => {
     const inst = 'aaaabbbb-1111-2222-3333-444455556666';
     const instArn = `arn:aws:connect:us-west-2:123456789012:instance/${inst}`;
 
-    it('InstanceId: the fix puts the instance ID in', () => {
+    it('InstanceId: a warning, and the fix puts the instance ID in', () => {
       const text = request({ InstanceId: instArn });
       const d = only(text, 'chatreq/arn-instead-of-id');
+      assert.equal(d.severity, 'warning');
       assert.equal(covered(text, d), JSON.stringify(instArn));
       const fixed = applyFix(text, d);
       assert.equal(valueAt(fixed, 'InstanceId'), inst);
@@ -229,6 +243,7 @@ describe('request rules', () => {
 
     it('RelatedContactId and SourceContactId take contact IDs', () => {
       const text = request({ RelatedContactId: `${instArn}/contact/c-9` });
+      assert.equal(only(text, 'chatreq/arn-instead-of-id').severity, 'error');
       assert.equal(valueAt(applyFix(text, only(text, 'chatreq/arn-instead-of-id')), 'RelatedContactId'), 'c-9');
       const p = request({ PersistentChat: { RehydrationType: 'FROM_SEGMENT', SourceContactId: `${instArn}/contact/c-8` } });
       assert.equal(valueAt(applyFix(p, only(p, 'chatreq/arn-instead-of-id')), 'PersistentChat', 'SourceContactId'), 'c-8');
