@@ -24,7 +24,9 @@ export function conditionHolds(operator: string, value: string | undefined, oper
       switch (operator) {
         case 'NumberGreaterThan': return a > b;
         case 'NumberGreaterOrEqualTo': return a >= b;
-        case 'NumberLessThan': return a < b;
+        case 'NumberLessThan':
+        case 'NumericLessThan': // the DistributeByPercentage page spells it this way
+          return a < b;
         case 'NumberLessOrEqualTo': return a <= b;
         default: return false;
       }

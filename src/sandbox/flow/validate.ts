@@ -221,7 +221,6 @@ function checkParameters(action: FlowAction, at: string): void {
       if (init !== undefined && (!isObject(init) || (init.InitialMessage !== undefined && typeof init.InitialMessage !== 'string'))) {
         throw new FlowValidationError(`${at}: Parameters.LexInitializationData must be {"InitialMessage": "<text>"}.`);
       }
-      checkOperators(action, ['Equals'], at);
       return;
     }
     case 'UpdateContactAttributes': {
@@ -237,11 +236,10 @@ function checkParameters(action: FlowAction, at: string): void {
       checkOperators(action, compareOperators, at);
       return;
     case 'DistributeByPercentage':
-      checkOperators(action, compareOperators, at);
+      checkOperators(action, [...compareOperators, 'NumericLessThan'], at);
       return;
     case 'CheckHoursOfOperation':
       optionalString(p, 'HoursOfOperationId', at);
-      checkOperators(action, ['Equals'], at);
       return;
     case 'Wait': {
       const t = p.TimeoutSeconds;
@@ -261,7 +259,6 @@ function checkParameters(action: FlowAction, at: string): void {
           }
         }
       }
-      checkOperators(action, ['Equals'], at);
       return;
     }
     case 'UpdateFlowLoggingBehavior':

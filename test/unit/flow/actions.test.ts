@@ -366,6 +366,13 @@ describe('flow actions on chat', () => {
     });
   });
 
+  describe('DistributeByPercentage operator spelling', () => {
+    it('accepts NumericLessThan (as the action page spells it) like NumberLessThan', () => {
+      const c = run([['D', 'DistributeByPercentage', {}, { Conditions: [{ NextAction: 'A', Condition: { Operator: 'NumericLessThan', Operands: ['101'] } }], Errors: err('Bye', 'NoMatchingCondition') }], say('A', 'always'), bye]);
+      assert.deepEqual(c.control.texts(), ['always']);
+    });
+  });
+
   describe('other blocks', () => {
     it('UpdateFlowLoggingBehavior sets the trace flag', () => {
       const c = run([['L', 'UpdateFlowLoggingBehavior', { FlowLoggingBehavior: 'Enabled' }, { NextAction: 'Bye' }], bye]);

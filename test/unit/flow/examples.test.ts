@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createFlowRuntime, demoRuntimeOptions, flowFinder } from '../../../src/sandbox/flow';
+import { createFlowRuntime, demoRuntimeOptions, flowFinder, parseFlow } from '../../../src/sandbox/flow';
 import { fixtureFlow, fixtures, startContact } from './harness';
 
 // The AWS example flows of the reference (§6.5), run through the ContactRuntime seam.
@@ -49,6 +50,15 @@ describe('AWS example flows (unit, through the runtime seam)', () => {
     assert.deepEqual(endChat.branches().slice(-2), ['3b2f3727-4eb7-4422-95c2-50798429f382:Condition: Equals "End chat"', '36eb2181-5b9d-4e15-97cb-25b338280e30:End']);
     const noBot = startContact(flows, { contactFlowId: 'c-lex' });
     assert.deepEqual(noBot.control.texts(), ['Sorry I did not understand that. Please try again later.']);
+  });
+});
+
+describe('sandbox demo flows', () => {
+  it('all pass the runtime\'s validation', () => {
+    const dir = join(process.cwd(), 'src/sandbox/demo');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.flow.json'));
+    assert.ok(files.length >= 3);
+    for (const f of files) assert.ok(parseFlow(readFileSync(join(dir, f), 'utf8'), f).actions.size > 0);
   });
 });
 
