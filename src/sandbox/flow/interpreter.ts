@@ -321,6 +321,17 @@ export class FlowContact {
         return this.checkHours(action);
       case 'Wait':
         return this.startWait(action);
+      case 'Loop': {
+        const raw = String(p.LoopCount);
+        const count = Number(resolveParameter(raw, this.scope));
+        if (!Number.isInteger(count) || count < 0 || count > 100) return error('NoMatchingError', `LoopCount resolved to ${JSON.stringify(resolveParameter(raw, this.scope) ?? null)}, not 0 to 100`);
+        // Counted per block: ContinueLooping `count` times, then DoneLooping once, then start over.
+        const key = `${this.running?.source.id ?? ''}\u0000${action.Identifier}`;
+        const done = this.loops.get(key) ?? 0;
+        const result = done < count ? 'ContinueLooping' : 'DoneLooping';
+        this.loops.set(key, result === 'DoneLooping' ? 0 : done + 1);
+        return { ...resultBranch(action, result), note: `${result} (${Math.min(done + 1, count)}/${count})` };
+      }
       case 'UpdateFlowLoggingBehavior':
         this.trace.flowLogging = p.FlowLoggingBehavior === 'Enabled';
         return next(`flow logging ${String(p.FlowLoggingBehavior)}`);
@@ -374,6 +385,7 @@ export class FlowContact {
   }
 
   private targetQueue: QueueInfo | undefined;
+  private readonly loops = new Map<string, number>();
 
   private choose(action: FlowAction, value: string | undefined, note: string): Outcome {
     const index = firstMatchingCondition(action, value);

@@ -261,6 +261,15 @@ function checkParameters(action: FlowAction, at: string): void {
       }
       return;
     }
+    case 'Loop': {
+      const n = p.LoopCount;
+      if (typeof n === 'string' && n.startsWith('$')) return;
+      const count = typeof n === 'number' ? n : typeof n === 'string' ? Number(n) : NaN;
+      if (!Number.isInteger(count) || count < 0 || count > 100) {
+        throw new FlowValidationError(`${at}: Parameters.LoopCount must be a whole number from 0 to 100, or one JSONPath, got ${kind(n)}.`);
+      }
+      return;
+    }
     case 'UpdateFlowLoggingBehavior':
       if (p.FlowLoggingBehavior !== 'Enabled' && p.FlowLoggingBehavior !== 'Disabled') {
         throw new FlowValidationError(`${at}: Parameters.FlowLoggingBehavior must be "Enabled" or "Disabled", got ${kind(p.FlowLoggingBehavior)}.`);

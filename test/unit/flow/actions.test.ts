@@ -373,6 +373,28 @@ describe('flow actions on chat', () => {
     });
   });
 
+  describe('Loop', () => {
+    it('continues LoopCount times, then is done once, then starts over', () => {
+      const c = run([
+        say('Ask', 'try', 'L'),
+        ['L', 'Loop', { LoopCount: '2' }, { Conditions: [
+          { NextAction: 'Ask', Condition: { Operator: 'Equals', Operands: ['ContinueLooping'] } },
+          { NextAction: 'Out', Condition: { Operator: 'Equals', Operands: ['DoneLooping'] } },
+        ] }],
+        say('Out', 'done'), bye,
+      ]);
+      assert.deepEqual(c.control.texts(), ['try', 'try', 'try', 'done']);
+      assert.deepEqual(c.trace().steps.filter((s) => s.type === 'Loop').map((s) => s.note), ['ContinueLooping (1/2)', 'ContinueLooping (2/2)', 'DoneLooping (2/2)']);
+    });
+
+    it('a bad dynamic count takes the Error branch; a bad static one is a malformed flow', () => {
+      const c = run([['L', 'Loop', { LoopCount: '$.Attributes.n' }, { Errors: err('E') }], say('E', 'error'), bye], { attributes: { n: 'many' } });
+      assert.deepEqual(c.control.texts(), ['error']);
+      const bad = run([['L', 'Loop', { LoopCount: '101' }, {}]]);
+      assert.match(bad.control.notices()[0], /action "L" \(Loop\): Parameters.LoopCount must be a whole number from 0 to 100/);
+    });
+  });
+
   describe('other blocks', () => {
     it('UpdateFlowLoggingBehavior sets the trace flag', () => {
       const c = run([['L', 'UpdateFlowLoggingBehavior', { FlowLoggingBehavior: 'Enabled' }, { NextAction: 'Bye' }], bye]);
