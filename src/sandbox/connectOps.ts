@@ -491,8 +491,13 @@ export function startChatContact(core: SandboxCore, input: OperationInput): Json
     ...(previous ? { ContinuedFromContactId: previous.contactId } : {}),
   };
   if (tokenKey) core.startTokens.set(tokenKey, { response, expires: now + CLIENT_TOKEN_TTL_MS });
-  const runtime = core.runtime();
-  safely(() => runtime.start(core.store.view(contact), core.store.control(contact)));
+  // Connect runs the flow after the API call has returned, so the flow starts on the next turn of
+  // the event loop: a flow that ends the chat at once does not race the StartChatContact answer.
+  setImmediate(() => {
+    if (contact.status !== 'ACTIVE') return;
+    const runtime = core.runtime();
+    safely(() => runtime.start(core.store.view(contact), core.store.control(contact)));
+  });
   return response;
 }
 

@@ -52,6 +52,8 @@ export interface Participant {
   connectionExpiry?: Date;
   connected: boolean;
   left: boolean;
+  /** Left by its own DisconnectParticipant call: its tokens no longer work at all. */
+  disconnected: boolean;
   /** Subscribed WebSockets: each gets every new item of the contact as an `aws/chat` frame. */
   subscribers: Set<(frame: string) => void>;
   /** ClientToken -> earlier response, for SendMessage/SendEvent/DisconnectParticipant replays. */
@@ -166,6 +168,7 @@ export class ContactStore {
       participantToken: newToken(),
       connected: false,
       left: false,
+      disconnected: false,
       subscribers: new Set(),
       replies: new Map(),
     };

@@ -55,6 +55,17 @@ function byConnectionToken(core: SandboxCore, input: OperationInput): Participan
   return p;
 }
 
+/**
+ * After a chat ends (flow, StopContact, expiry) the customer may still connect and read the
+ * transcript, so a chat widget can show how it ended; only a participant that disconnected itself
+ * loses access altogether.
+ */
+function requireReadable(p: Participant): void {
+  if (p.disconnected) {
+    throw accessDenied('You do not have sufficient access to perform this action: this participant has disconnected from the chat.');
+  }
+}
+
 function requireActive(p: Participant): void {
   if (p.left || p.contact.status === 'ENDED') {
     throw accessDenied('You do not have sufficient access to perform this action: the participant has left or the chat has ended.');
@@ -69,7 +80,7 @@ export function createParticipantConnection(core: SandboxCore, input: OperationI
   const types = (list ?? []).map((t, i) => v.str(t, `Type.${i + 1}.member`, { enum: ['WEBSOCKET', 'CONNECTION_CREDENTIALS', 'WEBRTC_CONNECTION'] }));
   const connect = v.bool(b.ConnectParticipant, 'ConnectParticipant');
   v.check();
-  requireActive(p);
+  requireReadable(p);
   if (types.includes('WEBRTC_CONNECTION')) {
     throw participantValidation('Type WEBRTC_CONNECTION needs a contact with in-app calling; sandbox chats are text only. Ask for WEBSOCKET and CONNECTION_CREDENTIALS.');
   }
@@ -92,7 +103,7 @@ export function createParticipantConnection(core: SandboxCore, input: OperationI
     }
     out.ConnectionCredentials = { ConnectionToken: p.connectionToken, Expiry: p.connectionExpiry.toISOString() };
   }
-  if (connect === true || types.includes('CONNECTION_CREDENTIALS')) p.connected = true;
+  if ((connect === true || types.includes('CONNECTION_CREDENTIALS')) && !p.left) p.connected = true;
   return out;
 }
 
@@ -229,7 +240,7 @@ export function getTranscript(core: SandboxCore, input: OperationInput): JsonObj
   }
   if (spTime !== undefined && Number.isNaN(Date.parse(spTime))) v.fail('StartPosition.AbsoluteTime', 'Member must be an ISO 8601 time such as 2019-11-08T02:41:28.172Z');
   v.check();
-  requireActive(p);
+  requireReadable(p);
 
   const contacts = chain(core, p.contact);
   const target = contactId === undefined ? p.contact : contacts.find((c) => c.contactId === contactId);
@@ -301,6 +312,7 @@ export function disconnectParticipant(core: SandboxCore, input: OperationInput):
   const earlier = replay(p, clientToken);
   if (earlier) return earlier as JsonObject;
   requireActive(p);
+  p.disconnected = true;
   core.store.end(p.contact, 'CUSTOMER_DISCONNECT', true, p);
   const response = {};
   if (clientToken !== undefined) p.replies.set(clientToken, response);

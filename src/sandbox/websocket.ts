@@ -32,7 +32,7 @@ export class ChatSockets {
       return refuse(socket, 403, 'Forbidden');
     }
     const participant = entry.participant;
-    if (participant.left || participant.contact.status === 'ENDED') return refuse(socket, 403, 'Forbidden');
+    if (participant.disconnected) return refuse(socket, 403, 'Forbidden');
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const connectionId = randomUUID();
       const send = (frame: string) => {

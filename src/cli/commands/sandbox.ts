@@ -75,8 +75,9 @@ export const sandboxCommand: CliCommand = {
       if (err.code === 'EADDRINUSE') throw new Error(`port ${parsed.port} is already in use; pick another with --port, or --port 0 for a free one`);
       throw e;
     }
-    io.stdout(`Connect sandbox listening on ${handle.url}\n`);
-    await new Promise<void>((done) => {
+    // Listen for the stop signals before announcing the URL: a caller that signals as soon as it
+    // reads the line must not meet Node's default handler, which kills the process uncleanly.
+    const stopped = new Promise<void>((done) => {
       const stop = () => {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
@@ -85,6 +86,8 @@ export const sandboxCommand: CliCommand = {
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
     });
+    io.stdout(`Connect sandbox listening on ${handle.url}\n`);
+    await stopped;
     await handle.close();
     return 0;
   },

@@ -1,4 +1,4 @@
-import { StartChatContactCommand } from '@aws-sdk/client-connect';
+import { StartChatContactCommand, StopContactCommand } from '@aws-sdk/client-connect';
 import {
   CreateParticipantConnectionCommand,
   DisconnectParticipantCommand,
@@ -223,6 +223,21 @@ describe('sandbox: Participant Service through the AWS SDK v3', () => {
       assert.equal(msg.name, 'AccessDeniedException');
       const conn = await rejects(c.participant.send(new CreateParticipantConnectionCommand({ ParticipantToken: chat.participantToken, Type: ['WEBSOCKET'] })));
       assert.equal(conn.name, 'AccessDeniedException');
+    });
+
+    it('after the chat ends some other way, the customer can still connect and read, but not write', async () => {
+      const chat = await startChat(c, { InitialMessage: { ContentType: 'text/plain', Content: 'before the end' } });
+      await c.connect.send(new StopContactCommand({ InstanceId: sb.instances[0]!.id, ContactId: chat.contactId }));
+      const t = await c.participant.send(new GetTranscriptCommand({ ConnectionToken: chat.connectionToken, SortOrder: 'ASCENDING' }));
+      assert.deepEqual(t.Transcript!.map((i) => i.Content ?? i.ContentType!.split('.').pop()), ['joined', 'before the end', 'left', 'ended']);
+      const conn = await c.participant.send(new CreateParticipantConnectionCommand({ ParticipantToken: chat.participantToken, Type: ['CONNECTION_CREDENTIALS'] }));
+      assert.equal(conn.ConnectionCredentials!.ConnectionToken, chat.connectionToken);
+      assert.equal(sb.getContact(chat.contactId)!.participants[0]!.connected, false);
+      const e = await rejects(send(chat, 'hello?'));
+      assert.equal(e.name, 'AccessDeniedException');
+      assert.match(e.message, /has ended/);
+      const bye = await rejects(c.participant.send(new DisconnectParticipantCommand({ ConnectionToken: chat.connectionToken })));
+      assert.equal(bye.name, 'AccessDeniedException');
     });
 
     it('a chat ends by itself after ChatDurationInMinutes on the sandbox clock; a connection token expires after a day', async () => {

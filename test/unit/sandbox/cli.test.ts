@@ -1,0 +1,110 @@
+import { ConnectClient, StartChatContactCommand } from '@aws-sdk/client-connect';
+import { ConnectParticipantClient, CreateParticipantConnectionCommand, GetTranscriptCommand } from '@aws-sdk/client-connectparticipant';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../../../src/cli/main';
+import { DEMO_FLOWS, DEMO_INSTANCE_ID } from './support';
+
+const ROOT = join(__dirname, '../../../..');
+const CLI = join(ROOT, 'dist/cli.js');
+
+interface Run {
+  child: ChildProcess;
+  stdout: string;
+  stderr: string;
+  exit: Promise<number | null>;
+  firstLine: Promise<string>;
+}
+
+function run(args: string[]): Run {
+  assert.ok(existsSync(CLI), 'dist/cli.js is missing: run node scripts/build.mjs first');
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const r = { child, stdout: '', stderr: '' } as Run;
+  r.firstLine = new Promise((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => {
+      r.stdout += d.toString();
+      if (r.stdout.includes('\n')) resolve(r.stdout.slice(0, r.stdout.indexOf('\n') + 1));
+    });
+    child.on('exit', () => reject(new Error(`exited before printing a line; stderr: ${r.stderr}`)));
+  });
+  r.firstLine.catch(() => undefined);
+  child.stderr.on('data', (d: Buffer) => (r.stderr += d.toString()));
+  r.exit = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+  return r;
+}
+
+describe('chatreq sandbox (the CLI command)', function () {
+  this.timeout(20_000);
+  const children: ChildProcess[] = [];
+  let dir: string | undefined;
+  let blocker: Server | undefined;
+  after(() => {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    blocker?.close();
+  });
+
+  it('prints exactly one line, serves real clients with the flow runtime, and stops cleanly on SIGTERM', async () => {
+    const r = run(['sandbox', '--port', '0']);
+    children.push(r.child);
+    const line = await r.firstLine;
+    const m = /^Connect sandbox listening on (http:\/\/127\.0\.0\.1:(\d+))\n$/.exec(line);
+    assert.ok(m, line);
+    assert.notEqual(m[2], '0');
+    const cfg = { region: 'us-east-1', endpoint: m[1], credentials: { accessKeyId: 'x', secretAccessKey: 'y' }, maxAttempts: 1 };
+    const connect = new ConnectClient(cfg);
+    const participant = new ConnectParticipantClient(cfg);
+    try {
+      const s = await connect.send(new StartChatContactCommand({ InstanceId: DEMO_INSTANCE_ID, ContactFlowId: DEMO_FLOWS.supportBot, ParticipantDetails: { DisplayName: 'Cli' } }));
+      const conn = await participant.send(new CreateParticipantConnectionCommand({ ParticipantToken: s.ParticipantToken!, Type: ['CONNECTION_CREDENTIALS'] }));
+      const t = await participant.send(new GetTranscriptCommand({ ConnectionToken: conn.ConnectionCredentials!.ConnectionToken!, SortOrder: 'ASCENDING', ScanDirection: 'FORWARD' }));
+      const system = t.Transcript!.filter((i) => i.ParticipantRole === 'SYSTEM' && i.Type === 'MESSAGE');
+      assert.ok(system.some((i) => /Example Outfitters/.test(i.Content ?? '')), 'the flow runtime greeted the customer');
+    } finally {
+      connect.destroy();
+      participant.destroy();
+    }
+    r.child.kill('SIGTERM');
+    assert.equal(await r.exit, 0);
+    assert.equal(r.stdout, line, 'nothing but the one line on stdout');
+  });
+
+  it('stops on SIGINT too', async () => {
+    const r = run(['sandbox']);
+    children.push(r.child);
+    await r.firstLine;
+    r.child.kill('SIGINT');
+    assert.equal(await r.exit, 0);
+  });
+
+  it('reports a busy port and a malformed flow file clearly, exit 1', async () => {
+    blocker = createServer();
+    await new Promise<void>((resolve) => blocker!.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    const busy = run(['sandbox', '--port', String(port)]);
+    assert.equal(await busy.exit, 1);
+    assert.match(busy.stderr, new RegExp(`port ${port} is already in use`));
+    dir = mkdtempSync(join(tmpdir(), 'chatreq-cli-flows-'));
+    writeFileSync(join(dir, 'broken.flow.json'), '{"Version":');
+    const bad = run(['sandbox', '--flows', dir]);
+    assert.equal(await bad.exit, 1);
+    assert.match(bad.stderr, /broken\.flow\.json: not valid JSON/);
+    assert.equal(bad.stdout, '');
+  });
+
+  it('refuses bad arguments with usage (exit 2) and is listed in help', async () => {
+    const io = { out: '', err: '', env: {}, cwd: process.cwd(), stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.err += t) };
+    assert.equal(await runCli(['sandbox', '--port', '70000'], io), 2);
+    assert.match(io.err, /--port must be a whole number from 0 to 65535/);
+    assert.equal(await runCli(['sandbox', '--colour'], io), 2);
+    assert.match(io.err, /unknown argument '--colour'/);
+    assert.equal(await runCli(['sandbox', '--flows'], io), 2);
+    assert.match(io.err, /--flows needs a value/);
+    assert.equal(await runCli(['help'], io), 0);
+    assert.match(io.out, /sandbox\s+Run the local Connect sandbox/);
+  });
+});
