@@ -7,6 +7,7 @@ export * from './profiles';
 export * from './defaults';
 export * from './endpoints';
 export * from './choices';
+export { ConnectionManager, type ConnectionListener, type ConnectionManagerOptions } from './manager';
 export { ConnectAccess, sortFlows, type FlowListing, type ListOptions } from '../aws/connectAccess';
 export { openSession, type AwsSession, type SessionOptions } from '../aws/session';
 export { createCredentialProvider, SANDBOX_CREDENTIALS, type CredentialOptions } from '../aws/credentials';
