@@ -227,12 +227,12 @@ describe('sandbox: Participant Service through the AWS SDK v3', () => {
 
     it('after the chat ends some other way, the customer can still connect and read, but not write', async () => {
       const chat = await startChat(c, { InitialMessage: { ContentType: 'text/plain', Content: 'before the end' } });
-      await c.connect.send(new StopContactCommand({ InstanceId: sb.instances[0]!.id, ContactId: chat.contactId }));
+      await c.connect.send(new StopContactCommand({ InstanceId: sb.instances[0].id, ContactId: chat.contactId }));
       const t = await c.participant.send(new GetTranscriptCommand({ ConnectionToken: chat.connectionToken, SortOrder: 'ASCENDING' }));
       assert.deepEqual(t.Transcript!.map((i) => i.Content ?? i.ContentType!.split('.').pop()), ['joined', 'before the end', 'left', 'ended']);
       const conn = await c.participant.send(new CreateParticipantConnectionCommand({ ParticipantToken: chat.participantToken, Type: ['CONNECTION_CREDENTIALS'] }));
       assert.equal(conn.ConnectionCredentials!.ConnectionToken, chat.connectionToken);
-      assert.equal(sb.getContact(chat.contactId)!.participants[0]!.connected, false);
+      assert.equal(sb.getContact(chat.contactId)!.participants[0].connected, false);
       const e = await rejects(send(chat, 'hello?'));
       assert.equal(e.name, 'AccessDeniedException');
       assert.match(e.message, /has ended/);
