@@ -1,3 +1,4 @@
+import type { CompletionContext } from './completion';
 import { formatPath } from './env';
 import { enumOptions, schemaAtPath, type SchemaNode } from './schema';
 import { isKeyNode, nodeAt, parseLoose, pathOf } from './tree';
@@ -30,17 +31,46 @@ export interface Hover {
   length: number;
 }
 
-/** Hover for the key or value under `offset`; for an enum value, adds what that value means. */
-export function hoverAt(text: string, offset: number): Hover | undefined {
+/**
+ * Hover for the key or value under `offset`. An enum value adds what it means; with cached live
+ * data, an InstanceId or ContactFlowId value adds the instance alias or flow name, and an
+ * attribute key adds where the flow reads it and what it compares it with.
+ */
+export function hoverAt(text: string, offset: number, context: Omit<CompletionContext, 'liveOnly'> = {}): Hover | undefined {
   const node = nodeAt(parseLoose(text), offset);
   if (!node || (node.type !== 'string' && node.type !== 'number' && node.type !== 'boolean')) return undefined;
   const path = pathOf(node);
   let markdown = describeMember(path);
   if (!markdown) return undefined;
-  if (!isKeyNode(node)) {
+  const key = isKeyNode(node);
+  if (!key) {
     const schema = schemaAtPath(path);
     const option = schema ? enumOptions(schema).find((o) => o.value === node.value) : undefined;
     if (option?.description) markdown += `\n\n\`${String(node.value)}\`: ${option.description}`;
+    const live = liveNote(path, node.value, context);
+    if (live) markdown = `${live}\n\n---\n\n${markdown}`;
+  } else if (path.length === 2 && path[0] === 'Attributes') {
+    const usage = context.attributeUsage?.keys.find((k) => k.key === path[1]);
+    if (usage) {
+      const where = usage.actions.length > 0 ? ` (${usage.actions.map((a) => `\`${a}\``).join(', ')})` : '';
+      const compared = usage.values.length > 0 ? ` Compared with ${usage.values.map((v) => `\`${v}\``).join(', ')}.` : '';
+      markdown = `Read by the selected flow${where}.${compared}\n\n---\n\n${markdown}`;
+    }
   }
   return { markdown, offset: node.offset, length: node.length };
+}
+
+function liveNote(path: JsonPath, value: unknown, context: Omit<CompletionContext, 'liveOnly'>): string | undefined {
+  if (typeof value !== 'string' || path.length !== 1) return undefined;
+  if (path[0] === 'InstanceId') {
+    const i = context.instances?.find((x) => x.id === value || x.arn === value);
+    return i ? `Instance **${i.alias ?? i.id}**` : undefined;
+  }
+  if (path[0] === 'ContactFlowId') {
+    const f = context.flows?.find((x) => x.id === value);
+    if (!f) return undefined;
+    const extra = [f.type, f.state, f.status].filter(Boolean).join(' · ');
+    return `Flow **${f.name ?? f.id}**${extra ? ` (${extra})` : ''}`;
+  }
+  return undefined;
 }

@@ -138,4 +138,17 @@ describe('request hover', () => {
     assert.match(onValue.markdown, /`INCREMENTAL`: Deliver responses in pieces/);
     assert.equal(hoverAt(text, 0), undefined);
   });
+
+  it('with cached live data: instance alias, flow name, and where the flow reads an attribute', () => {
+    const text = '{"InstanceId": "i-1", "ContactFlowId": "f-1", "Attributes": {"customerTier": "gold"}}';
+    const ctx = {
+      instances: [{ id: 'i-1', alias: 'prod-chat' }],
+      flows: [{ id: 'f-1', name: 'Inbound chat', type: 'CONTACT_FLOW', state: 'ACTIVE' }],
+      attributeUsage: usage,
+    };
+    assert.match(hoverAt(text, text.indexOf('"i-1"') + 1, ctx)!.markdown, /^Instance \*\*prod-chat\*\*/);
+    assert.match(hoverAt(text, text.indexOf('"f-1"') + 1, ctx)!.markdown, /^Flow \*\*Inbound chat\*\* \(CONTACT_FLOW · ACTIVE\)/);
+    assert.match(hoverAt(text, text.indexOf('customerTier') + 1, ctx)!.markdown, /^Read by the selected flow \(`CheckTier`\)\. Compared with `gold`, `silver`\./);
+    assert.doesNotMatch(hoverAt(text, text.indexOf('"i-1"') + 1)!.markdown, /prod-chat/);
+  });
 });
