@@ -155,6 +155,26 @@ describe('Lex bots on chat (ConnectParticipantWithLexBot)', () => {
     }
   });
 
+  it('runs a third-party-bot style flow: LexInitializationData, a session attribute decides the route', () => {
+    const bots = { bots: [{ name: 'Router', aliasArns: ['arn:aws:lex:us-east-1:1:bot-alias/R/A'], intents: [
+      { name: 'Escalate', utterances: ['agent please', 'talk to a human'], sessionAttributes: { shouldRouteToAgent: 'true' }, reply: 'Routing you.' },
+      { name: 'Chat', utterances: ['hello'], sessionAttributes: { shouldRouteToAgent: 'false' }, reply: 'Hi!' },
+    ] }] };
+    const actions: ActionSpec[] = [
+      ['Bot', 'ConnectParticipantWithLexBot', { LexV2Bot: { AliasArn: 'arn:aws:lex:us-east-1:1:bot-alias/R/A' }, LexInitializationData: { InitialMessage: '$.Media.InitialMessage' } }, {
+        NextAction: 'Route', Errors: [{ ErrorType: 'NoMatchingCondition', NextAction: 'Route' }, { ErrorType: 'NoMatchingError', NextAction: 'End' }],
+      }],
+      ['Route', 'Compare', { ComparisonValue: "$.Lex.SessionAttributes.['shouldRouteToAgent']" }, {
+        NextAction: 'End', Conditions: [{ NextAction: 'Agent', Condition: { Operator: 'Equals', Operands: ['true'] } }], Errors: [{ ErrorType: 'NoMatchingCondition', NextAction: 'End' }],
+      }],
+      ['Agent', 'MessageParticipant', { Text: 'An agent will join ($.Lex.SessionAttributes.[\'shouldRouteToAgent\']).' }, { NextAction: 'End' }],
+      ['End', 'EndFlowExecution'],
+    ];
+    const c = run(actions, { initialMessage: { ContentType: 'text/plain', Content: 'Talk to a human' } }, { lexBots: bots });
+    assert.deepEqual(c.control.messages(), [['BOT', 'Routing you.'], ['SYSTEM_MESSAGE', 'An agent will join (true).']]);
+    assert.equal(c.control.endedWith, 'FLOW_DISCONNECT');
+  });
+
   it('classifies predictably: exact samples beat partial overlap, below the threshold is no intent', () => {
     const [bot] = parseLexBotFile(JSON.stringify({ bots: [{ name: 'X', confidenceThreshold: 0.5, intents: [
       { name: 'A', utterances: ['reset my password'] },

@@ -102,3 +102,20 @@ describe('flow validation', () => {
     assert.match(c.control.notices()[0], /flow "missing-flow" was not found/);
   });
 });
+
+describe('flow validation: odd documents never throw out of the runtime', () => {
+  const odd: unknown[] = [
+    null, 42, 'text', [], {}, { Version: '2019-10-30' }, { Version: '2019-10-30', StartAction: 'A', Actions: [null] },
+    { Version: '2019-10-30', StartAction: 'A', Actions: [{ Identifier: 'A', Type: 'MessageParticipant', Parameters: [], Transitions: {} }] },
+    { Version: '2019-10-30', StartAction: 'A', Actions: [{ Identifier: 'A', Type: 'Compare', Parameters: { ComparisonValue: 'x' }, Transitions: { Conditions: 'no' } }] },
+    { Version: '2019-10-30', StartAction: 'A', Actions: [{ Identifier: 'A', Type: 'Wait', Parameters: { TimeoutSeconds: '5' }, Transitions: { Errors: [{ ErrorType: 1 }] } }] },
+    { Version: '2019-10-30', StartAction: '__proto__', Actions: [{ Identifier: '__proto__', Type: 'DisconnectParticipant' }] },
+  ];
+  for (const [i, doc] of odd.entries()) {
+    it(`document #${i} ends the chat with a notice naming the problem`, () => {
+      const c = startContact([{ id: 'main', arn: 'arn:main', name: 'Odd', content: typeof doc === 'string' ? doc : (doc as object) }]);
+      assert.equal(c.control.endedWith, 'ERROR');
+      assert.match(c.control.notices()[0], /^Flow "Odd": /);
+    });
+  }
+});
