@@ -1,3 +1,5 @@
+import { WorkspaceFileError, describe, isObject, parseJsonFile } from './workspaceFile';
+
 /** Hours of operation for CheckHoursOfOperation, in the shape DescribeHoursOfOperation returns. */
 export interface HoursOfOperation {
   HoursOfOperationId: string;
@@ -13,27 +15,39 @@ export interface HoursOfOperation {
 
 const days = ['SUNDAY', 'MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY'];
 
-/** Checks a list of hours up front, so a bad option fails at start-up with the field named. */
-export function validateHours(list: HoursOfOperation[]): void {
-  list.forEach((h, i) => {
-    const at = `hoursOfOperation[${i}]`;
-    if (typeof h.HoursOfOperationId !== 'string' || h.HoursOfOperationId === '') throw new Error(`${at}.HoursOfOperationId must be a non-empty string.`);
+/** Checks a list of hours, so a bad option or file fails with the field named. */
+export function validateHours(list: unknown, where = 'hoursOfOperation'): HoursOfOperation[] {
+  if (!Array.isArray(list)) throw new WorkspaceFileError(`${where} must be an array of hours of operation.`);
+  list.forEach((h: unknown, i) => {
+    const at = `${where}[${i}]`;
+    if (!isObject(h)) throw new WorkspaceFileError(`${at} must be an object {HoursOfOperationId, TimeZone, Config}.`);
+    if (typeof h.HoursOfOperationId !== 'string' || h.HoursOfOperationId === '') throw new WorkspaceFileError(`${at}.HoursOfOperationId must be a non-empty string.`);
     try {
-      new Intl.DateTimeFormat('en-US', { timeZone: h.TimeZone });
+      new Intl.DateTimeFormat('en-US', { timeZone: String(h.TimeZone) });
     } catch {
-      throw new Error(`${at}.TimeZone "${String(h.TimeZone)}" is not an IANA time zone (e.g. "Europe/Berlin").`);
+      throw new WorkspaceFileError(`${at}.TimeZone "${String(h.TimeZone)}" is not an IANA time zone (e.g. "Europe/Berlin").`);
     }
-    if (!Array.isArray(h.Config)) throw new Error(`${at}.Config must be an array of {Day, StartTime, EndTime}.`);
-    h.Config.forEach((c, j) => {
-      if (!days.includes(c.Day)) throw new Error(`${at}.Config[${j}].Day must be one of ${days.join(', ')}.`);
+    if (typeof h.TimeZone !== 'string') throw new WorkspaceFileError(`${at}.TimeZone must be an IANA time zone name.`);
+    if (!Array.isArray(h.Config)) throw new WorkspaceFileError(`${at}.Config must be an array of {Day, StartTime, EndTime}.`);
+    h.Config.forEach((c: unknown, j) => {
+      if (!isObject(c) || typeof c.Day !== 'string' || !days.includes(c.Day)) throw new WorkspaceFileError(`${at}.Config[${j}].Day must be one of ${days.join(', ')}.`);
       for (const key of ['StartTime', 'EndTime'] as const) {
         const t = c[key];
-        if (!t || !Number.isInteger(t.Hours) || t.Hours < 0 || t.Hours > 23 || !Number.isInteger(t.Minutes) || t.Minutes < 0 || t.Minutes > 59) {
-          throw new Error(`${at}.Config[${j}].${key} must be {Hours: 0-23, Minutes: 0-59}.`);
-        }
+        const ok = isObject(t) && Number.isInteger(t.Hours) && Number.isInteger(t.Minutes) && (t.Hours as number) >= 0 && (t.Hours as number) <= 23 && (t.Minutes as number) >= 0 && (t.Minutes as number) <= 59;
+        if (!ok) throw new WorkspaceFileError(`${at}.Config[${j}].${key} must be {"Hours": 0-23, "Minutes": 0-59}.`);
       }
     });
   });
+  return list as HoursOfOperation[];
+}
+
+/** Parses the hours file (`hours-of-operation.json`): `{"hoursOfOperation": [ ... ]}`. */
+export function parseHoursFile(text: string, fileName: string): HoursOfOperation[] {
+  const doc = parseJsonFile(text, fileName);
+  if (!isObject(doc) || !Array.isArray(doc.hoursOfOperation)) {
+    throw new WorkspaceFileError(`${fileName}: expected {"hoursOfOperation": [ ... ]}, got ${describe(doc)} without a "hoursOfOperation" array.`);
+  }
+  return validateHours(doc.hoursOfOperation, `${fileName}: hoursOfOperation`);
 }
 
 export function findHours(list: HoursOfOperation[], ref: string): HoursOfOperation | undefined {

@@ -3,7 +3,6 @@
  * offline, answering through the ContactControl the service layer hands it.
  */
 import type { ContactControl, ContactRuntime, ContactView } from '../contactRuntime';
-import { validateHours } from './hours';
 import { FlowContact } from './interpreter';
 import type { FlowRuntimeOptions } from './options';
 import { seededRandom } from './random';
@@ -12,7 +11,7 @@ import { Workspace } from './workspace';
 
 export { flowFinder, type FlowRuntimeOptions, type QueueInfo } from './options';
 export type { FlowSource, FlowTrace, TraceStep, TraceStatus } from './types';
-export type { HoursOfOperation } from './hours';
+export { parseHoursFile, type HoursOfOperation } from './hours';
 export { parseFlow, FlowValidationError } from './validate';
 export { parseLexBotFile, type LexBotDef } from './lexBot';
 export { parseLambdaMockFile, type LambdaMocks } from './lambdaMock';
@@ -32,7 +31,6 @@ export function createFlowRuntime(options: FlowRuntimeOptions): FlowRuntime {
   const budget = options.stepBudget ?? 1000;
   if (!Number.isInteger(budget) || budget < 1) throw new Error(`createFlowRuntime: options.stepBudget must be a positive whole number, got ${String(options.stepBudget)}.`);
   if (options.seed !== undefined && !Number.isFinite(options.seed)) throw new Error('createFlowRuntime: options.seed must be a number.');
-  validateHours(options.hoursOfOperation ?? []);
   const workspace = new Workspace(options);
   const random = seededRandom(options.seed ?? Date.now());
   const active = new Map<string, FlowContact>();

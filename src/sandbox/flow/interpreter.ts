@@ -428,14 +428,14 @@ export class FlowContact {
   }
 
   private checkHours(action: FlowAction): Outcome {
-    const list = this.options.hoursOfOperation ?? [];
+    const fail = (note: string): Outcome => ({ kind: 'branch', branch: { type: 'error', errorType: 'NoMatchingError' }, note });
     const given = action.Parameters.HoursOfOperationId as string | undefined;
     let ref: string | undefined;
     if (given !== undefined) {
       ref = resolveParameter(given, this.scope);
-      if (!ref) return { kind: 'branch', branch: { type: 'error', errorType: 'NoMatchingError' }, note: 'the hours reference has no value' };
+      if (!ref) return fail('the hours reference has no value');
     } else {
-      if (!this.targetQueue) return { kind: 'branch', branch: { type: 'error', errorType: 'NoMatchingError' }, note: 'no HoursOfOperationId and no working queue' };
+      if (!this.targetQueue) return fail('no HoursOfOperationId and no working queue');
       ref = this.targetQueue.hoursOfOperationId;
     }
     const at = (this.options.clock ?? (() => this.control.now()))();
@@ -443,8 +443,16 @@ export class FlowContact {
     if (ref === undefined) {
       open = true;
     } else {
-      const hours = findHours(list, ref);
-      if (!hours) return { kind: 'branch', branch: { type: 'error', errorType: 'NoMatchingError' }, note: `no hours of operation "${ref}" configured in the sandbox` };
+      const loaded = this.workspace.hours();
+      if ('error' in loaded) {
+        this.notice(`CheckHoursOfOperation "${action.Identifier}": ${loaded.error} It took the Error branch.`);
+        return fail(loaded.error);
+      }
+      const hours = findHours(loaded.hours, ref);
+      if (!hours) {
+        this.notice(`CheckHoursOfOperation "${action.Identifier}": no hours of operation "${ref}" in the sandbox; add them to hours-of-operation.json. It took the Error branch.`);
+        return fail(`no hours of operation "${ref}" configured in the sandbox`);
+      }
       open = isOpen(hours, at);
     }
     const result = open ? 'True' : 'False';

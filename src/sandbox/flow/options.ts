@@ -33,6 +33,8 @@ export interface FlowRuntimeOptions {
   lambdaMocks?: unknown;
   /** Hours of operation that CheckHoursOfOperation can name (or a queue can point to). */
   hoursOfOperation?: HoursOfOperation[];
+  /** A file of hours (format: `{"hoursOfOperation": [...]}`), read again whenever it changes. */
+  hoursOfOperationFile?: string;
   /** The clock CheckHoursOfOperation reads; defaults to the contact's sandbox clock. */
   clock?: () => Date;
   /** Seed for DistributeByPercentage: the same seed and the same order of draws give the same branches. */

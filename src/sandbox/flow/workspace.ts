@@ -1,6 +1,7 @@
 import { CachedFile } from './workspaceFile';
 import { mergeBots, parseLexBotFile, type LexBotDef } from './lexBot';
 import { parseLambdaMockFile, type LambdaMocks } from './lambdaMock';
+import { parseHoursFile, validateHours, type HoursOfOperation } from './hours';
 
 /**
  * The bot definitions and Lambda mocks the runtime reads: given inline (checked once, at start-up)
@@ -12,12 +13,28 @@ export class Workspace {
   private readonly mockFile: CachedFile<LambdaMocks> | undefined;
   private readonly inlineBots: LexBotDef[];
   private readonly inlineMocks: LambdaMocks | undefined;
+  private readonly hoursFile: CachedFile<HoursOfOperation[]> | undefined;
+  private readonly inlineHours: HoursOfOperation[];
 
-  constructor(opts: { lexBotFiles?: string[]; lambdaMockFile?: string; lexBots?: unknown; lambdaMocks?: unknown }) {
+  constructor(opts: { lexBotFiles?: string[]; lambdaMockFile?: string; lexBots?: unknown; lambdaMocks?: unknown; hoursOfOperation?: unknown; hoursOfOperationFile?: string }) {
     this.botFiles = (opts.lexBotFiles ?? []).map((f) => new CachedFile(f, parseLexBotFile));
     this.mockFile = opts.lambdaMockFile ? new CachedFile(opts.lambdaMockFile, parseLambdaMockFile) : undefined;
     this.inlineBots = opts.lexBots === undefined ? [] : parseLexBotFile(JSON.stringify(opts.lexBots), 'options.lexBots');
     this.inlineMocks = opts.lambdaMocks === undefined ? undefined : parseLambdaMockFile(JSON.stringify(opts.lambdaMocks), 'options.lambdaMocks');
+    this.inlineHours = opts.hoursOfOperation === undefined ? [] : validateHours(opts.hoursOfOperation, 'options.hoursOfOperation');
+    this.hoursFile = opts.hoursOfOperationFile ? new CachedFile(opts.hoursOfOperationFile, parseHoursFile) : undefined;
+  }
+
+  /** Inline hours plus the hours file's (a file entry replaces an inline one with the same ID). */
+  hours(): { hours: HoursOfOperation[]; source: string } | { error: string } {
+    if (!this.hoursFile) return { hours: this.inlineHours, source: 'options.hoursOfOperation' };
+    try {
+      const fromFile = this.hoursFile.load();
+      const ids = new Set(fromFile.map((h) => h.HoursOfOperationId));
+      return { hours: [...this.inlineHours.filter((h) => !ids.has(h.HoursOfOperationId)), ...fromFile], source: this.hoursFile.path };
+    } catch (err) {
+      return { error: (err as Error).message };
+    }
   }
 
   lexBots(): { bots: LexBotDef[]; files: string[] } | { error: string } {

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RecordingControl, flowDoc, fixtures, instanceArn, source, startContact, type ActionSpec } from './harness';
 
@@ -332,6 +334,26 @@ describe('flow actions on chat', () => {
     it('unknown hours, or no ID and no queue, take the Error branch', () => {
       assert.deepEqual(run(check({ HoursOfOperationId: 'ghost' }), {}, { hoursOfOperation: hours }).control.texts(), ['error']);
       assert.deepEqual(run(check({})).control.texts(), ['error']);
+    });
+
+    it('reads hours from a workspace file, and reports a bad file or unknown hours visibly', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'chatreq-hours-'));
+      try {
+        const file = join(dir, 'hours-of-operation.json');
+        writeFileSync(file, JSON.stringify({ hoursOfOperation: [{ HoursOfOperationId: 'night', TimeZone: 'UTC', Config: [{ Day: 'MONDAY', StartTime: { Hours: 22, Minutes: 0 }, EndTime: { Hours: 6, Minutes: 0 } }] }] }));
+        const options = { hoursOfOperationFile: file, clock: () => new Date('2026-11-23T23:30:00Z') };
+        assert.deepEqual(run(check({ HoursOfOperationId: 'night' }), {}, options).control.texts(), ['open']);
+        const unknown = run(check({ HoursOfOperationId: 'day' }), {}, options);
+        assert.deepEqual(unknown.control.texts(), ['error']);
+        assert.match(unknown.control.notices()[0], /no hours of operation "day" in the sandbox; add them to hours-of-operation.json/);
+        writeFileSync(file, JSON.stringify({ hoursOfOperation: [{ HoursOfOperationId: 'night', TimeZone: 'UTC', Config: [{ Day: 'Funday' }] }] }));
+        utimesSync(file, new Date(), new Date(Date.now() + 5000));
+        const bad = run(check({ HoursOfOperationId: 'night' }), {}, options);
+        assert.deepEqual(bad.control.texts(), ['error']);
+        assert.match(bad.control.notices()[0], /hours-of-operation.json: hoursOfOperation\[0\].Config\[0\].Day must be one of/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('rejects malformed hours options with the field named', () => {
