@@ -13,10 +13,9 @@ import {
 } from '@aws-sdk/client-connectparticipant';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { join } from 'node:path';
 import WebSocket from 'ws';
 import { DEMO_FLOWS, DEMO_INSTANCE_ID, ManualClock, startSandbox, type SandboxHandle } from '../../../src/sandbox';
-import { createFlowRuntime, demoRuntimeOptions, flowFinder, type FlowRuntime, type FlowTrace } from '../../../src/sandbox/flow';
+import { createFlowRuntime, demoRuntimeOptions, discoverWorkspaceFiles, flowFinder, type FlowRuntime, type FlowTrace } from '../../../src/sandbox/flow';
 import { fixtures } from './harness';
 
 const EV = 'application/vnd.amazonaws.connect.event.';
@@ -36,9 +35,9 @@ async function openSandbox(start = MONDAY_10AM_NEW_YORK): Promise<Env> {
   const ref: { sb?: SandboxHandle } = {};
   const runtime = createFlowRuntime({
     findFlow: flowFinder((instanceId) => ref.sb?.instances.find((i) => i.id === instanceId)?.flows ?? []),
-    lexBotFiles: [join(fixtures, 'interactive.lexbot.json')],
-    lambdaMockFile: join(fixtures, 'lambda-mocks.json'),
     ...demoRuntimeOptions(),
+    // The flows folder also holds the bot, Lambda-mock and hours files, as a developer's would.
+    ...discoverWorkspaceFiles(fixtures),
     seed: 11,
   });
   const sb = await startSandbox({ clock, flowsDir: fixtures, runtime });
@@ -287,6 +286,21 @@ describe('flow runtime end to end (sandbox + AWS SDK v3)', function () {
         'SYSTEM/SYSTEM_MESSAGE: I need an order number to look that up. An agent will help you find it.',
         'event:transfer.succeeded(SYSTEM)',
       ]);
+    });
+  });
+
+  describe('hours from the workspace file override the demo hours', () => {
+    let friday: Env;
+    before(async () => {
+      friday = await openSandbox(Date.UTC(2026, 10, 27, 19, 0, 0)); // Friday 14:00 in New York
+    });
+    after(() => closeSandbox(friday));
+
+    it('Agent Queue with After-Hours: Friday afternoon is out of hours per hours-of-operation.json', async () => {
+      const chat = await start(friday, { InstanceId: DEMO_INSTANCE_ID, ContactFlowId: DEMO_FLOWS.afterHours });
+      const contact = await adminContact(friday, chat.contactId);
+      assert.ok(path(contact.trace).includes('CheckHoursOfOperation:Condition: Equals "False"'));
+      assert.equal(contact.attributes.afterHours, 'true');
     });
   });
 
