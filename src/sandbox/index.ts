@@ -11,7 +11,7 @@ import { idleRuntime, type ContactRuntime } from './contactRuntime';
 import { ContactStore, type ContactState } from './contacts';
 import { type SandboxCore } from './core';
 import { FaultBox, type FaultRule, type Quotas } from './faults';
-import { createHandler, sendJson } from './server';
+import { createHandler, sendJson, type RequestLogEntry } from './server';
 import { ChatSockets } from './websocket';
 
 export { ManualClock, systemClock, type SandboxClock } from './clock';
@@ -20,6 +20,7 @@ export { idleRuntime, type ContactControl, type ContactRuntime, type ContactView
 export { type ContactState, type TranscriptItem } from './contacts';
 export { OPERATIONS, type FaultRule, type OperationName, type Quotas } from './faults';
 export { FlowFileError } from './flowFile';
+export { type RequestLogEntry } from './server';
 
 export interface SandboxOptions {
   /** Port on 127.0.0.1; 0 (the default) picks a free one. */
@@ -38,6 +39,8 @@ export interface SandboxOptions {
   demo?: boolean;
   /** Largest request body accepted (default 1 MiB); bigger gets 413. */
   maxBodyBytes?: number;
+  /** Called once per HTTP request when it ends (for an output channel or a CLI log). */
+  onRequest?: (entry: RequestLogEntry) => void;
 }
 
 export interface SandboxInstanceInfo {
@@ -138,7 +141,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
 
   const sockets = new ChatSockets(store, clock);
-  const handler = createHandler(core, { maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024, admin });
+  const handler = createHandler(core, {
+    maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+    admin,
+    ...(options.onRequest ? { onRequest: options.onRequest } : {}),
+  });
   const server = createServer((req, res) => void handler(req, res));
   // A client that opens a request and never finishes it must not hold the server.
   server.requestTimeout = 30_000;

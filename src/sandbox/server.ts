@@ -12,8 +12,37 @@ import { type FaultRule } from './faults';
 import { matchRoute, ROUTES, type Route } from './routes';
 import { isObject, type JsonObject } from './validate';
 
+/** One line of the optional request log: what was called and how it ended. Never holds tokens. */
+export interface RequestLogEntry {
+  operation: string;
+  method: string;
+  path: string;
+  /** HTTP status, or 0 when the connection was dropped (injected fault, client gone). */
+  status: number;
+  errorType?: string;
+  requestId?: string;
+  ms: number;
+}
+
+/**
+ * Browsers (a chat widget using amazon-connect-chatjs, a webview) call the Participant Service
+ * cross-origin, as they do the real one, so its routes answer CORS preflights.
+ */
+const PARTICIPANT_CORS = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Expose-Headers': 'x-amzn-RequestId, x-amzn-ErrorType, Date',
+};
+const PREFLIGHT = {
+  ...PARTICIPANT_CORS,
+  'Access-Control-Allow-Methods': 'POST, OPTIONS',
+  'Access-Control-Allow-Headers':
+    'content-type, x-amz-bearer, authorization, x-amz-date, x-amz-content-sha256, x-amz-security-token, x-amz-user-agent, amz-sdk-invocation-id, amz-sdk-request',
+  'Access-Control-Max-Age': '86400',
+};
+
 export interface HttpOptions {
   maxBodyBytes: number;
+  onRequest?: (entry: RequestLogEntry) => void;
   /** Sandbox-only routes under /sandbox/ (admin); returns false when the path is not one. */
   admin(req: IncomingMessage, res: ServerResponse, path: string, body: () => Promise<unknown>): Promise<boolean>;
 }
@@ -21,12 +50,15 @@ export interface HttpOptions {
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   if (res.headersSent || res.destroyed) return;
   const text = JSON.stringify(body);
-  res.writeHead(status, {
+  // setHeader (not writeHead's argument) so the request log can read them back.
+  const all: Record<string, string | number> = {
     'Content-Type': 'application/json',
     'Content-Length': Buffer.byteLength(text),
     'x-amzn-RequestId': randomUUID(),
     ...headers,
-  });
+  };
+  for (const [k, v] of Object.entries(all)) res.setHeader(k, v);
+  res.writeHead(status);
   res.end(text);
 }
 
@@ -118,11 +150,49 @@ function allowedList(): string {
 export function createHandler(core: SandboxCore, opts: HttpOptions) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     let service: ServiceName = 'connect';
+    let operation = 'Unknown';
+    if (opts.onRequest) {
+      const log = opts.onRequest;
+      const t0 = process.hrtime.bigint();
+      let done = false;
+      const report = (status: number) => {
+        if (done) return;
+        done = true;
+        const type = res.getHeader('x-amzn-ErrorType');
+        const id = res.getHeader('x-amzn-RequestId');
+        try {
+          log({
+            operation,
+            method: req.method ?? 'GET',
+            path: (req.url ?? '/').split('?')[0].slice(0, 300),
+            status,
+            ...(typeof type === 'string' ? { errorType: type } : {}),
+            ...(typeof id === 'string' ? { requestId: id } : {}),
+            ms: Number(process.hrtime.bigint() - t0) / 1e6,
+          });
+        } catch {
+          // A failing logger must not affect the service.
+        }
+      };
+      res.on('finish', () => report(res.statusCode));
+      res.on('close', () => report(res.writableFinished ? res.statusCode : 0));
+    }
     try {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
       const method = (req.method ?? 'GET').toUpperCase();
+      if (path.startsWith('/participant/')) {
+        for (const [k, v] of Object.entries(PARTICIPANT_CORS)) res.setHeader(k, v);
+        if (method === 'OPTIONS') {
+          operation = 'CorsPreflight';
+          req.resume();
+          res.writeHead(200, { ...PREFLIGHT, 'Content-Length': 0 });
+          res.end();
+          return;
+        }
+      }
       if (path === '/sandbox' || path.startsWith('/sandbox/')) {
+        operation = 'SandboxAdmin';
         const handled = await opts.admin(req, res, path, async () => parseJsonBody(await readBody(req, opts.maxBodyBytes), req.headers['content-type']));
         if (handled) return;
       }
@@ -134,6 +204,7 @@ export function createHandler(core: SandboxCore, opts: HttpOptions) {
       }
       const route = match.route;
       service = route.service;
+      operation = route.op;
       const labels: Record<string, string> = {};
       for (const [i, name] of route.labels.entries()) {
         try {

@@ -3,7 +3,7 @@ import { GetTranscriptCommand, SendMessageCommand } from '@aws-sdk/client-connec
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { connect as tcpConnect } from 'node:net';
-import { ManualClock, startSandbox, type SandboxHandle } from '../../../src/sandbox';
+import { ManualClock, startSandbox, type RequestLogEntry, type SandboxHandle } from '../../../src/sandbox';
 import { chatInput, clients, DEMO_INSTANCE_ID, raw, rejects, startChat } from './support';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -229,5 +229,53 @@ describe('sandbox: quotas and injected faults', () => {
     assert.throws(() => sb.addFault({ operation: 'SendMessage', kind: 'latency' }), /latencyMs/);
     const health = await raw(sb, 'GET', '/sandbox/health');
     assert.equal(health.json().status, 'ok');
+  });
+});
+
+describe('sandbox: CORS for the Participant Service and the request log', () => {
+  let sb: SandboxHandle;
+  let c: ReturnType<typeof clients>;
+  const log: RequestLogEntry[] = [];
+
+  before(async () => {
+    sb = await startSandbox({ onRequest: (e) => log.push(e) });
+    c = clients(sb, 1);
+  });
+  after(async () => {
+    c.connect.destroy();
+    c.participant.destroy();
+    await sb.close();
+  });
+
+  it('answers CORS preflights on /participant/* and marks participant responses', async () => {
+    const pre = await raw(sb, 'OPTIONS', '/participant/message', undefined, {
+      origin: 'vscode-webview://abc',
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'content-type,x-amz-bearer',
+    });
+    assert.equal(pre.status, 200);
+    assert.equal(pre.headers['access-control-allow-origin'], '*');
+    assert.match(String(pre.headers['access-control-allow-headers']), /x-amz-bearer/);
+    const chat = await startChat(c);
+    const r = await raw(sb, 'POST', '/participant/transcript', '{}', { 'x-amz-bearer': chat.connectionToken, origin: 'http://localhost:8080' });
+    assert.equal(r.headers['access-control-allow-origin'], '*');
+    assert.match(String(r.headers['access-control-expose-headers']), /x-amzn-RequestId/);
+    const connect = await raw(sb, 'GET', '/instance');
+    assert.equal(connect.headers['access-control-allow-origin'], undefined, 'the Connect control plane has no CORS');
+  });
+
+  it('reports each request to onRequest with operation, status and error type, never a token', async () => {
+    log.length = 0;
+    const chat = await startChat(c);
+    await rejects(c.participant.send(new SendMessageCommand({ ConnectionToken: chat.connectionToken, ContentType: 'image/png', Content: 'x' })));
+    sb.addFault({ operation: 'ListInstances', kind: 'drop', count: 1 });
+    await rejects(c.connect.send(new ListInstancesCommand({})));
+    await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(
+      log.map((e) => `${e.operation} ${e.status} ${e.errorType ?? ''}`.trim()),
+      ['StartChatContact 200', 'CreateParticipantConnection 200', 'SendMessage 400 ValidationException', 'ListInstances 0'],
+    );
+    assert.ok(log.every((e) => e.ms >= 0 && !JSON.stringify(e).includes(chat.connectionToken) && !JSON.stringify(e).includes(chat.participantToken)));
+    assert.match(log[0].requestId!, UUID);
   });
 });
