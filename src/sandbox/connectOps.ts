@@ -490,7 +490,10 @@ export function startChatContact(core: SandboxCore, input: OperationInput): Json
     ParticipantToken: customer.participantToken,
     ...(previous ? { ContinuedFromContactId: previous.contactId } : {}),
   };
-  if (tokenKey) core.startTokens.set(tokenKey, { response, expires: now + CLIENT_TOKEN_TTL_MS });
+  if (tokenKey) {
+    if (core.startTokens.size >= 50_000) for (const [k, t] of core.startTokens) if (t.expires <= now) core.startTokens.delete(k);
+    core.startTokens.set(tokenKey, { response, expires: now + CLIENT_TOKEN_TTL_MS });
+  }
   // Connect runs the flow after the API call has returned, so the flow starts on the next turn of
   // the event loop: a flow that ends the chat at once does not race the StartChatContact answer.
   setImmediate(() => {

@@ -56,6 +56,8 @@ export interface Participant {
   disconnected: boolean;
   /** Subscribed WebSockets: each gets every new item of the contact as an `aws/chat` frame. */
   subscribers: Set<(frame: string) => void>;
+  /** WebSocket URL tokens handed out (pruned when expired, so reconnecting clients do not pile up). */
+  webSocketTokens: string[];
   /** ClientToken -> earlier response, for SendMessage/SendEvent/DisconnectParticipant replays. */
   replies: Map<string, unknown>;
 }
@@ -116,10 +118,37 @@ export class ContactStore {
   readonly byConnectionToken = new Map<string, Participant>();
   readonly byWebSocketToken = new Map<string, { participant: Participant; expires: number }>();
 
+  /** Ended contacts, oldest first: beyond `maxEndedContacts` the oldest are forgotten. */
+  private readonly endedOrder: Contact[] = [];
+
   constructor(
     private readonly clock: SandboxClock,
     private readonly runtime: () => ContactRuntime,
+    private readonly maxEndedContacts = 10_000,
   ) {}
+
+  /** Registers a fresh WebSocket URL token for `p`, dropping its expired ones. */
+  addWebSocketToken(p: Participant, token: string, expires: number): void {
+    const now = this.clock.now().getTime();
+    p.webSocketTokens = p.webSocketTokens.filter((t) => {
+      const entry = this.byWebSocketToken.get(t);
+      if (entry && entry.expires > now) return true;
+      this.byWebSocketToken.delete(t);
+      return false;
+    });
+    p.webSocketTokens.push(token);
+    this.byWebSocketToken.set(token, { participant: p, expires });
+  }
+
+  private forget(contact: Contact): void {
+    this.contacts.delete(contact.contactId);
+    for (const p of contact.participants) {
+      this.byParticipantToken.delete(p.participantToken);
+      if (p.connectionToken) this.byConnectionToken.delete(p.connectionToken);
+      for (const t of p.webSocketTokens) this.byWebSocketToken.delete(t);
+      p.subscribers.clear();
+    }
+  }
 
   activeCount(instanceId: string): number {
     let n = 0;
@@ -169,6 +198,7 @@ export class ContactStore {
       connected: false,
       left: false,
       disconnected: false,
+      webSocketTokens: [],
       subscribers: new Set(),
       replies: new Map(),
     };
@@ -217,6 +247,8 @@ export class ContactStore {
     contact.endedAt = this.clock.now();
     contact.cancelExpiry?.();
     delete contact.cancelExpiry;
+    this.endedOrder.push(contact);
+    while (this.endedOrder.length > this.maxEndedContacts) this.forget(this.endedOrder.shift()!);
     if (notifyRuntime) safely(() => this.runtime().contactEnded(contact.contactId));
   }
 

@@ -39,6 +39,11 @@ export interface SandboxOptions {
   demo?: boolean;
   /** Largest request body accepted (default 1 MiB); bigger gets 413. */
   maxBodyBytes?: number;
+  /**
+   * How many ended chats to keep (readable through GetTranscript and the admin route) before the
+   * oldest are forgotten, so a long-running sandbox does not grow without bound. Default 10,000.
+   */
+  maxEndedContacts?: number;
   /** Called once per HTTP request when it ends (for an output channel or a CLI log). */
   onRequest?: (entry: RequestLogEntry) => void;
 }
@@ -82,7 +87,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const faults = new FaultBox();
   if (options.faults) faults.setFaults(options.faults);
   if (options.quotas) faults.setQuotas(options.quotas);
-  const store = new ContactStore(clock, () => runtime);
+  const store = new ContactStore(clock, () => runtime, options.maxEndedContacts ?? 10_000);
   let port = 0;
   const core: SandboxCore = {
     region,

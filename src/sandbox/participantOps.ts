@@ -88,7 +88,7 @@ export function createParticipantConnection(core: SandboxCore, input: OperationI
   const out: JsonObject = {};
   if (types.includes('WEBSOCKET')) {
     const wsToken = newToken();
-    core.store.byWebSocketToken.set(wsToken, { participant: p, expires: now + WEBSOCKET_URL_TTL_MS });
+    core.store.addWebSocketToken(p, wsToken, now + WEBSOCKET_URL_TTL_MS);
     out.Websocket = {
       Url: `${core.wsBase()}${WEBSOCKET_PATH}?connectionToken=${wsToken}`,
       ConnectionExpiry: new Date(now + WEBSOCKET_URL_TTL_MS).toISOString(),

@@ -258,3 +258,23 @@ describe('sandbox: Participant Service through the AWS SDK v3', () => {
     });
   });
 });
+
+describe('sandbox: retention of ended chats', () => {
+  it('forgets the oldest ended chats beyond maxEndedContacts, with their tokens', async () => {
+    const sb = await startSandbox({ maxEndedContacts: 2 });
+    const c = clients(sb, 1);
+    try {
+      const chats = [await startChat(c), await startChat(c), await startChat(c)];
+      for (const chat of chats) await c.connect.send(new StopContactCommand({ InstanceId: sb.instances[0].id, ContactId: chat.contactId }));
+      assert.equal(sb.getContact(chats[0].contactId), undefined);
+      assert.equal(sb.getContact(chats[1].contactId)!.status, 'ENDED');
+      const e = await rejects(c.participant.send(new GetTranscriptCommand({ ConnectionToken: chats[0].connectionToken })));
+      assert.equal(e.name, 'AccessDeniedException');
+      await c.participant.send(new GetTranscriptCommand({ ConnectionToken: chats[2].connectionToken }));
+    } finally {
+      c.connect.destroy();
+      c.participant.destroy();
+      await sb.close();
+    }
+  });
+});
