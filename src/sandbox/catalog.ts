@@ -15,6 +15,7 @@ import feedbackDraft from './demo/feedbackDraft.flow.json';
 import orderStatus from './demo/orderStatus.flow.json';
 import queueWait from './demo/queueWait.flow.json';
 import supportBot from './demo/supportBot.flow.json';
+import demoWorkspace from './demo/demoWorkspace.json';
 
 export const CONTACT_FLOW_TYPES = [
   'CONTACT_FLOW',
@@ -55,6 +56,20 @@ export const DEMO_FLOWS = {
   queueWait: 'e5a1c7d3-0f8b-4a29-b6e4-1c9d3a7f5b80',
   feedbackDraft: '1f6b4d8a-3c7e-4b29-95d1-a0e8c4f27b63',
 } as const;
+
+/**
+ * What the demo flows talk to, in the flow runtime's inline formats: the OrderHelper Lex bot
+ * (`{"bots": [...]}`), the order-status-lookup Lambda mock (`{"functions": {...}}`), the Customer
+ * Service hours and queue. A fresh copy each call, so nobody can change the original.
+ */
+export function demoWorkspaceData(): {
+  bots: unknown[];
+  functions: Record<string, unknown>;
+  hoursOfOperation: Array<{ HoursOfOperationId: string; Name?: string; TimeZone: string; Config: unknown[] }>;
+  queues: Array<{ id: string; arn: string; name: string; hoursOfOperationId?: string }>;
+} {
+  return structuredClone(demoWorkspace);
+}
 
 export interface FlowRecord {
   id: string;

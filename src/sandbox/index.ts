@@ -15,7 +15,7 @@ import { createHandler, sendJson, type RequestLogEntry } from './server';
 import { ChatSockets } from './websocket';
 
 export { ManualClock, systemClock, type SandboxClock } from './clock';
-export { DEMO_FLOWS, DEMO_INSTANCE_ALIAS, DEMO_INSTANCE_ID, type ContactFlowType } from './catalog';
+export { DEMO_FLOWS, DEMO_INSTANCE_ALIAS, DEMO_INSTANCE_ID, demoWorkspaceData, type ContactFlowType } from './catalog';
 export { idleRuntime, type ContactControl, type ContactRuntime, type ContactView, type TranscriptItemInput } from './contactRuntime';
 export { type ContactState, type TranscriptItem } from './contacts';
 export { OPERATIONS, type FaultRule, type OperationName, type Quotas } from './faults';

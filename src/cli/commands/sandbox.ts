@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { createFlowRuntime, flowFinder } from '../../sandbox/flow';
-import { startSandbox, type SandboxHandle } from '../../sandbox';
+import { createFlowRuntime, flowFinder, type HoursOfOperation } from '../../sandbox/flow';
+import { DEMO_INSTANCE_ID, demoWorkspaceData, startSandbox, type SandboxHandle } from '../../sandbox';
 import { type CliCommand, type CliIo, UsageError } from '../command';
 
 const usage = `Usage: chatreq sandbox [--port N] [--flows DIR]
@@ -52,7 +52,16 @@ function parseArgs(args: string[], io: CliIo): Parsed {
 export async function startCliSandbox(parsed: Parsed): Promise<SandboxHandle> {
   const handle = await startSandbox({ port: parsed.port, ...(parsed.flowsDir ? { flowsDir: parsed.flowsDir } : {}) });
   try {
-    const runtime = createFlowRuntime({ findFlow: flowFinder((instanceId) => handle.instances.find((i) => i.id === instanceId)?.flows ?? []) });
+    // The demo flows' bot, Lambda function, hours and queue come with the sandbox.
+    const demo = demoWorkspaceData();
+    const runtime = createFlowRuntime({
+      findFlow: flowFinder((instanceId) => handle.instances.find((i) => i.id === instanceId)?.flows ?? []),
+      findQueue: (instanceId, ref) =>
+        instanceId === DEMO_INSTANCE_ID ? demo.queues.find((q) => q.id === ref || q.arn === ref || q.name === ref) : undefined,
+      lexBots: { bots: demo.bots },
+      lambdaMocks: { functions: demo.functions },
+      hoursOfOperation: demo.hoursOfOperation as HoursOfOperation[],
+    });
     handle.setRuntime(runtime);
   } catch (e) {
     await handle.close();
