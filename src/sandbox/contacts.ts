@@ -143,7 +143,7 @@ export class ContactStore {
   private forget(contact: Contact): void {
     this.contacts.delete(contact.contactId);
     for (const p of contact.participants) {
-      this.byParticipantToken.delete(p.participantToken);
+      if (p.participantToken) this.byParticipantToken.delete(p.participantToken);
       if (p.connectionToken) this.byConnectionToken.delete(p.connectionToken);
       for (const t of p.webSocketTokens) this.byWebSocketToken.delete(t);
       p.subscribers.clear();
@@ -285,6 +285,7 @@ export class ContactStore {
           ...(displayName !== undefined ? { DisplayName: displayName } : {}),
           ParticipantRole: role,
         };
+        this.trackParticipant(contact, input.ContentType, role, participantId, displayName);
         // Typing indicators are pushed live but, as in Connect, not kept in the transcript.
         this.post(contact, item, input.ContentType !== EVENT.typing);
       },
@@ -298,6 +299,33 @@ export class ContactStore {
           safely(fn);
         }),
     };
+  }
+
+  /**
+   * An agent or bot the runtime brings in (its participant.joined event) becomes a participant of
+   * the contact, so the end of the chat also shows it leaving, as Connect's transcripts do.
+   */
+  private trackParticipant(contact: Contact, contentType: string, role: ParticipantRole, participantId: string, displayName: string | undefined): void {
+    if (role === 'CUSTOMER') return;
+    const known = contact.participants.find((p) => p.participantId === participantId);
+    if (contentType === EVENT.joined && !known) {
+      contact.participants.push({
+        participantId,
+        role,
+        displayName: displayName ?? role,
+        contact,
+        participantToken: '',
+        connected: true,
+        left: false,
+        disconnected: false,
+        webSocketTokens: [],
+        subscribers: new Set(),
+        replies: new Map(),
+      });
+    } else if (contentType === EVENT.left && known) {
+      known.left = true;
+      known.connected = false;
+    }
   }
 
   state(contact: Contact): ContactState {

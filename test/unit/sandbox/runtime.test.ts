@@ -106,10 +106,22 @@ describe('sandbox: the ContactRuntime seam', () => {
     const state = sb.getContact(chat.contactId)!;
     assert.equal(state.status, 'ENDED');
     assert.equal(state.endReason, 'FLOW_DISCONNECT');
-    assert.deepEqual(state.transcript.slice(-2).map((i) => `${i.ContentType.split('.').pop()}:${i.ParticipantRole ?? '-'}`), ['left:CUSTOMER', 'ended:-']);
+    assert.deepEqual(state.transcript.slice(-3).map((i) => `${i.ContentType.split('.').pop()}:${i.ParticipantRole ?? '-'}`), ['left:CUSTOMER', 'left:AGENT', 'ended:-']);
+    assert.deepEqual(state.participants.map((p) => `${p.role}:${p.displayName}:${p.left}`), ['CUSTOMER:Ana Customer:true', 'AGENT:Sam Agent:true']);
     assert.ok(!runtime.calls.includes(`ended:${chat.contactId}`), 'an end the runtime asked for is not reported back to it');
     control.post({ Type: 'MESSAGE', ContentType: 'text/plain', Content: 'too late', ParticipantRole: 'SYSTEM' });
     assert.equal(sb.getContact(chat.contactId)!.transcript.length, state.transcript.length);
+  });
+
+  it('an agent the runtime lets leave early does not leave twice', async () => {
+    const chat = await startChat(c);
+    const control = runtime.controls.get(chat.contactId)!;
+    const agent = { ParticipantRole: 'AGENT', DisplayName: 'Sam Agent', ParticipantId: 'agent-2' } as const;
+    control.post({ Type: 'EVENT', ContentType: 'application/vnd.amazonaws.connect.event.participant.joined', ...agent });
+    control.post({ Type: 'EVENT', ContentType: 'application/vnd.amazonaws.connect.event.participant.left', ...agent });
+    await c.participant.send(new DisconnectParticipantCommand({ ConnectionToken: chat.connectionToken }));
+    const left = sb.getContact(chat.contactId)!.transcript.filter((i) => i.ContentType.endsWith('.left'));
+    assert.deepEqual(left.map((i) => i.ParticipantRole), ['AGENT', 'CUSTOMER']);
   });
 
   it('reports contactEnded on DisconnectParticipant and StopContact', async () => {
