@@ -101,6 +101,13 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
         reject(err);
       }
     });
+    // A client that goes away mid-body: settle, so nothing waits on it.
+    req.on('close', () => {
+      if (!done) {
+        done = true;
+        reject(new Error('the client closed the connection before the request body was complete'));
+      }
+    });
   });
 }
 
