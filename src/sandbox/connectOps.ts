@@ -6,7 +6,6 @@
  */
 import { CONTACT_FLOW_TYPES, type FlowRecord, type InstanceRecord } from './catalog';
 import { EVENT, type Contact } from './contacts';
-import { safely } from './contacts';
 import { type OperationInput, type SandboxCore } from './core';
 import { invalidParameter, invalidRequest, resourceNotFound, ServiceError } from './errors';
 import { decodeToken, encodeToken, page } from './paging';
@@ -499,7 +498,7 @@ export function startChatContact(core: SandboxCore, input: OperationInput): Json
   setImmediate(() => {
     if (contact.status !== 'ACTIVE') return;
     const runtime = core.runtime();
-    safely(() => runtime.start(core.store.view(contact), core.store.control(contact)));
+    core.store.safely(() => runtime.start(core.store.view(contact), core.store.control(contact)));
   });
   return response;
 }

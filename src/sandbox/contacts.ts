@@ -125,7 +125,22 @@ export class ContactStore {
     private readonly clock: SandboxClock,
     private readonly runtime: () => ContactRuntime,
     private readonly maxEndedContacts = 10_000,
+    private readonly onRuntimeError: (message: string) => void = (m) => process.emitWarning(m),
   ) {}
+
+  /** The runtime must not throw, but a bug in it must not take the service down either. */
+  safely<T>(fn: () => T): T | undefined {
+    try {
+      return fn();
+    } catch (e) {
+      try {
+        this.onRuntimeError(`chatreq sandbox: the contact runtime threw: ${e instanceof Error ? e.message : String(e)}`);
+      } catch {
+        // Reporting must not fail the call either.
+      }
+      return undefined;
+    }
+  }
 
   /** Registers a fresh WebSocket URL token for `p`, dropping its expired ones. */
   addWebSocketToken(p: Participant, token: string, expires: number): void {
@@ -249,7 +264,7 @@ export class ContactStore {
     delete contact.cancelExpiry;
     this.endedOrder.push(contact);
     while (this.endedOrder.length > this.maxEndedContacts) this.forget(this.endedOrder.shift()!);
-    if (notifyRuntime) safely(() => this.runtime().contactEnded(contact.contactId));
+    if (notifyRuntime) this.safely(() => this.runtime().contactEnded(contact.contactId));
   }
 
   view(contact: Contact): ContactView {
@@ -296,7 +311,7 @@ export class ContactStore {
       now: () => this.clock.now(),
       setTimer: (ms, fn) =>
         this.clock.setTimer(ms, () => {
-          safely(fn);
+          this.safely(fn);
         }),
     };
   }
@@ -330,7 +345,7 @@ export class ContactStore {
 
   state(contact: Contact): ContactState {
     const runtime = this.runtime();
-    const trace = runtime.getTrace ? safely(() => runtime.getTrace!(contact.contactId)) : undefined;
+    const trace = runtime.getTrace ? this.safely(() => runtime.getTrace!(contact.contactId)) : undefined;
     return {
       contactId: contact.contactId,
       initialContactId: contact.initialContactId,
@@ -354,15 +369,5 @@ export class ContactStore {
       transcript: structuredClone(contact.transcript),
       ...(trace !== undefined ? { trace } : {}),
     };
-  }
-}
-
-/** The runtime must not throw, but a bug in it must not take the service down either. */
-export function safely<T>(fn: () => T): T | undefined {
-  try {
-    return fn();
-  } catch (e) {
-    process.emitWarning(`chatreq sandbox: the contact runtime threw: ${e instanceof Error ? e.message : String(e)}`);
-    return undefined;
   }
 }

@@ -44,6 +44,8 @@ export interface SandboxOptions {
    * oldest are forgotten, so a long-running sandbox does not grow without bound. Default 10,000.
    */
   maxEndedContacts?: number;
+  /** Where a throwing runtime is reported (default: process.emitWarning). The call itself goes on. */
+  onRuntimeError?: (message: string) => void;
   /** Called once per HTTP request when it ends (for an output channel or a CLI log). */
   onRequest?: (entry: RequestLogEntry) => void;
 }
@@ -87,7 +89,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const faults = new FaultBox();
   if (options.faults) faults.setFaults(options.faults);
   if (options.quotas) faults.setQuotas(options.quotas);
-  const store = new ContactStore(clock, () => runtime, options.maxEndedContacts ?? 10_000);
+  const store = new ContactStore(clock, () => runtime, options.maxEndedContacts ?? 10_000, options.onRuntimeError);
   let port = 0;
   const core: SandboxCore = {
     region,

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { MESSAGE_CONTENT_TYPES } from './connectOps';
-import { EVENT, newToken, safely, type Contact, type Participant, type TranscriptItem } from './contacts';
+import { EVENT, newToken, type Contact, type Participant, type TranscriptItem } from './contacts';
 import { type OperationInput, type SandboxCore } from './core';
 import { accessDenied, participantValidation } from './errors';
 import { Validator, type JsonObject } from './validate';
@@ -142,7 +142,7 @@ export function sendMessage(core: SandboxCore, input: OperationInput): JsonObjec
   const response = { Id: item.Id, AbsoluteTime: item.AbsoluteTime };
   if (clientToken !== undefined) p.replies.set(clientToken, response);
   const runtime = core.runtime();
-  safely(() => runtime.customerMessage(contact.contactId, { ContentType: type!, Content: content! }));
+  core.store.safely(() => runtime.customerMessage(contact.contactId, { ContentType: type!, Content: content! }));
   return response;
 }
 

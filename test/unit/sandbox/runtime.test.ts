@@ -33,11 +33,12 @@ describe('sandbox: the ContactRuntime seam', () => {
   let c: ReturnType<typeof clients>;
   let clock: ManualClock;
   let runtime: RecordingRuntime;
+  const runtimeErrors: string[] = [];
 
   before(async () => {
     clock = new ManualClock();
     runtime = new RecordingRuntime();
-    sb = await startSandbox({ clock, runtime });
+    sb = await startSandbox({ clock, runtime, onRuntimeError: (m) => runtimeErrors.push(m) });
     c = clients(sb, 1);
   });
   after(async () => {
@@ -94,6 +95,7 @@ describe('sandbox: the ContactRuntime seam', () => {
     const chat = await startChat(c);
     const r = await c.participant.send(new SendMessageCommand({ ConnectionToken: chat.connectionToken, ContentType: 'text/plain', Content: 'explode' }));
     assert.ok(r.Id);
+    assert.deepEqual(runtimeErrors.splice(0), ['chatreq sandbox: the contact runtime threw: runtime bug']);
   });
 
   it('setAttributes and end: the contact ends with every participant disconnected', async () => {
@@ -148,6 +150,7 @@ describe('sandbox: the ContactRuntime seam', () => {
     assert.deepEqual(fired, []);
     clock.advance(1);
     assert.deepEqual(fired, ['five']);
+    assert.deepEqual(runtimeErrors.splice(0), ['chatreq sandbox: the contact runtime threw: timer bug']);
   });
 
   it('GET /sandbox/contacts/{ContactId} returns state and the runtime trace, never tokens', async () => {
