@@ -231,7 +231,9 @@ export function getTranscript(core: SandboxCore, input: OperationInput): JsonObj
   const nextToken = v.str(b.NextToken, 'NextToken', { min: 1, max: 1000 });
   const scan = v.str(b.ScanDirection, 'ScanDirection', { enum: ['FORWARD', 'BACKWARD'] }) as TranscriptCursor['d'] | undefined;
   const sort = v.str(b.SortOrder, 'SortOrder', { enum: ['DESCENDING', 'ASCENDING'] });
-  const sp = v.obj(b.StartPosition, 'StartPosition');
+  // amazon-connect-chatjs always sends a StartPosition object, empty when no position is wanted.
+  const spRaw = v.obj(b.StartPosition, 'StartPosition');
+  const sp = spRaw && Object.values(spRaw).some((x) => x !== undefined && x !== null) ? spRaw : undefined;
   const spId = sp ? v.str(sp.Id, 'StartPosition.Id', { min: 1, max: 256 }) : undefined;
   const spTime = sp ? v.str(sp.AbsoluteTime, 'StartPosition.AbsoluteTime', { min: 1, max: 100 }) : undefined;
   const spRecent = sp ? v.int(sp.MostRecent, 'StartPosition.MostRecent', { min: 0, max: 100 }) : undefined;

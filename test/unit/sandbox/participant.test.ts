@@ -162,6 +162,12 @@ describe('sandbox: Participant Service through the AWS SDK v3', () => {
       assert.equal(next.NextToken, undefined);
     });
 
+    it('takes an empty StartPosition as none, as amazon-connect-chatjs sends it', async () => {
+      const r = await get({ StartPosition: {}, ScanDirection: 'BACKWARD', SortOrder: 'ASCENDING', MaxResults: 15 });
+      assert.equal(r.Transcript!.length, 13);
+      assert.equal(r.Transcript![12].Content, 'm11');
+    });
+
     it('SortOrder ASCENDING, ScanDirection FORWARD and MaxResults', async () => {
       const r = await get({ SortOrder: 'ASCENDING', ScanDirection: 'FORWARD', MaxResults: 3 });
       assert.deepEqual(contents(r.Transcript), ['joined', 'm0', 'm1']);
