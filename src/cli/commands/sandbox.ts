@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import { createFlowRuntime, flowFinder, type HoursOfOperation } from '../../sandbox/flow';
-import { DEMO_INSTANCE_ID, demoWorkspaceData, startSandbox, type SandboxHandle } from '../../sandbox';
+import { DEMO_INSTANCE_ID, demoWorkspaceData, startSandbox, type RequestLogEntry, type SandboxHandle } from '../../sandbox';
 import { type CliCommand, type CliIo, UsageError } from '../command';
 
-const usage = `Usage: chatreq sandbox [--port N] [--flows DIR]
+const usage = `Usage: chatreq sandbox [--port N] [--flows DIR] [--log]
 
 Runs the Connect sandbox: a local Amazon Connect + Participant Service on 127.0.0.1 that speaks
 the real wire protocol, so the AWS SDKs, the AWS CLI and amazon-connect-chatjs work against it.
@@ -16,6 +16,8 @@ with Ctrl+C (SIGINT) or SIGTERM.
                  DIR/<alias>/*.flow.json  an instance per subfolder, named after it
                A flow's Id is its file name when that is a UUID (<uuid>.flow.json), otherwise a
                stable id derived from the instance and file name.
+  --log        print one line per request on stderr: operation, status, error type, time
+               (tokens never appear)
 
 Point clients at it with --endpoint-url (AWS CLI) or endpoint (SDK), any credentials, and a
 region such as us-east-1.`;
@@ -23,6 +25,7 @@ region such as us-east-1.`;
 interface Parsed {
   port: number;
   flowsDir?: string;
+  log?: (line: string) => void;
 }
 
 function parseArgs(args: string[], io: CliIo): Parsed {
@@ -41,6 +44,8 @@ function parseArgs(args: string[], io: CliIo): Parsed {
       out.port = Number(v);
     } else if (flag === '--flows') {
       out.flowsDir = resolve(io.cwd, value());
+    } else if (a === '--log') {
+      out.log = (line) => io.stderr(`${line}\n`);
     } else {
       throw new UsageError(`unknown argument '${a}'`);
     }
@@ -50,7 +55,18 @@ function parseArgs(args: string[], io: CliIo): Parsed {
 
 /** Starts the sandbox with the flow runtime plugged in. */
 export async function startCliSandbox(parsed: Parsed): Promise<SandboxHandle> {
-  const handle = await startSandbox({ port: parsed.port, ...(parsed.flowsDir ? { flowsDir: parsed.flowsDir } : {}) });
+  const log = parsed.log;
+  const handle = await startSandbox({
+    port: parsed.port,
+    ...(parsed.flowsDir ? { flowsDir: parsed.flowsDir } : {}),
+    ...(log
+      ? {
+          onRequest: (e: RequestLogEntry) =>
+            log(`${new Date().toISOString()} ${e.operation} ${e.method} ${e.path} -> ${e.status === 0 ? 'dropped' : e.status}${e.errorType ? ` ${e.errorType}` : ''} ${e.ms.toFixed(1)} ms`),
+          onRuntimeError: (m: string) => log(m),
+        }
+      : {}),
+  });
   try {
     // The demo flows' bot, Lambda function, hours and queue come with the sandbox.
     const demo = demoWorkspaceData();

@@ -78,12 +78,17 @@ describe('chatreq sandbox (the CLI command)', function () {
     assert.equal(r.stdout, line, 'nothing but the one line on stdout');
   });
 
-  it('stops on SIGINT too', async () => {
-    const r = run(['sandbox']);
+  it('stops on SIGINT too, and --log writes one stderr line per request', async () => {
+    const r = run(['sandbox', '--log']);
     children.push(r.child);
-    await r.firstLine;
+    const line = await r.firstLine;
+    const url = /http:\/\/127\.0\.0\.1:\d+/.exec(line)![0];
+    const res = await fetch(`${url}/instance/nope`, { headers: { authorization: 'AWS4-HMAC-SHA256 Credential=x' } });
+    assert.equal(res.status, 404);
     r.child.kill('SIGINT');
     assert.equal(await r.exit, 0);
+    assert.match(r.stderr, /DescribeInstance GET \/instance\/nope -> 404 ResourceNotFoundException \d+\.\d ms\n/);
+    assert.equal(r.stdout, line);
   });
 
   it('reports a busy port and a malformed flow file clearly, exit 1', async () => {
