@@ -15,7 +15,6 @@ import feedbackDraft from './demo/feedbackDraft.flow.json';
 import orderStatus from './demo/orderStatus.flow.json';
 import queueWait from './demo/queueWait.flow.json';
 import supportBot from './demo/supportBot.flow.json';
-import demoWorkspace from './demo/demoWorkspace.json';
 
 export const CONTACT_FLOW_TYPES = [
   'CONTACT_FLOW',
@@ -57,19 +56,24 @@ export const DEMO_FLOWS = {
   feedbackDraft: '1f6b4d8a-3c7e-4b29-95d1-a0e8c4f27b63',
 } as const;
 
-/**
- * What the demo flows talk to, in the flow runtime's inline formats: the OrderHelper Lex bot
- * (`{"bots": [...]}`), the order-status-lookup Lambda mock (`{"functions": {...}}`), the Customer
- * Service hours and queue. A fresh copy each call, so nobody can change the original.
- */
-export function demoWorkspaceData(): {
-  bots: unknown[];
-  functions: Record<string, unknown>;
-  hoursOfOperation: Array<{ HoursOfOperationId: string; Name?: string; TimeZone: string; Config: unknown[] }>;
-  queues: Array<{ id: string; arn: string; name: string; hoursOfOperationId?: string }>;
-} {
-  return structuredClone(demoWorkspace);
+/** A queue of the demo instance (what UpdateContactTargetQueue in the demo flows names). */
+export interface DemoQueue {
+  id: string;
+  arn: string;
+  name: string;
+  hoursOfOperationId: string;
 }
+
+/** The demo instance's queues, for the flow runtime's `findQueue`. */
+export const DEMO_QUEUES: readonly DemoQueue[] = [
+  {
+    id: '6a9d3f1c-2e8b-4c57-b0a4-d7e1c5f9b368',
+    arn: `arn:aws:connect:us-east-1:${SANDBOX_ACCOUNT}:instance/${DEMO_INSTANCE_ID}/queue/6a9d3f1c-2e8b-4c57-b0a4-d7e1c5f9b368`,
+    name: 'Customer Service',
+    // The demo's business hours (the flow runtime's demoRuntimeOptions() defines them).
+    hoursOfOperationId: 'b3f9a1d7-4e2c-4c86-a5d0-9e7b3f1a6c24',
+  },
+];
 
 export interface FlowRecord {
   id: string;

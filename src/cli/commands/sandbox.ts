@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
-import { createFlowRuntime, flowFinder, type HoursOfOperation } from '../../sandbox/flow';
-import { DEMO_INSTANCE_ID, demoWorkspaceData, startSandbox, type RequestLogEntry, type SandboxHandle } from '../../sandbox';
+import { startSandboxWithFlows, type RequestLogEntry, type SandboxHandle } from '../../sandbox';
 import { type CliCommand, type CliIo, UsageError } from '../command';
 
 const usage = `Usage: chatreq sandbox [--port N] [--flows DIR] [--log]
@@ -54,9 +53,9 @@ function parseArgs(args: string[], io: CliIo): Parsed {
 }
 
 /** Starts the sandbox with the flow runtime plugged in. */
-export async function startCliSandbox(parsed: Parsed): Promise<SandboxHandle> {
+export function startCliSandbox(parsed: Parsed): Promise<SandboxHandle> {
   const log = parsed.log;
-  const handle = await startSandbox({
+  return startSandboxWithFlows({
     port: parsed.port,
     ...(parsed.flowsDir ? { flowsDir: parsed.flowsDir } : {}),
     ...(log
@@ -67,23 +66,6 @@ export async function startCliSandbox(parsed: Parsed): Promise<SandboxHandle> {
         }
       : {}),
   });
-  try {
-    // The demo flows' bot, Lambda function, hours and queue come with the sandbox.
-    const demo = demoWorkspaceData();
-    const runtime = createFlowRuntime({
-      findFlow: flowFinder((instanceId) => handle.instances.find((i) => i.id === instanceId)?.flows ?? []),
-      findQueue: (instanceId, ref) =>
-        instanceId === DEMO_INSTANCE_ID ? demo.queues.find((q) => q.id === ref || q.arn === ref || q.name === ref) : undefined,
-      lexBots: { bots: demo.bots },
-      lambdaMocks: { functions: demo.functions },
-      hoursOfOperation: demo.hoursOfOperation as HoursOfOperation[],
-    });
-    handle.setRuntime(runtime);
-  } catch (e) {
-    await handle.close();
-    throw e;
-  }
-  return handle;
 }
 
 export const sandboxCommand: CliCommand = {

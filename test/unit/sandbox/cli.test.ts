@@ -65,10 +65,10 @@ describe('chatreq sandbox (the CLI command)', function () {
       const system = t.Transcript!.filter((i) => i.ParticipantRole === 'SYSTEM' && i.Type === 'MESSAGE');
       assert.ok(system.some((i) => /Example Outfitters/.test(i.Content ?? '')), 'the flow runtime greeted the customer');
       // The order-status flow calls the demo Lambda mock that ships with the sandbox.
-      const o = await connect.send(new StartChatContactCommand({ InstanceId: DEMO_INSTANCE_ID, ContactFlowId: DEMO_FLOWS.orderStatus, ParticipantDetails: { DisplayName: 'Cli' }, Attributes: { orderId: 'A-1002' } }));
+      const o = await connect.send(new StartChatContactCommand({ InstanceId: DEMO_INSTANCE_ID, ContactFlowId: DEMO_FLOWS.orderStatus, ParticipantDetails: { DisplayName: 'Cli' }, Attributes: { orderId: '67890' } }));
       const oc = await participant.send(new CreateParticipantConnectionCommand({ ParticipantToken: o.ParticipantToken!, Type: ['CONNECTION_CREDENTIALS'] }));
       const ot = await participant.send(new GetTranscriptCommand({ ConnectionToken: oc.ConnectionCredentials!.ConnectionToken!, SortOrder: 'ASCENDING', ScanDirection: 'FORWARD', MaxResults: 20 }));
-      assert.ok(ot.Transcript!.some((i) => /Order A-1002 is being packed/.test(i.Content ?? '')), JSON.stringify(ot.Transcript!.map((i) => i.Content)));
+      assert.ok(ot.Transcript!.some((i) => /Order 67890 is being packed/.test(i.Content ?? '')), JSON.stringify(ot.Transcript!.map((i) => i.Content)));
     } finally {
       connect.destroy();
       participant.destroy();

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { demoInstance, demoWorkspaceData, loadFlowsFolder, stableUuid } from '../../../src/sandbox/catalog';
-import { createFlowRuntime, parseFlow, type HoursOfOperation } from '../../../src/sandbox/flow';
+import { DEMO_QUEUES, demoInstance, loadFlowsFolder, stableUuid } from '../../../src/sandbox/catalog';
+import { demoRuntimeOptions, parseFlow } from '../../../src/sandbox/flow';
 import { FlowFileError, parseFlowText } from '../../../src/sandbox/flowFile';
 import { startSandbox } from '../../../src/sandbox';
 
@@ -67,25 +67,18 @@ describe('sandbox: flows (demo instance and --flows folders)', () => {
       for (const r of refs) assert.ok(arns.has(r), `${r} is a demo flow`);
     });
 
-    it('ships the bot, Lambda mock, hours and queue its flows name, in a form the flow runtime accepts', () => {
-      const w = demoWorkspaceData();
+    it('has the bot, Lambda mock, hours and queue its flows name (the runtime demo options and DEMO_QUEUES)', () => {
+      const w = demoRuntimeOptions() as { lexBots: { bots: Array<{ aliasArns: string[] }> }; lambdaMocks: { functions: Record<string, unknown> }; hoursOfOperation: Array<{ HoursOfOperationId: string }> };
       const params = demo.flows.flatMap((f) => f.document.Actions.map((a) => a.Parameters as Record<string, unknown>));
       const lex = params.flatMap((p) => ((p.LexV2Bot as { AliasArn?: string } | undefined)?.AliasArn ? [(p.LexV2Bot as { AliasArn: string }).AliasArn] : []));
       assert.ok(lex.length > 0);
-      for (const arn of lex) assert.ok((w.bots as Array<{ aliasArns: string[] }>).some((b) => b.aliasArns.includes(arn)), arn);
-      for (const p of params.filter((x) => typeof x.LambdaFunctionARN === 'string')) assert.ok(String(p.LambdaFunctionARN) in w.functions);
+      for (const arn of lex) assert.ok(w.lexBots.bots.some((b) => b.aliasArns.includes(arn)), arn);
+      for (const p of params.filter((x) => typeof x.LambdaFunctionARN === 'string')) assert.ok(String(p.LambdaFunctionARN) in w.lambdaMocks.functions);
       for (const p of params.filter((x) => typeof x.HoursOfOperationId === 'string')) {
         assert.ok(w.hoursOfOperation.some((h) => String(p.HoursOfOperationId).endsWith(`/operating-hours/${h.HoursOfOperationId}`)));
       }
-      for (const p of params.filter((x) => typeof x.QueueId === 'string')) assert.ok(w.queues.some((q) => q.arn === p.QueueId));
-      assert.doesNotThrow(() =>
-        createFlowRuntime({
-          findFlow: () => undefined,
-          lexBots: { bots: w.bots },
-          lambdaMocks: { functions: w.functions },
-          hoursOfOperation: w.hoursOfOperation as HoursOfOperation[],
-        }),
-      );
+      for (const p of params.filter((x) => typeof x.QueueId === 'string')) assert.ok(DEMO_QUEUES.some((q) => q.arn === p.QueueId));
+      for (const q of DEMO_QUEUES) assert.ok(w.hoursOfOperation.some((h) => h.HoursOfOperationId === q.hoursOfOperationId));
     });
 
     it('passes the flow runtime own validation', () => {

@@ -1,8 +1,8 @@
 import { StopContactCommand } from '@aws-sdk/client-connect';
 import { DisconnectParticipantCommand, GetTranscriptCommand, SendMessageCommand } from '@aws-sdk/client-connectparticipant';
 import assert from 'node:assert/strict';
-import { ManualClock, startSandbox, type ContactControl, type ContactRuntime, type ContactView, type SandboxHandle } from '../../../src/sandbox';
-import { clients, DEMO_INSTANCE_ID, raw, startChat } from './support';
+import { ManualClock, startSandbox, startSandboxWithFlows, type ContactControl, type ContactRuntime, type ContactView, type SandboxHandle } from '../../../src/sandbox';
+import { clients, DEMO_FLOWS, DEMO_INSTANCE_ID, raw, startChat } from './support';
 
 /** A runtime that records what the service tells it and lets the test act through ContactControl. */
 class RecordingRuntime implements ContactRuntime {
@@ -169,5 +169,25 @@ describe('sandbox: the ContactRuntime seam', () => {
     assert.equal(missing.headers['x-amzn-errortype'], 'ResourceNotFoundException');
     const list = await raw(sb, 'GET', '/sandbox/contacts');
     assert.ok((list.json().contacts as Array<{ contactId: string }>).some((x) => x.contactId === chat.contactId));
+  });
+});
+
+describe('sandbox: startSandboxWithFlows (the flow runtime plugged in)', () => {
+  it('runs the demo flows with their Lambda mock and exposes the runtime trace', async () => {
+    const sb = await startSandboxWithFlows();
+    const c = clients(sb, 1);
+    try {
+      const chat = await startChat(c, { ContactFlowId: DEMO_FLOWS.orderStatus, Attributes: { orderId: '12345' } });
+      const t = await c.participant.send(new GetTranscriptCommand({ ConnectionToken: chat.connectionToken, SortOrder: 'ASCENDING', MaxResults: 20 }));
+      assert.ok(t.Transcript!.some((i) => /shipped with UPS/.test(i.Content ?? '')), JSON.stringify(t.Transcript!.map((i) => i.Content)));
+      const state = sb.getContact(chat.contactId)!;
+      assert.equal(state.attributes.orderStatus, 'SHIPPED');
+      assert.ok(state.trace !== undefined, 'the admin view carries the flow trace');
+      assert.equal(sb.runtime.getTrace(chat.contactId) !== undefined, true);
+    } finally {
+      c.connect.destroy();
+      c.participant.destroy();
+      await sb.close();
+    }
   });
 });

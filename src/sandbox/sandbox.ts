@@ -1,0 +1,196 @@
+/** startSandbox: the server, its state and the handle tests and the extension drive it with. */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { type AddressInfo } from 'node:net';
+import { demoInstance, loadFlowsFolder, type ContactFlowType, type InstanceRecord } from './catalog';
+import { systemClock, type SandboxClock } from './clock';
+import { idleRuntime, type ContactRuntime } from './contactRuntime';
+import { ContactStore, type ContactState } from './contacts';
+import { type SandboxCore } from './core';
+import { FaultBox, type FaultRule, type Quotas } from './faults';
+import { createHandler, sendJson, type RequestLogEntry } from './server';
+import { ChatSockets } from './websocket';
+
+
+export interface SandboxOptions {
+  /** Port on 127.0.0.1; 0 (the default) picks a free one. */
+  port?: number;
+  /** A folder of `*.flow.json` files (and/or subfolders, one instance each). */
+  flowsDir?: string;
+  /** Drives chats after StartChatContact (the flow runtime). Default: idle, nothing answers. */
+  runtime?: ContactRuntime;
+  faults?: FaultRule[];
+  quotas?: Quotas;
+  /** Default: the system clock. Pass a ManualClock to control time in tests. */
+  clock?: SandboxClock;
+  /** Region used in ARNs. Default us-east-1. */
+  region?: string;
+  /** Include the built-in demo instance (default true). */
+  demo?: boolean;
+  /** Largest request body accepted (default 1 MiB); bigger gets 413. */
+  maxBodyBytes?: number;
+  /**
+   * How many ended chats to keep (readable through GetTranscript and the admin route) before the
+   * oldest are forgotten, so a long-running sandbox does not grow without bound. Default 10,000.
+   */
+  maxEndedContacts?: number;
+  /** Where a throwing runtime is reported (default: process.emitWarning). The call itself goes on. */
+  onRuntimeError?: (message: string) => void;
+  /** Called once per HTTP request when it ends (for an output channel or a CLI log). */
+  onRequest?: (entry: RequestLogEntry) => void;
+}
+
+export interface SandboxInstanceInfo {
+  id: string;
+  arn: string;
+  alias: string;
+  /** `content` is the Flow-language JSON string (what DescribeContactFlow returns as Content). */
+  flows: Array<{ id: string; arn: string; name: string; type: ContactFlowType; status: 'PUBLISHED' | 'SAVED'; source: string; content: string }>;
+}
+
+export interface SandboxHandle {
+  /** `http://127.0.0.1:PORT`: the endpoint for both the Connect and the Participant clients. */
+  url: string;
+  port: number;
+  region: string;
+  clock: SandboxClock;
+  instances: SandboxInstanceInfo[];
+  /** Stops the server, closes every socket and cancels every timer. */
+  close(): Promise<void>;
+  setRuntime(runtime: ContactRuntime): void;
+  setFaults(rules: FaultRule[]): void;
+  addFault(rule: FaultRule): void;
+  clearFaults(): void;
+  listFaults(): Array<FaultRule & { applied: number }>;
+  setQuotas(quotas: Quotas): void;
+  getQuotas(): Quotas;
+  /** A contact's state (attributes, status, participants, transcript, runtime trace). */
+  getContact(contactId: string): ContactState | undefined;
+  listContacts(): Array<Pick<ContactState, 'contactId' | 'instanceId' | 'contactFlowId' | 'status' | 'startedAt'>>;
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<SandboxHandle> {
+  const region = options.region ?? 'us-east-1';
+  const clock = options.clock ?? systemClock();
+  const instances: InstanceRecord[] = [];
+  if (options.demo !== false) instances.push(demoInstance(region));
+  if (options.flowsDir !== undefined) instances.push(...loadFlowsFolder(options.flowsDir, region));
+  let runtime = options.runtime ?? idleRuntime;
+  const faults = new FaultBox();
+  if (options.faults) faults.setFaults(options.faults);
+  if (options.quotas) faults.setQuotas(options.quotas);
+  const store = new ContactStore(clock, () => runtime, options.maxEndedContacts ?? 10_000, options.onRuntimeError);
+  let port = 0;
+  const core: SandboxCore = {
+    region,
+    clock,
+    instances,
+    store,
+    faults,
+    runtime: () => runtime,
+    wsBase: () => `ws://127.0.0.1:${port}`,
+    startTokens: new Map(),
+  };
+
+  const listContacts = () =>
+    [...store.contacts.values()].map((c) => ({
+      contactId: c.contactId,
+      instanceId: c.instance.id,
+      contactFlowId: c.flow.id,
+      status: c.status,
+      startedAt: c.startedAt.toISOString(),
+    }));
+  const getContact = (id: string) => {
+    const c = store.contacts.get(id);
+    return c ? store.state(c) : undefined;
+  };
+
+  const admin = async (req: IncomingMessage, res: ServerResponse, path: string, body: () => Promise<unknown>): Promise<boolean> => {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const fail = (status: number, message: string) => sendJson(res, status, { Message: message }, { 'x-amzn-ErrorType': status === 404 ? 'ResourceNotFoundException' : 'InvalidRequestException' });
+    const parts = path.split('/').filter(Boolean);
+    if (parts[1] === 'health' && parts.length === 2 && method === 'GET') {
+      sendJson(res, 200, { status: 'ok', instances: instances.length, contacts: store.contacts.size });
+    } else if (parts[1] === 'contacts' && parts.length === 2 && method === 'GET') {
+      sendJson(res, 200, { contacts: listContacts() });
+    } else if (parts[1] === 'contacts' && parts.length === 3 && method === 'GET') {
+      const state = getContact(decodeURIComponent(parts[2]));
+      if (state) sendJson(res, 200, state);
+      else fail(404, `No contact '${parts[2].slice(0, 256)}' in this sandbox.`);
+    } else if ((parts[1] === 'faults' || parts[1] === 'quotas') && parts.length === 2 && (method === 'GET' || method === 'PUT')) {
+      if (method === 'PUT') {
+        const b = (await body()) as { faults?: unknown };
+        try {
+          if (parts[1] === 'faults') {
+            if (!Array.isArray(b.faults)) throw new Error('send {"faults": [ ...rules ]}');
+            faults.setFaults(b.faults as FaultRule[]);
+          } else faults.setQuotas(b as Quotas);
+        } catch (e) {
+          fail(400, e instanceof Error ? e.message : String(e));
+          return true;
+        }
+      }
+      sendJson(res, 200, parts[1] === 'faults' ? { faults: faults.listFaults() } : faults.getQuotas());
+    } else {
+      return false;
+    }
+    return true;
+  };
+
+  const sockets = new ChatSockets(store, clock);
+  const handler = createHandler(core, {
+    maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+    admin,
+    ...(options.onRequest ? { onRequest: options.onRequest } : {}),
+  });
+  const server = createServer((req, res) => void handler(req, res));
+  // A client that opens a request and never finishes it must not hold the server.
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 15_000;
+  server.on('upgrade', (req, socket, head) => sockets.upgrade(req, socket, head));
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+
+  let closed: Promise<void> | undefined;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    region,
+    clock,
+    instances: instances.map((i) => ({
+      id: i.id,
+      arn: i.arn,
+      alias: i.alias,
+      flows: i.flows.map((f) => ({ id: f.id, arn: f.arn, name: f.name, type: f.type, status: f.status, source: f.source, content: f.content })),
+    })),
+    close() {
+      closed ??= new Promise<void>((resolve) => {
+        for (const c of store.contacts.values()) c.cancelExpiry?.();
+        sockets.close();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closed;
+    },
+    setRuntime(r) {
+      runtime = r;
+    },
+    setFaults: (rules) => faults.setFaults(rules),
+    addFault: (rule) => faults.addFault(rule),
+    clearFaults: () => faults.setFaults([]),
+    listFaults: () => faults.listFaults(),
+    setQuotas: (q) => faults.setQuotas(q),
+    getQuotas: () => faults.getQuotas(),
+    getContact,
+    listContacts,
+  };
+}
