@@ -36,6 +36,10 @@ export interface TranscriptItem {
   ParticipantId?: string;
   DisplayName?: string;
   ParticipantRole?: ParticipantRole;
+  /** Persistent chats only: the past-session contact an item was sent on. */
+  RelatedContactId?: string;
+  /** Persistent chats only: set on the current session's items. */
+  ContactId?: string;
   MessageMetadata?: {
     MessageId: string;
     Receipts?: Array<{ DeliveredTimestamp?: string; ReadTimestamp?: string; RecipientParticipantId: string }>;

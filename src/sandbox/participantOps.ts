@@ -216,6 +216,19 @@ function chain(core: SandboxCore, contact: Contact): Contact[] {
   return out;
 }
 
+/**
+ * A persistent chat's transcript carries its past sessions, oldest first: items from a past
+ * session name the contact they were sent on in RelatedContactId, the current session's items
+ * carry ContactId (the model's documentation of Item).
+ */
+function persistentTranscript(newestFirst: Contact[]): TranscriptItem[] {
+  const [current, ...past] = newestFirst;
+  const out: TranscriptItem[] = [];
+  for (const c of past.reverse()) for (const i of c.transcript) out.push({ ...i, RelatedContactId: c.contactId });
+  for (const i of current.transcript) out.push({ ...i, ContactId: current.contactId });
+  return out;
+}
+
 interface TranscriptCursor {
   c: string;
   i: number;
@@ -247,7 +260,7 @@ export function getTranscript(core: SandboxCore, input: OperationInput): JsonObj
   const contacts = chain(core, p.contact);
   const target = contactId === undefined ? p.contact : contacts.find((c) => c.contactId === contactId);
   if (!target) throw accessDenied(`ContactId '${contactId!}' is not in this participant's contact chain.`);
-  const items = target.transcript;
+  const items = contactId === undefined && contacts.length > 1 ? persistentTranscript(contacts) : target.transcript;
   const size = max === undefined || max === 0 ? 10 : max;
 
   let start: number;

@@ -358,6 +358,15 @@ describe('sandbox: Connect operations through the AWS SDK v3', () => {
       const next = await startChat(c, { PersistentChat: { RehydrationType: 'FROM_SEGMENT', SourceContactId: chat.contactId } });
       const past = await c.participant.send(new GetTranscriptCommand({ ConnectionToken: next.connectionToken, ContactId: chat.contactId, SortOrder: 'ASCENDING' }));
       assert.ok(past.Transcript!.some((i) => i.Content === 'first session'));
+      // Without ContactId the new chat's transcript includes the past session, marked as such.
+      const all = await c.participant.send(new GetTranscriptCommand({ ConnectionToken: next.connectionToken, SortOrder: 'ASCENDING', MaxResults: 100 }));
+      const first = all.Transcript!.find((i) => i.Content === 'first session')!;
+      assert.equal(first.RelatedContactId, chat.contactId);
+      assert.equal(first.ContactId, undefined);
+      const joined = all.Transcript!.at(-1)!;
+      assert.equal(joined.ContactId, next.contactId);
+      assert.equal(joined.RelatedContactId, undefined);
+      assert.deepEqual(all.Transcript!.map((i) => i.Content ?? i.ContentType!.split('.').pop()), ['joined', 'first session', 'left', 'ended', 'joined']);
       const e = await rejects(c.participant.send(new GetTranscriptCommand({ ConnectionToken: chat.connectionToken })));
       assert.equal(e.name, 'AccessDeniedException', 'the old connection token no longer reads, since that participant left');
     });
