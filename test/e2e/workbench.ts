@@ -1,0 +1,90 @@
+/**
+ * A real VS Code workbench in Chromium with Chatreq installed from its .vsix (no test hooks, as a
+ * user would have it), plus the few Playwright moves every e2e test needs.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+
+export const root = path.resolve(__dirname, '../../..');
+export const screenshotDir = path.join(root, 'test-results', 'screenshots');
+
+interface CodeServerHandle {
+  url: string;
+  port: number;
+  extensionsDir: string;
+  paths: { chromium: string };
+  stop(): Promise<void>;
+  readonly log: string;
+}
+interface CodeServerModule {
+  startCodeServer(o: object): Promise<CodeServerHandle>;
+  launchBrowser(paths: object): Promise<Browser>;
+  workbenchUrl(server: CodeServerHandle, folder: string): string;
+}
+
+export interface Workbench {
+  page: Page;
+  server: CodeServerHandle;
+  workspace: string;
+  screenshot(name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function openWorkbench(o: { settings?: object; env?: Record<string, string> } = {}): Promise<Workbench> {
+  const vsix = process.env.CHATREQ_VSIX ?? path.join(root, 'chatreq.vsix');
+  if (!fs.existsSync(vsix)) throw new Error(`no .vsix at ${vsix}: run 'npm run package' first`);
+  const cs = (await import(path.join(root, 'test/support/codeServer.mjs'))) as CodeServerModule;
+  const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'chatreq-e2e-ws-'));
+  fs.cpSync(path.join(root, 'test/fixtures/workspace'), workspace, { recursive: true });
+  const server = await cs.startCodeServer({ installVsix: [vsix], settings: o.settings, env: o.env });
+  const browser = await cs.launchBrowser(server.paths);
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.goto(cs.workbenchUrl(server, workspace));
+  await page.waitForSelector('.monaco-workbench .part.statusbar', { timeout: 60_000 });
+  fs.mkdirSync(screenshotDir, { recursive: true });
+  return {
+    page,
+    server,
+    workspace,
+    async screenshot(name) {
+      const file = path.join(screenshotDir, `${name}.png`);
+      await page.screenshot({ path: file });
+      return file;
+    },
+    async close() {
+      await browser.close().catch(() => undefined);
+      await server.stop();
+      fs.rmSync(workspace, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The Chatreq entry in the activity bar (extensions register after the first paint: wait). */
+export async function openChatreqContainer(page: Page): Promise<void> {
+  const entry = page.locator('.activitybar .action-item a[aria-label^="Chatreq"]');
+  await entry.waitFor({ timeout: 60_000 });
+  await entry.click();
+  await page.locator('.part.sidebar .title-label h2', { hasText: /chatreq/i }).waitFor({ timeout: 30_000 });
+}
+
+/** Runs a command by its palette title ("Chatreq: Show Log"), retrying while commands register. */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input.input');
+    await input.waitFor();
+    await input.fill(`>${title}`);
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    try {
+      await row.waitFor({ timeout: 3000 });
+      await page.keyboard.press('Enter');
+      return;
+    } catch {
+      await page.keyboard.press('Escape');
+      if (Date.now() > deadline) throw new Error(`command '${title}' never appeared in the command palette`);
+    }
+  }
+}
