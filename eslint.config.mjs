@@ -49,7 +49,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/**/*.ts', 'test/unit/**/*.ts', 'test/e2e/**/*.ts', 'test/support/**/*.ts'],
+    files: ['src/**/*.ts', 'test/unit/**/*.ts', 'test/e2e/**/*.ts', 'test/bench/**/*.ts'],
     ignores: ['src/extension/**'],
     rules: noVscode,
   },

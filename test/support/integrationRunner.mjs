@@ -18,7 +18,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
  */
 export async function runIntegration(o = {}) {
   const workspace = mkdtempSync(join(tmpdir(), 'chatreq-ws-'));
-  cpSync(join(root, 'test/fixtures/workspace'), workspace, { recursive: true });
+  if (o.emptyWorkspace !== true) cpSync(join(root, 'test/fixtures/workspace'), workspace, { recursive: true });
   const server = await startCodeServer({
     smokeTestDriver: true,
     settings: o.settings,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ContactControl, ContactView } from '../../../src/sandbox/contactRuntime';
-import { createFlowRuntime, type FlowSource } from '../../../src/sandbox/flow';
+import type { ContactControl, ContactView } from '../../src/sandbox/contactRuntime';
+import { createFlowRuntime, type FlowSource } from '../../src/sandbox/flow';
 
 type Figure = { name: string; value: number; unit: string };
 

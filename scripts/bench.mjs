@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+// `npm run bench`: prints figures, asserts nothing. Foundation figures (activation time in the real
+// extension host, code loaded at activation, .vsix size), then every test/bench/*.bench.ts module.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const figures = [];
+const add = (name, value, unit) => {
+  figures.push({ name, value, unit });
+  console.log(`${name.padEnd(60)} ${typeof value === 'number' ? +value.toFixed(2) : value} ${unit}`);
+};
+
+if (spawnSync('npm', ['run', '--silent', 'package'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] }).status !== 0) process.exit(1);
+spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { cwd: root, stdio: 'ignore' });
+add('vsix size', statSync(join(root, 'chatreq.vsix')).size / 1024, 'KiB');
+add('code loaded at activation (dist/extension.js, production)', statSync(join(root, 'dist/extension.js')).size / 1024, 'KiB');
+
+// Activation time: each run is a fresh VS Code whose extension host activates Chatreq once.
+const { runIntegration } = await import('../test/support/integrationRunner.mjs');
+const runs = Number(process.env.CHATREQ_BENCH_ACTIVATIONS ?? 5);
+const times = [];
+for (let i = 0; i < runs; i++) {
+  const out = join(mkdtempSync(join(tmpdir(), 'chatreq-bench-')), 'activation.json');
+  await runIntegration({ emptyWorkspace: true, testsModule: join(root, 'out/test/support/activationProbe.js'), env: { CHATREQ_BENCH_OUT: out }, onLog: () => undefined });
+  if (existsSync(out)) times.push(JSON.parse(readFileSync(out, 'utf8')).ms);
+}
+times.sort((a, b) => a - b);
+add(`activation time in the extension host (median of ${times.length})`, times[Math.floor(times.length / 2)] ?? NaN, 'ms');
+
+for (const f of readdirSync(join(root, 'out/test/bench')).filter((n) => n.endsWith('.bench.js')).sort()) {
+  console.log(`\n── ${f}`);
+  const r = spawnSync(process.execPath, ['--expose-gc', '-e', `require(${JSON.stringify(join(root, 'out/test/bench', f))}).bench().then(r=>console.log('@@'+JSON.stringify(r)),e=>{console.error(e);process.exit(1)})`], { cwd: root, encoding: 'utf8' });
+  const line = (r.stdout ?? '').split('\n').find((l) => l.startsWith('@@'));
+  if (!line) { console.log(`  failed: ${r.stderr.slice(0, 500)}`); continue; }
+  for (const x of JSON.parse(line.slice(2))) add(`${f.replace('.bench.js', '')}: ${x.name}`, x.value, x.unit);
+}
+writeFileSync(join(root, 'test-results', 'bench.json'), JSON.stringify(figures, null, 2));
