@@ -17,8 +17,8 @@ describe('workbench (Chatreq installed from its .vsix)', function () {
   it('installs the packaged extension into VS Code', () => {
     const installed = fs.readdirSync(wb.server.extensionsDir).filter((d) => d.startsWith('chatreq.chatreq-'));
     assert.equal(installed.length, 1, `extensions dir holds: ${fs.readdirSync(wb.server.extensionsDir).join(', ')}`);
-    const pkg = JSON.parse(fs.readFileSync(path.join(wb.server.extensionsDir, installed[0]!, 'package.json'), 'utf8')) as { main: string };
-    assert.ok(fs.existsSync(path.join(wb.server.extensionsDir, installed[0]!, pkg.main)), 'the bundle named by "main" is in the VSIX');
+    const pkg = JSON.parse(fs.readFileSync(path.join(wb.server.extensionsDir, installed[0], 'package.json'), 'utf8')) as { main: string };
+    assert.ok(fs.existsSync(path.join(wb.server.extensionsDir, installed[0], pkg.main)), 'the bundle named by "main" is in the VSIX');
   });
 
   it('shows the Chatreq container with the Test Chats welcome', async () => {

@@ -10,13 +10,14 @@ describe('extension activation', () => {
     assert.ok(ext, `extension ${EXTENSION_ID} not found`);
     const api = await ext.activate();
     assert.ok(ext.isActive);
-    assert.equal(api.version, ext.packageJSON.version);
+    assert.equal(api.version, (ext.packageJSON as { version: string }).version);
   });
 
   it('registers every command it contributes', async () => {
     const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
     await ext.activate();
-    const contributed = (ext.packageJSON.contributes.commands as Array<{ command: string }>).map((c) => c.command);
+    const manifest = ext.packageJSON as { contributes: { commands: Array<{ command: string }> } };
+    const contributed = manifest.contributes.commands.map((c) => c.command);
     assert.ok(contributed.length > 0, 'package.json contributes no commands');
     const registered = new Set(await vscode.commands.getCommands(true));
     const missing = contributed.filter((c) => !registered.has(c));

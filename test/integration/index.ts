@@ -6,7 +6,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as util from 'node:util';
-import type Mocha from 'mocha';
+import type MochaClass from 'mocha';
+
+type Mocha = typeof MochaClass;
 
 /**
  * Marks the lines the outer runner prints; the workbench's own console noise is dropped. The
@@ -15,7 +17,7 @@ import type Mocha from 'mocha';
  */
 const MARK = '[chatreq-test] ';
 
-function markReporterOutput(mocha: typeof import('mocha')): void {
+function markReporterOutput(mocha: Mocha): void {
   const log = console.log.bind(console);
   mocha.reporters.Base.consoleLog = (...args: unknown[]) => {
     for (const line of util.format(...args).split('\n')) log(MARK + line);
@@ -34,10 +36,10 @@ function listTests(dir: string): string[] {
 
 export function run(): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const Mocha = require('mocha') as typeof import('mocha');
+  const Mocha = require('mocha') as Mocha;
   markReporterOutput(Mocha);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const Reporter = require(path.resolve(__dirname, '../../../test/support/reporter.cjs')) as Mocha.ReporterConstructor;
+  const Reporter = require(path.resolve(__dirname, '../../../test/support/reporter.cjs')) as MochaClass.ReporterConstructor;
   const mocha = new Mocha({
     ui: 'bdd',
     reporter: Reporter,
