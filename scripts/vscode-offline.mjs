@@ -81,8 +81,11 @@ export function ensureOfflineVSCode({ quiet = false } = {}) {
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'chatreq-code-server', private: true }));
+    // Drop the npm_* variables of an outer `npm run` (its user agent names Node 20, which
+    // code-server's postinstall reads as the Node version).
+    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
     const env = {
-      ...process.env,
+      ...clean,
       PATH: `${join(p.nodeDir, 'bin')}:${process.env.PATH}`,
       npm_config_nodedir: p.nodeDir,
       // npm 11 blocks dependency install scripts by default; code-server's postinstall runs nested
