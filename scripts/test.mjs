@@ -67,7 +67,7 @@ async function runMochaLayer(layer, extraEnv = {}) {
   if (files.length === 0) {
     return { passed: 0, failed: 1, pending: 0, failures: [{ title: layer, message: `no test files in out/test/${layer}` }] };
   }
-  const resultsFile = join(resultsDir, `${layer}.json`);
+  const resultsFile = join(resultsDir, `${layer}-${process.pid}.json`);
   rmSync(resultsFile, { force: true });
   const args = [
     join(root, 'node_modules/mocha/bin/mocha.js'),
@@ -78,21 +78,25 @@ async function runMochaLayer(layer, extraEnv = {}) {
     ...files,
   ];
   await runNode(args, { CHATREQ_RESULTS_FILE: resultsFile, ...extraEnv });
-  return readResults(resultsFile, layer);
+  const r = readResults(resultsFile, layer);
+  rmSync(resultsFile, { force: true });
+  return r;
 }
 
 const runners = {
   unit: () => runMochaLayer('unit'),
   integration: async () => {
     const { runIntegration } = await import(join(root, 'test/support/integrationRunner.mjs'));
-    const resultsFile = join(resultsDir, 'integration.json');
+    const resultsFile = join(resultsDir, `integration-${process.pid}.json`);
     rmSync(resultsFile, { force: true });
     try {
       await runIntegration({ resultsFile, grep });
     } catch (e) {
       console.error(`[integration] ${e.message}`);
     }
-    return readResults(resultsFile, 'integration');
+    const r = readResults(resultsFile, 'integration');
+    rmSync(resultsFile, { force: true });
+    return r;
   },
   e2e: async () => {
     // The e2e layer tests the packaged extension: build the .vsix first.

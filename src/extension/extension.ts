@@ -1,18 +1,29 @@
 import * as vscode from 'vscode';
 import { VERSION } from '../core/version';
+import { AccountCache } from './account/accountCache';
+import { ConnectionService } from './connections/connectionService';
 import { Commands } from './ids';
 import { createLogger } from './log';
+import { createSandboxHost, registerSandboxCommands } from './sandboxCommands';
+import type { Services } from './services';
 import { TestChatsView } from './views/testChatsView';
 
 /** What activate() returns: handles the integration tests use to look inside. */
 export interface ChatreqApi {
   readonly version: string;
   readonly testChats: TestChatsView;
+  readonly services: Services;
 }
 
 export function activate(context: vscode.ExtensionContext): ChatreqApi {
   const { channel, logger } = createLogger();
   context.subscriptions.push(channel);
+
+  const sandbox = createSandboxHost(logger);
+  const connections = new ConnectionService(context, logger, sandbox);
+  const account = new AccountCache(connections, logger);
+  context.subscriptions.push(sandbox, connections, account);
+  const services: Services = { context, channel, logger, sandbox, connections, account };
 
   const testChats = new TestChatsView();
   context.subscriptions.push(
@@ -20,9 +31,11 @@ export function activate(context: vscode.ExtensionContext): ChatreqApi {
     vscode.commands.registerCommand(Commands.showLog, () => channel.show(true)),
     vscode.commands.registerCommand(Commands.refreshTestChats, () => testChats.refresh()),
   );
+  registerSandboxCommands(context, sandbox, logger);
+  // Feature modules register here: registerX(services).
 
   logger.info(`Chatreq ${VERSION} activated (VS Code ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'})`);
-  return { version: VERSION, testChats };
+  return { version: VERSION, testChats, services };
 }
 
 export function deactivate(): void {

@@ -4,11 +4,42 @@ export const EXTENSION_ID = 'chatreq.chatreq';
 export const Commands = {
   showLog: 'chatreq.showLog',
   refreshTestChats: 'chatreq.refreshTestChats',
+  // sandbox
+  startSandbox: 'chatreq.startSandbox',
+  stopSandbox: 'chatreq.stopSandbox',
+  restartSandbox: 'chatreq.restartSandbox',
+  // authoring
+  newChatRequest: 'chatreq.newChatRequest',
+  // connections and the instance explorer
+  selectConnection: 'chatreq.selectConnection',
+  selectRegion: 'chatreq.selectRegion',
+  selectInstance: 'chatreq.selectInstance',
+  selectFlow: 'chatreq.selectFlow',
+  refreshExplorer: 'chatreq.refreshExplorer',
+  newChatRequestForFlow: 'chatreq.newChatRequestForFlow',
+  showFlowContent: 'chatreq.showFlowContent',
+  openFlowInConnect: 'chatreq.openFlowInConnect',
+  // the request form (webview)
+  openRequestForm: 'chatreq.openRequestForm',
+  openRequestAsText: 'chatreq.openRequestAsText',
 } as const;
 
 export const Views = {
   container: 'chatreq',
   testChats: 'chatreq.testChats',
+  explorer: 'chatreq.explorer',
+} as const;
+
+/** Custom editors (webviews). */
+export const Editors = {
+  requestForm: 'chatreq.requestForm',
+} as const;
+
+export const Settings = {
+  sandboxPort: 'chatreq.sandbox.port',
+  sandboxFlowsFolder: 'chatreq.sandbox.flowsFolder',
+  endpointConnect: 'chatreq.endpoint.connect',
+  endpointParticipant: 'chatreq.endpoint.participant',
 } as const;
 
 export const OUTPUT_CHANNEL_NAME = 'Chatreq';

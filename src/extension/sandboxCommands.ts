@@ -1,0 +1,53 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { Commands, Settings } from './ids';
+import { SandboxHost } from './sandboxHost';
+import type { Logger } from '../core/log';
+
+/** Reads the sandbox settings; a relative flows folder is taken from the first workspace folder. */
+export function sandboxSettings(): { flowsDir?: string; port: number } {
+  const config = vscode.workspace.getConfiguration();
+  const port = config.get<number>(Settings.sandboxPort, 0);
+  const folder = config.get<string>(Settings.sandboxFlowsFolder, '').trim();
+  if (!folder) return { port };
+  const base = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  return { port, flowsDir: path.isAbsolute(folder) || !base ? folder : path.join(base, folder) };
+}
+
+export function createSandboxHost(logger: Logger): SandboxHost {
+  return new SandboxHost({ logger, settings: sandboxSettings });
+}
+
+/** Start / Stop / Restart sandbox commands; a restart follows changes to the sandbox settings. */
+export function registerSandboxCommands(context: vscode.ExtensionContext, sandbox: SandboxHost, logger: Logger): void {
+  const start = async (): Promise<string | undefined> => {
+    try {
+      const h = await sandbox.start();
+      const copy = 'Copy Endpoint';
+      void vscode.window.showInformationMessage(`Connect sandbox running at ${h.url} (${h.instances.map((i) => i.alias).join(', ')}).`, copy).then((a) => {
+        if (a === copy) void vscode.env.clipboard.writeText(h.url);
+      });
+      return h.url;
+    } catch (e) {
+      void vscode.window.showErrorMessage((e as Error).message);
+      return undefined;
+    }
+  };
+  context.subscriptions.push(
+    vscode.commands.registerCommand(Commands.startSandbox, start),
+    vscode.commands.registerCommand(Commands.stopSandbox, async () => {
+      await sandbox.stop();
+    }),
+    vscode.commands.registerCommand(Commands.restartSandbox, async () => {
+      await sandbox.stop();
+      return start();
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!sandbox.running) return;
+      if (e.affectsConfiguration(Settings.sandboxFlowsFolder) || e.affectsConfiguration(Settings.sandboxPort)) {
+        logger.info('[sandbox] settings changed: restarting');
+        void sandbox.stop().then(() => sandbox.start()).catch((err: unknown) => void vscode.window.showErrorMessage((err as Error).message));
+      }
+    }),
+  );
+}
