@@ -1,0 +1,286 @@
+/**
+ * "Select Instance" and "Select Flow": quick picks over the current connection's account data
+ * (shared with completion and the explorer through services.account). The pick functions are
+ * exported for the request form; the commands write the choice into the active request editor.
+ */
+import type { ContactFlowSummary, InstanceSummary } from '@aws-sdk/client-connect';
+import * as vscode from 'vscode';
+import type { FlowListing } from '../../core/connection';
+import { idFromArn } from '../../core/request';
+import { setValueEdits } from '../../core/request/edits';
+import { parseLoose } from '../../core/request/tree';
+import { showAwsError } from '../connections/errors';
+import { Commands } from '../ids';
+import type { Services } from '../services';
+
+export interface PickedInstance {
+  id: string;
+  alias: string;
+}
+
+export interface PickedFlow {
+  id: string;
+  name: string;
+  type: string;
+}
+
+export interface InstanceItem extends vscode.QuickPickItem {
+  instance?: PickedInstance;
+}
+
+export interface FlowItem extends vscode.QuickPickItem {
+  flow?: PickedFlow;
+}
+
+/** Quick pick rows for instances: alias as label, status as description, ID as (searchable) detail. */
+export function instanceItems(instances: readonly InstanceSummary[], currentId?: string): InstanceItem[] {
+  return instances
+    .filter((i) => i.Id)
+    .map((i) => {
+      const id = i.Id ?? '';
+      const alias = i.InstanceAlias ?? id;
+      const status = i.InstanceStatus ?? 'unknown status';
+      return {
+        label: alias,
+        description: `${status}${id === currentId ? ' · in the request' : ''}`,
+        detail: id,
+        instance: { id, alias },
+        ...(id === currentId ? { picked: true } : {}),
+      };
+    });
+}
+
+function flowItem(f: ContactFlowSummary, currentId: string | undefined): FlowItem {
+  const id = f.Id ?? '';
+  const type = f.ContactFlowType ?? 'UNKNOWN';
+  const state = f.ContactFlowState && f.ContactFlowState !== 'ACTIVE' ? ` · ${f.ContactFlowState.toLowerCase()}` : '';
+  return {
+    label: f.Name ?? id,
+    description: `${type}${state}${id === currentId ? ' · in the request' : ''}`,
+    detail: id,
+    flow: { id, name: f.Name ?? id, type },
+  };
+}
+
+/** Quick pick rows for flows: chat-capable (CONTACT_FLOW) first, then the other types under a separator. */
+export function flowItems(listing: FlowListing, currentId?: string): FlowItem[] {
+  const items: FlowItem[] = [];
+  if (listing.chat.length) {
+    items.push({ label: 'Chat flows (CONTACT_FLOW)', kind: vscode.QuickPickItemKind.Separator });
+    items.push(...listing.chat.filter((f) => f.Id).map((f) => flowItem(f, currentId)));
+  }
+  if (listing.other.length) {
+    items.push({ label: 'Other flow types (StartChatContact needs a CONTACT_FLOW)', kind: vscode.QuickPickItemKind.Separator });
+    items.push(...listing.other.filter((f) => f.Id).map((f) => flowItem(f, currentId)));
+  }
+  return items;
+}
+
+/** The quick pick most recently shown by this module (integration tests drive and inspect it). */
+let activePick: vscode.QuickPick<vscode.QuickPickItem> | undefined;
+export function activePicker(): vscode.QuickPick<vscode.QuickPickItem> | undefined {
+  return activePick;
+}
+
+/**
+ * Shows a busy quick pick at once, fills it when `load` resolves, and resolves with the accepted
+ * item (undefined when dismissed). A failure closes the pick and is explained; Retry reopens it.
+ */
+async function pickFrom<T extends vscode.QuickPickItem>(
+  services: Services,
+  options: { title: string; placeholder: string; empty: string; operation: string; what: string },
+  load: () => Promise<T[]>,
+): Promise<T | undefined> {
+  for (;;) {
+    const qp = vscode.window.createQuickPick<T>();
+    qp.title = `${options.title} · ${services.connections.label}`;
+    qp.placeholder = options.placeholder;
+    qp.matchOnDetail = true;
+    qp.matchOnDescription = true;
+    qp.busy = true;
+    qp.enabled = true;
+    activePick = qp;
+    let failure: { error: unknown } | undefined;
+    const result = await new Promise<T | undefined>((resolve) => {
+      let settled = false;
+      const finish = (v: T | undefined): void => {
+        if (settled) return;
+        settled = true;
+        resolve(v);
+        qp.hide();
+      };
+      qp.onDidAccept(() => {
+        const chosen = qp.selectedItems[0] ?? qp.activeItems[0];
+        if (chosen && chosen.kind !== vscode.QuickPickItemKind.Separator) finish(chosen);
+      });
+      qp.onDidHide(() => finish(undefined));
+      qp.show();
+      load().then(
+        (items) => {
+          qp.busy = false;
+          qp.items = items;
+          const picked = items.find((i) => i.picked);
+          if (picked) qp.activeItems = [picked];
+          if (!items.some((i) => i.kind !== vscode.QuickPickItemKind.Separator)) qp.placeholder = options.empty;
+        },
+        (error: unknown) => {
+          failure = { error };
+          finish(undefined);
+        },
+      );
+    });
+    qp.dispose();
+    if (activePick === (qp as unknown)) activePick = undefined;
+    if (!failure) return result;
+    const retry = await showAwsError(services, failure.error, { operation: options.operation, what: options.what });
+    if (!retry) return undefined;
+  }
+}
+
+/** Lets the user choose an instance of the current connection. */
+export async function pickInstance(services: Services, options: { currentId?: string } = {}): Promise<PickedInstance | undefined> {
+  const item = await pickFrom<InstanceItem>(
+    services,
+    {
+      title: 'Select Instance',
+      placeholder: 'Amazon Connect instance (type an alias or ID)',
+      empty: 'This connection has no Amazon Connect instances in this region. Try Chatreq: Select Region.',
+      operation: 'ListInstances',
+      what: 'Could not list instances',
+    },
+    async () => instanceItems(await services.account.loadInstances(), options.currentId),
+  );
+  return item?.instance;
+}
+
+/** Lets the user choose a flow of `instanceId` (chat flows first). */
+export async function pickFlow(services: Services, instanceId: string, options: { currentId?: string } = {}): Promise<PickedFlow | undefined> {
+  const item = await pickFrom<FlowItem>(
+    services,
+    {
+      title: 'Select Flow',
+      placeholder: 'Contact flow (type a name or ID)',
+      empty: 'This instance has no flows.',
+      operation: 'ListContactFlows',
+      what: 'Could not list flows',
+    },
+    async () => flowItems(await services.account.loadFlows(instanceId), options.currentId),
+  );
+  return item?.flow;
+}
+
+export function isRequestDocument(doc: vscode.TextDocument): boolean {
+  return doc.uri.path.endsWith('.chatreq.json');
+}
+
+/** The request file a picker writes into: the active text editor's, when it is a `*.chatreq.json`. */
+export function activeRequestEditor(): vscode.TextEditor | undefined {
+  const editor = vscode.window.activeTextEditor;
+  return editor && isRequestDocument(editor.document) ? editor : undefined;
+}
+
+/** A top-level string member of the request (InstanceId, ContactFlowId), when it is one. */
+export function requestMember(text: string, name: string): string | undefined {
+  const root = parseLoose(text);
+  if (root?.type !== 'object') return undefined;
+  for (const p of root.children ?? []) {
+    const [key, value] = p.children ?? [];
+    if (key?.value === name && value?.type === 'string') return value.value as string;
+  }
+  return undefined;
+}
+
+/** The instance ID a request names (a plain ID, or the instance part of an ARN). */
+export function requestInstanceId(text: string): string | undefined {
+  const v = requestMember(text, 'InstanceId')?.trim();
+  if (!v) return undefined;
+  return v.startsWith('arn:') ? idFromArn(v, 'instance') : v;
+}
+
+/**
+ * Sets top-level members of a request document with one WorkspaceEdit (so one undo reverts it),
+ * keeping the file's formatting. Resolves whether the edit was applied.
+ */
+export async function setRequestMembers(doc: vscode.TextDocument, values: Record<string, string>): Promise<boolean> {
+  let text = doc.getText();
+  if (text.trim() === '') text = '{}';
+  // Core edits are applied one member after another to the text, then sent as one replacement
+  // of the changed span so their offsets never collide and one undo reverts all of it.
+  let next = text;
+  for (const [name, value] of Object.entries(values)) {
+    const edits = setValueEdits(next, [name], value);
+    const sorted = [...edits].sort((a, b) => b.offset - a.offset);
+    for (const e of sorted) next = next.slice(0, e.offset) + e.newText + next.slice(e.offset + e.length);
+  }
+  if (next === doc.getText()) return true;
+  const whole = new vscode.WorkspaceEdit();
+  whole.replace(doc.uri, minimalRange(doc, next), minimalText(doc.getText(), next));
+  return vscode.workspace.applyEdit(whole);
+}
+
+// The smallest changed span, so the cursor and folding outside it stay put.
+function changedSpan(before: string, after: string): { start: number; endBefore: number; endAfter: number } {
+  let start = 0;
+  while (start < before.length && start < after.length && before[start] === after[start]) start++;
+  let eb = before.length;
+  let ea = after.length;
+  while (eb > start && ea > start && before[eb - 1] === after[ea - 1]) {
+    eb--;
+    ea--;
+  }
+  return { start, endBefore: eb, endAfter: ea };
+}
+
+function minimalRange(doc: vscode.TextDocument, next: string): vscode.Range {
+  const s = changedSpan(doc.getText(), next);
+  return new vscode.Range(doc.positionAt(s.start), doc.positionAt(s.endBefore));
+}
+
+function minimalText(before: string, next: string): string {
+  const s = changedSpan(before, next);
+  return next.slice(s.start, s.endAfter);
+}
+
+async function selectInstanceCommand(services: Services): Promise<void> {
+  const editor = activeRequestEditor();
+  if (!editor) {
+    void vscode.window.showInformationMessage('Open a *.chatreq.json request in the editor first: Select Instance writes the InstanceId into it.');
+    return;
+  }
+  const doc = editor.document;
+  const picked = await pickInstance(services, { currentId: requestInstanceId(doc.getText()) });
+  if (!picked) return;
+  await setRequestMembers(doc, { InstanceId: picked.id });
+}
+
+async function selectFlowCommand(services: Services): Promise<void> {
+  const editor = activeRequestEditor();
+  if (!editor) {
+    void vscode.window.showInformationMessage('Open a *.chatreq.json request in the editor first: Select Flow writes the ContactFlowId into it.');
+    return;
+  }
+  const doc = editor.document;
+  const text = doc.getText();
+  let instanceId = requestInstanceId(text);
+  const known = instanceId ? (await services.account.loadInstances().catch(() => undefined))?.some((i) => i.Id === instanceId) : false;
+  const values: Record<string, string> = {};
+  if (!instanceId || known === false) {
+    // No instance yet (or one this connection does not have): choose it first.
+    const instance = await pickInstance(services, instanceId ? { currentId: instanceId } : {});
+    if (!instance) return;
+    instanceId = instance.id;
+    values.InstanceId = instance.id;
+  }
+  const current = requestMember(text, 'ContactFlowId');
+  const flow = await pickFlow(services, instanceId, current ? { currentId: current } : {});
+  if (!flow) return;
+  values.ContactFlowId = flow.id;
+  await setRequestMembers(doc, values);
+}
+
+export function registerPickers(services: Services): void {
+  services.context.subscriptions.push(
+    vscode.commands.registerCommand(Commands.selectInstance, () => selectInstanceCommand(services)),
+    vscode.commands.registerCommand(Commands.selectFlow, () => selectFlowCommand(services)),
+  );
+}
