@@ -7,6 +7,7 @@ import { idleRuntime, type ContactRuntime } from './contactRuntime';
 import { ContactStore, type ContactState } from './contacts';
 import { type SandboxCore } from './core';
 import { FaultBox, type FaultRule, type Quotas } from './faults';
+import { createIdentityService, type IdentityOptions, type IdentityService } from './identity';
 import { createHandler, sendJson, type RequestLogEntry } from './server';
 import { ChatSockets } from './websocket';
 
@@ -37,6 +38,12 @@ export interface SandboxOptions {
   onRuntimeError?: (message: string) => void;
   /** Called once per HTTP request when it ends (for an output channel or a CLI log). */
   onRequest?: (entry: RequestLogEntry) => void;
+  /**
+   * The STS (AssumeRole) and SSO (GetRoleCredentials) stand-ins served on the same port, so
+   * AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL_SSO can name the sandbox URL. Default: on, with the
+   * default policy (MFA code 123456 for roles whose name contains "mfa"); false turns them off.
+   */
+  identity?: IdentityOptions | false;
 }
 
 export interface SandboxInstanceInfo {
@@ -66,6 +73,8 @@ export interface SandboxHandle {
   /** A contact's state (attributes, status, participants, transcript, runtime trace). */
   getContact(contactId: string): ContactState | undefined;
   listContacts(): Array<Pick<ContactState, 'contactId' | 'instanceId' | 'contactFlowId' | 'status' | 'startedAt'>>;
+  /** The identity stand-ins (their answered calls in `events`), unless turned off. */
+  identity?: IdentityService;
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<SandboxHandle> {
@@ -137,9 +146,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
 
   const sockets = new ChatSockets(store, clock);
+  const identity = options.identity === false ? undefined : createIdentityService(options.identity ?? {});
   const handler = createHandler(core, {
     maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
     admin,
+    ...(identity ? { identity } : {}),
     ...(options.onRequest ? { onRequest: options.onRequest } : {}),
   });
   const server = createServer((req, res) => void handler(req, res));
@@ -192,5 +203,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     getQuotas: () => faults.getQuotas(),
     getContact,
     listContacts,
+    ...(identity ? { identity } : {}),
   };
 }

@@ -9,6 +9,7 @@ import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { type SandboxCore } from './core';
 import { internalError, ServiceError, type ServiceName } from './errors';
 import { type FaultRule } from './faults';
+import type { IdentityService } from './identity';
 import { matchRoute, ROUTES, type Route } from './routes';
 import { isObject, type JsonObject } from './validate';
 
@@ -45,6 +46,8 @@ export interface HttpOptions {
   onRequest?: (entry: RequestLogEntry) => void;
   /** Sandbox-only routes under /sandbox/ (admin); returns false when the path is not one. */
   admin(req: IncomingMessage, res: ServerResponse, path: string, body: () => Promise<unknown>): Promise<boolean>;
+  /** STS and SSO stand-ins, tried before the Connect routes (they claim requests synchronously). */
+  identity?: IdentityService;
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -183,6 +186,13 @@ export function createHandler(core: SandboxCore, opts: HttpOptions) {
       };
       res.on('finish', () => report(res.statusCode));
       res.on('close', () => report(res.writableFinished ? res.statusCode : 0));
+    }
+    if (opts.identity) {
+      const isSso = (req.method ?? '').toUpperCase() === 'GET';
+      if (opts.identity.handle(req, res)) {
+        operation = isSso ? 'sso:GetRoleCredentials' : 'sts';
+        return;
+      }
     }
     try {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
