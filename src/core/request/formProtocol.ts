@@ -1,0 +1,234 @@
+/**
+ * The request form's message protocol, shared by the extension host (src/extension/form) and the
+ * webview (src/webview/form). Plain data and validators only, no imports: the webview bundle
+ * includes this file as is.
+ *
+ * The document is the single source of truth. The host sends the whole {@link FormState} after
+ * every document change; the webview sends one small change per user action and never holds
+ * state of its own beyond what is being typed.
+ */
+
+/** Scalar fields, named by their JSON path joined with dots. */
+export const SCALAR_FIELDS = [
+  'InstanceId',
+  'ContactFlowId',
+  'ParticipantDetails.DisplayName',
+  'ParticipantConfiguration.ResponseMode',
+  'InitialMessage.ContentType',
+  'InitialMessage.Content',
+  'ChatDurationInMinutes',
+  'PersistentChat.RehydrationType',
+  'PersistentChat.SourceContactId',
+  'RelatedContactId',
+  'ClientToken',
+  'CustomerId',
+] as const;
+export type ScalarField = (typeof SCALAR_FIELDS)[number];
+
+/** Object members that group scalar fields (a diagnostic about the object itself lands on its group). */
+export const FIELD_GROUPS = ['ParticipantDetails', 'ParticipantConfiguration', 'InitialMessage', 'PersistentChat'] as const;
+export type FieldGroup = (typeof FIELD_GROUPS)[number];
+
+/** Where a diagnostic is shown: a field, a group, a list member, one attribute row, or the top of the form. */
+export type FormTarget =
+  | ScalarField
+  | FieldGroup
+  | 'Attributes'
+  | `Attributes[${number}]`
+  | 'SupportedMessagingContentTypes'
+  | 'DisconnectOnCustomerExit'
+  | 'general';
+
+/** Choices the select fields offer (a document value outside them is kept and shown as is). */
+export const SELECT_OPTIONS: Readonly<Partial<Record<ScalarField, readonly string[]>>> = {
+  'ParticipantConfiguration.ResponseMode': ['INCREMENTAL', 'COMPLETE'],
+  'InitialMessage.ContentType': [
+    'text/plain',
+    'text/markdown',
+    'application/json',
+    'application/vnd.amazonaws.connect.message.interactive.response',
+  ],
+  'PersistentChat.RehydrationType': ['ENTIRE_PAST_SESSION', 'FROM_SEGMENT'],
+};
+
+export const MESSAGING_CONTENT_TYPES = [
+  'text/plain',
+  'text/markdown',
+  'application/json',
+  'application/vnd.amazonaws.connect.message.interactive',
+  'application/vnd.amazonaws.connect.message.interactive.response',
+] as const;
+
+export interface FieldValue {
+  /** Text to show: the string value, or the JSON of a value of another type. */
+  value: string;
+  /** Whether the member is in the document. */
+  present: boolean;
+  /** False when the document holds something the field cannot edit safely (then `note` says why). */
+  editable: boolean;
+  note?: string;
+}
+
+export interface AttributeRow {
+  key: string;
+  value: string;
+  editable: boolean;
+  note?: string;
+}
+
+export interface FormDiagnostic {
+  target: FormTarget;
+  severity: 'error' | 'warning' | 'info';
+  code: string;
+  message: string;
+  /** One-based, for people. */
+  line: number;
+  column: number;
+}
+
+export interface FormState {
+  /** Document version the state was computed from. */
+  version: number;
+  /** Set when the document cannot be edited through the form (a JSON syntax error); fields are read-only. */
+  readOnly?: { message: string; line: number; column: number; code: string };
+  /** Whether the workspace is trusted (the pickers call AWS only then). */
+  trusted: boolean;
+  fields: Record<ScalarField, FieldValue>;
+  attributes: { present: boolean; editable: boolean; note?: string; rows: AttributeRow[] };
+  contentTypes: { present: boolean; editable: boolean; note?: string; checked: string[]; others: string[] };
+  disconnectAgent: { present: boolean; editable: boolean; note?: string; checked: boolean };
+  /** Members in the document that the form does not show (kept untouched). */
+  otherMembers: string[];
+  diagnostics: FormDiagnostic[];
+}
+
+/** A change to the request, as the form's controls express it. */
+export type FormChange =
+  | { kind: 'setField'; field: ScalarField; value: string }
+  | { kind: 'addAttribute' }
+  | { kind: 'removeAttribute'; index: number; key: string }
+  | { kind: 'renameAttribute'; index: number; key: string; newKey: string }
+  | { kind: 'setAttributeValue'; index: number; key: string; value: string }
+  | { kind: 'setContentType'; contentType: string; checked: boolean }
+  | { kind: 'setDisconnectAgent'; checked: boolean };
+
+export type SuggestionKind = 'instances' | 'flows';
+
+export interface Suggestion {
+  value: string;
+  label: string;
+}
+
+/** Webview → host. */
+export type FromWebview =
+  | { type: 'ready' }
+  | { type: 'change'; change: FormChange; version: number }
+  | { type: 'pick'; target: 'instance' | 'flow' }
+  | { type: 'suggest'; kind: SuggestionKind }
+  | { type: 'openAsText' };
+
+/** Host → webview. */
+export type ToWebview =
+  | { type: 'state'; state: FormState }
+  | { type: 'suggestions'; kind: SuggestionKind; items: Suggestion[] }
+  | { type: 'error'; message: string; target?: FormTarget };
+
+/** Longest text a form message may carry (the largest member, InitialMessage.Content, allows 16,384). */
+export const MAX_TEXT = 65536;
+const MAX_SUGGESTIONS = 5000;
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isText = (v: unknown): v is string => typeof v === 'string' && v.length <= MAX_TEXT;
+const isIndex = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 100000;
+const isScalarField = (v: unknown): v is ScalarField => typeof v === 'string' && (SCALAR_FIELDS as readonly string[]).includes(v);
+const isSuggestionKind = (v: unknown): v is SuggestionKind => v === 'instances' || v === 'flows';
+
+function parseChange(v: unknown): FormChange | undefined {
+  if (!isObj(v)) return undefined;
+  switch (v.kind) {
+    case 'setField':
+      return isScalarField(v.field) && isText(v.value) ? { kind: 'setField', field: v.field, value: v.value } : undefined;
+    case 'addAttribute':
+      return { kind: 'addAttribute' };
+    case 'removeAttribute':
+      return isIndex(v.index) && isText(v.key) ? { kind: 'removeAttribute', index: v.index, key: v.key } : undefined;
+    case 'renameAttribute':
+      return isIndex(v.index) && isText(v.key) && isText(v.newKey)
+        ? { kind: 'renameAttribute', index: v.index, key: v.key, newKey: v.newKey }
+        : undefined;
+    case 'setAttributeValue':
+      return isIndex(v.index) && isText(v.key) && isText(v.value)
+        ? { kind: 'setAttributeValue', index: v.index, key: v.key, value: v.value }
+        : undefined;
+    case 'setContentType':
+      return typeof v.contentType === 'string' &&
+        (MESSAGING_CONTENT_TYPES as readonly string[]).includes(v.contentType) &&
+        typeof v.checked === 'boolean'
+        ? { kind: 'setContentType', contentType: v.contentType, checked: v.checked }
+        : undefined;
+    case 'setDisconnectAgent':
+      return typeof v.checked === 'boolean' ? { kind: 'setDisconnectAgent', checked: v.checked } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** A message from the webview, checked member by member; anything else is undefined (and ignored). */
+export function parseFromWebview(v: unknown): FromWebview | undefined {
+  if (!isObj(v)) return undefined;
+  switch (v.type) {
+    case 'ready':
+      return { type: 'ready' };
+    case 'openAsText':
+      return { type: 'openAsText' };
+    case 'change': {
+      const change = parseChange(v.change);
+      return change && typeof v.version === 'number' && Number.isInteger(v.version) ? { type: 'change', change, version: v.version } : undefined;
+    }
+    case 'pick':
+      return v.target === 'instance' || v.target === 'flow' ? { type: 'pick', target: v.target } : undefined;
+    case 'suggest':
+      return isSuggestionKind(v.kind) ? { type: 'suggest', kind: v.kind } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function isFieldValue(v: unknown): v is FieldValue {
+  return isObj(v) && typeof v.value === 'string' && typeof v.present === 'boolean' && typeof v.editable === 'boolean';
+}
+
+function isFormState(v: unknown): v is FormState {
+  if (!isObj(v) || typeof v.version !== 'number' || typeof v.trusted !== 'boolean') return false;
+  if (v.readOnly !== undefined && !(isObj(v.readOnly) && typeof v.readOnly.message === 'string')) return false;
+  const fields = v.fields;
+  if (!isObj(fields) || !SCALAR_FIELDS.every((f) => isFieldValue(fields[f]))) return false;
+  const a = v.attributes;
+  if (!isObj(a) || !Array.isArray(a.rows) || !a.rows.every((r) => isObj(r) && typeof r.key === 'string' && typeof r.value === 'string')) return false;
+  const c = v.contentTypes;
+  if (!isObj(c) || !Array.isArray(c.checked) || !Array.isArray(c.others)) return false;
+  if (!isObj(v.disconnectAgent) || typeof v.disconnectAgent.checked !== 'boolean') return false;
+  if (!Array.isArray(v.otherMembers) || !v.otherMembers.every((m) => typeof m === 'string')) return false;
+  return Array.isArray(v.diagnostics) && v.diagnostics.every((d) => isObj(d) && typeof d.target === 'string' && typeof d.message === 'string' && typeof d.code === 'string');
+}
+
+/** A message from the host, checked by shape (the webview drops anything else). */
+export function parseToWebview(v: unknown): ToWebview | undefined {
+  if (!isObj(v)) return undefined;
+  switch (v.type) {
+    case 'state':
+      return isFormState(v.state) ? { type: 'state', state: v.state } : undefined;
+    case 'suggestions':
+      return isSuggestionKind(v.kind) &&
+        Array.isArray(v.items) &&
+        v.items.length <= MAX_SUGGESTIONS &&
+        v.items.every((i) => isObj(i) && typeof i.value === 'string' && typeof i.label === 'string')
+        ? { type: 'suggestions', kind: v.kind, items: v.items as Suggestion[] }
+        : undefined;
+    case 'error':
+      return typeof v.message === 'string' ? { type: 'error', message: v.message, ...(typeof v.target === 'string' ? { target: v.target as FormTarget } : {}) } : undefined;
+    default:
+      return undefined;
+  }
+}

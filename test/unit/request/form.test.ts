@@ -1,0 +1,236 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { applyEdits } from '../../../src/core/request';
+import { formChangeEdits, formStateOf, minimalEdit } from '../../../src/core/request/form';
+import { type FormChange, parseFromWebview, parseToWebview } from '../../../src/core/request/formProtocol';
+
+const fixtures = path.resolve(__dirname, '../../../../test/fixtures/requests');
+const read = (rel: string) => fs.readFileSync(path.join(fixtures, rel), 'utf8');
+
+const state = (text: string) => formStateOf(text, { version: 1, trusted: true });
+
+/** Applies a change and returns the new text; fails on an error result. */
+function change(text: string, c: FormChange): string {
+  const r = formChangeEdits(text, c);
+  assert.ok('edits' in r, `unexpected error: ${'error' in r ? r.error : ''}`);
+  assert.ok(r.edits.length <= 1, 'a change is at most one edit');
+  return applyEdits(text, r.edits);
+}
+
+const support = `{
+  // the demo request
+  "InstanceId": "11111111-2222-3333-4444-555555555555",
+  "ParticipantDetails": { "DisplayName": "Test Customer" },
+  "Attributes": { "customerTier": "gold", "locale": "en_US" },
+  "SupportedMessagingContentTypes": ["text/plain", "text/markdown"],
+  "SegmentAttributes": { "connect:Subtype": { "ValueString": "connect:Guide" } }
+}
+`;
+
+describe('request form model', () => {
+  describe('document → form state', () => {
+    it('reads every shown member of a valid request', () => {
+      const s = state(read('valid/persistent.chatreq.json'));
+      assert.equal(s.readOnly, undefined);
+      assert.deepEqual(s.fields.InstanceId, { value: 'aaaabbbb-1111-2222-3333-444455556666', present: true, editable: true });
+      assert.equal(s.fields['ParticipantDetails.DisplayName'].value, 'Returning customer');
+      assert.equal(s.fields['PersistentChat.RehydrationType'].value, 'ENTIRE_PAST_SESSION');
+      assert.equal(s.fields['PersistentChat.SourceContactId'].value, '${env:PREVIOUS_CONTACT_ID}');
+      assert.equal(s.fields['InitialMessage.ContentType'].value, 'text/markdown');
+      assert.deepEqual(s.contentTypes.checked, ['text/plain', 'text/markdown']);
+      assert.equal(s.fields.ClientToken.present, false);
+      assert.deepEqual(s.otherMembers, []);
+    });
+
+    it('lists attributes as rows in document order and names the members it does not show', () => {
+      const s = state(support);
+      assert.deepEqual(
+        s.attributes.rows.map((r) => [r.key, r.value, r.editable]),
+        [
+          ['customerTier', 'gold', true],
+          ['locale', 'en_US', true],
+        ],
+      );
+      assert.deepEqual(s.otherMembers, ['SegmentAttributes']);
+    });
+
+    it('shows a value of the wrong type read-only with a note instead of coercing it', () => {
+      const s = state('{ "ChatDurationInMinutes": "sixty", "Attributes": { "n": 42 }, "ParticipantDetails": "Bob" }');
+      assert.equal(s.fields.ChatDurationInMinutes.editable, false);
+      assert.match(s.fields.ChatDurationInMinutes.note ?? '', /holds a string, not a number/);
+      assert.deepEqual([s.attributes.rows[0].value, s.attributes.rows[0].editable], ['42', false]);
+      assert.equal(s.fields['ParticipantDetails.DisplayName'].editable, false);
+      assert.match(s.fields['ParticipantDetails.DisplayName'].note ?? '', /ParticipantDetails is a string/);
+    });
+
+    it('puts diagnostics next to the fields they concern, with code and one-based position', () => {
+      const s = state(read('invalid/rules.chatreq.json'));
+      const on = (target: string) => s.diagnostics.filter((d) => d.target === target).map((d) => d.code);
+      assert.ok(on('ChatDurationInMinutes').includes('chatreq/duration-out-of-range'), JSON.stringify(s.diagnostics));
+      assert.ok(on('Attributes[0]').includes('chatreq/attribute-key-characters'), JSON.stringify(s.diagnostics));
+      assert.ok(on('SupportedMessagingContentTypes').includes('chatreq/text-plain-missing'), JSON.stringify(s.diagnostics));
+      const duration = s.diagnostics.find((d) => d.code === 'chatreq/duration-out-of-range')!;
+      assert.equal(duration.line, 4);
+      assert.ok(duration.column > 1);
+    });
+
+    it('makes the form read-only with the syntax error position when the JSON is broken', () => {
+      const s = state('{\n  "InstanceId": "abc",\n  "ContactFlowId" "x"\n}');
+      assert.ok(s.readOnly, 'read-only');
+      assert.equal(s.readOnly.code, 'chatreq/json-syntax');
+      assert.equal(s.readOnly.line, 3);
+      assert.match(s.readOnly.message, /colon|:/i);
+      const r = formChangeEdits('{\n  "InstanceId": "abc",\n  "ContactFlowId" "x"\n}', { kind: 'setField', field: 'InstanceId', value: 'z' });
+      assert.ok('error' in r && /line 3, column/.test(r.error), JSON.stringify(r));
+    });
+
+    it('treats a root that is not an object as read-only', () => {
+      assert.equal(state('[1, 2]').readOnly?.code, 'chatreq/not-an-object');
+    });
+
+    it('stays editable with comments and trailing commas (they are diagnostics, not blockers)', () => {
+      const s = state('{\n  // note\n  "InstanceId": "a",\n}');
+      assert.equal(s.readOnly, undefined);
+      assert.ok(s.diagnostics.some((d) => d.code === 'chatreq/json-comment'));
+    });
+  });
+
+  describe('form change → minimal edit', () => {
+    it('replaces only the value typed into, keeping comments, layout and other members', () => {
+      const after = change(support, { kind: 'setField', field: 'ParticipantDetails.DisplayName', value: 'Ana "A" Ruiz' });
+      assert.equal(after, support.replace('"Test Customer"', '"Ana \\"A\\" Ruiz"'));
+      const r = formChangeEdits(support, { kind: 'setField', field: 'ParticipantDetails.DisplayName', value: 'Ana' });
+      assert.ok('edits' in r);
+      assert.equal(r.edits[0].newText, 'Ana', 'the edit covers only the differing characters');
+    });
+
+    it('adds a missing member in the style of its neighbours', () => {
+      const after = change(support, { kind: 'setField', field: 'ContactFlowId', value: 'flow-1' });
+      assert.ok(after.includes('  "ContactFlowId": "flow-1"\n}'), after);
+      assert.ok(after.startsWith('{\n  // the demo request\n'), 'comment kept');
+      assert.deepEqual(state(after).otherMembers, ['SegmentAttributes']);
+    });
+
+    it('adds into a one-line object on the same line', () => {
+      const text = '{\n  "PersistentChat": { "RehydrationType": "FROM_SEGMENT" }\n}';
+      const after = change(text, { kind: 'setField', field: 'PersistentChat.SourceContactId', value: 'c-1' });
+      assert.equal(after, '{\n  "PersistentChat": { "RehydrationType": "FROM_SEGMENT", "SourceContactId": "c-1" }\n}');
+    });
+
+    it('creates a missing parent object', () => {
+      const after = change('{\n  "InstanceId": "i"\n}', { kind: 'setField', field: 'InitialMessage.Content', value: 'Hi' });
+      assert.deepEqual(JSON.parse(after), { InstanceId: 'i', InitialMessage: { Content: 'Hi' } });
+    });
+
+    it('removes a member when its field is emptied, and its object when that empties it', () => {
+      const after = change(support, { kind: 'setField', field: 'ParticipantDetails.DisplayName', value: '' });
+      assert.ok(!after.includes('ParticipantDetails'), after);
+      assert.doesNotThrow(() => state(after));
+      assert.equal(state(after).readOnly, undefined);
+      const text = '{ "PersistentChat": { "RehydrationType": "FROM_SEGMENT", "SourceContactId": "c" } }';
+      assert.equal(change(text, { kind: 'setField', field: 'PersistentChat.SourceContactId', value: '' }), '{ "PersistentChat": { "RehydrationType": "FROM_SEGMENT" } }');
+    });
+
+    it('writes ChatDurationInMinutes as a number and refuses text that is not one', () => {
+      const after = change(support, { kind: 'setField', field: 'ChatDurationInMinutes', value: ' 90 ' });
+      assert.equal((JSON.parse(after.replace(/\/\/.*\n/, '')) as { ChatDurationInMinutes: unknown }).ChatDurationInMinutes, 90);
+      const r = formChangeEdits(support, { kind: 'setField', field: 'ChatDurationInMinutes', value: '1h' });
+      assert.ok('error' in r);
+      assert.match(r.error, /ChatDurationInMinutes takes a whole number/);
+      assert.equal(r.target, 'ChatDurationInMinutes');
+    });
+
+    it('makes no edit when the value is already there', () => {
+      const r = formChangeEdits(support, { kind: 'setField', field: 'InstanceId', value: '11111111-2222-3333-4444-555555555555' });
+      assert.deepEqual(r, { edits: [] });
+    });
+
+    it('edits attributes by row: add, rename, set value, remove', () => {
+      let t = change(support, { kind: 'addAttribute' });
+      assert.ok(t.includes('"Attributes": { "customerTier": "gold", "locale": "en_US", "newAttribute": "" }'), t);
+      t = change(t, { kind: 'renameAttribute', index: 2, key: 'newAttribute', newKey: 'orderId' });
+      t = change(t, { kind: 'setAttributeValue', index: 2, key: 'orderId', value: 'A-1001' });
+      assert.deepEqual(state(t).attributes.rows.map((r) => `${r.key}=${r.value}`), ['customerTier=gold', 'locale=en_US', 'orderId=A-1001']);
+      t = change(t, { kind: 'removeAttribute', index: 0, key: 'customerTier' });
+      assert.ok(t.includes('"Attributes": { "locale": "en_US", "orderId": "A-1001" }'), t);
+      t = change(t, { kind: 'removeAttribute', index: 0, key: 'locale' });
+      t = change(t, { kind: 'removeAttribute', index: 0, key: 'orderId' });
+      assert.ok(!t.includes('"Attributes"'), 'the last row takes the member with it');
+      assert.ok(t.includes('SegmentAttributes'));
+    });
+
+    it('refuses an attribute change addressed to a row that moved meanwhile', () => {
+      const r = formChangeEdits(support, { kind: 'setAttributeValue', index: 0, key: 'locale', value: 'x' });
+      assert.ok('error' in r);
+      assert.match(r.error, /no longer at row 1/);
+    });
+
+    it('toggles content types without disturbing the others', () => {
+      let t = change(support, { kind: 'setContentType', contentType: 'application/json', checked: true });
+      assert.ok(t.includes('["text/plain", "text/markdown", "application/json"]'), t);
+      t = change(t, { kind: 'setContentType', contentType: 'text/markdown', checked: false });
+      assert.ok(t.includes('["text/plain", "application/json"]'), t);
+      t = change(t, { kind: 'setContentType', contentType: 'text/plain', checked: false });
+      t = change(t, { kind: 'setContentType', contentType: 'application/json', checked: false });
+      assert.ok(!t.includes('SupportedMessagingContentTypes'), t);
+      t = change(t, { kind: 'setContentType', contentType: 'text/plain', checked: true });
+      assert.deepEqual(state(t).contentTypes.checked, ['text/plain']);
+    });
+
+    it('keeps content types the form does not know', () => {
+      const t = '{ "SupportedMessagingContentTypes": ["${env:CT}", "text/plain"] }';
+      assert.deepEqual(state(t).contentTypes.others, ['${env:CT}']);
+      assert.equal(change(t, { kind: 'setContentType', contentType: 'text/plain', checked: false }), '{ "SupportedMessagingContentTypes": ["${env:CT}"] }');
+    });
+
+    it('sets and clears DisconnectOnCustomerExit', () => {
+      const t = change('{}', { kind: 'setDisconnectAgent', checked: true });
+      assert.deepEqual(JSON.parse(t), { DisconnectOnCustomerExit: ['AGENT'] });
+      assert.equal(state(t).disconnectAgent.checked, true);
+      assert.deepEqual(JSON.parse(change(t, { kind: 'setDisconnectAgent', checked: false })), {});
+    });
+
+    it('starts a request in an empty file', () => {
+      const t = change('', { kind: 'setField', field: 'ParticipantDetails.DisplayName', value: 'Ana' });
+      assert.deepEqual(JSON.parse(t), { ParticipantDetails: { DisplayName: 'Ana' } });
+      assert.ok(t.endsWith('}\n'));
+      assert.equal(state('  \n').readOnly, undefined, 'an empty file is not a syntax error for the form');
+    });
+
+    it('uses tabs where the file does', () => {
+      const t = change('{\n\t"InstanceId": "i"\n}\n', { kind: 'setField', field: 'CustomerId', value: 'c' });
+      assert.equal(t, '{\n\t"InstanceId": "i",\n\t"CustomerId": "c"\n}\n');
+    });
+
+    it('minimalEdit keeps the common prefix and suffix', () => {
+      assert.deepEqual(minimalEdit('abcXdef', 'abcYYdef'), { offset: 3, length: 1, newText: 'YY' });
+      assert.deepEqual(minimalEdit('same', 'same'), { offset: 4, length: 0, newText: '' });
+    });
+  });
+
+  describe('message validation', () => {
+    it('accepts well-formed webview messages and rejects the rest', () => {
+      assert.deepEqual(parseFromWebview({ type: 'change', version: 3, change: { kind: 'setField', field: 'InstanceId', value: 'x' } }), {
+        type: 'change',
+        version: 3,
+        change: { kind: 'setField', field: 'InstanceId', value: 'x' },
+      });
+      assert.equal(parseFromWebview({ type: 'change', version: 3, change: { kind: 'setField', field: 'Secret', value: 'x' } }), undefined);
+      assert.equal(parseFromWebview({ type: 'change', version: 3, change: { kind: 'setField', field: 'InstanceId', value: 7 } }), undefined);
+      assert.equal(parseFromWebview({ type: 'change', version: 3, change: { kind: 'removeAttribute', index: -1, key: 'a' } }), undefined);
+      assert.equal(parseFromWebview({ type: 'change', version: 3, change: { kind: 'setContentType', contentType: 'text/html', checked: true } }), undefined);
+      assert.equal(parseFromWebview({ type: 'pick', target: 'queue' }), undefined);
+      assert.equal(parseFromWebview({ type: 'eval', code: '1' }), undefined);
+      assert.equal(parseFromWebview('ready'), undefined);
+      assert.equal(parseFromWebview({ type: 'change', version: 1, change: { kind: 'setField', field: 'InstanceId', value: 'x'.repeat(70000) } }), undefined);
+    });
+
+    it('accepts a state the model produces and rejects a malformed one', () => {
+      const s = state(support);
+      assert.deepEqual(parseToWebview({ type: 'state', state: s }), { type: 'state', state: s });
+      assert.equal(parseToWebview({ type: 'state', state: { ...s, fields: {} } }), undefined);
+      assert.equal(parseToWebview({ type: 'suggestions', kind: 'flows', items: [{ value: 1 }] }), undefined);
+    });
+  });
+});
