@@ -98,7 +98,10 @@ function valueCandidates(text: string, offset: number, path: JsonPath, node: Nod
   const addValue = (value: string | number, label: string, kind: CompletionKind, documentation?: string, detail?: string): void => {
     const json = JSON.stringify(value);
     const live = kind === 'reference' || kind === 'value';
-    out.push({ label, kind, insertText: escapeSnippet(json), isSnippet: true, replace, filterText: quoted ? json : label, documentation, detail, live });
+    // A reference is found by its label (alias, flow name) or by its ID, whichever the user types.
+    const words = kind === 'reference' && label !== String(value) ? `${label} ${String(value)}` : undefined;
+    const filterText = words !== undefined ? (quoted ? JSON.stringify(words) : words) : quoted ? json : label;
+    out.push({ label, kind, insertText: escapeSnippet(json), isSnippet: true, replace, filterText, documentation, detail, live });
   };
   if (schema) {
     const inArray = typeof path[path.length - 1] === 'number';

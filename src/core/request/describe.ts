@@ -34,9 +34,10 @@ export interface Hover {
 /**
  * Hover for the key or value under `offset`. An enum value adds what it means; with cached live
  * data, an InstanceId or ContactFlowId value adds the instance alias or flow name, and an
- * attribute key adds where the flow reads it and what it compares it with.
+ * attribute key adds where the flow reads it and what it compares it with. With `liveOnly`, only
+ * that live part (for an editor whose JSON language service already shows the schema's text).
  */
-export function hoverAt(text: string, offset: number, context: Omit<CompletionContext, 'liveOnly'> = {}): Hover | undefined {
+export function hoverAt(text: string, offset: number, context: CompletionContext = {}): Hover | undefined {
   const node = nodeAt(parseLoose(text), offset);
   if (!node || (node.type !== 'string' && node.type !== 'number' && node.type !== 'boolean')) return undefined;
   const path = pathOf(node);
@@ -48,19 +49,23 @@ export function hoverAt(text: string, offset: number, context: Omit<CompletionCo
     const option = schema ? enumOptions(schema).find((o) => o.value === node.value) : undefined;
     if (option?.description) markdown += `\n\n\`${String(node.value)}\`: ${option.description}`;
     const live = liveNote(path, node.value, context);
+    if (context.liveOnly) return live ? { markdown: live, offset: node.offset, length: node.length } : undefined;
     if (live) markdown = `${live}\n\n---\n\n${markdown}`;
   } else if (path.length === 2 && path[0] === 'Attributes') {
     const usage = context.attributeUsage?.keys.find((k) => k.key === path[1]);
     if (usage) {
       const where = usage.actions.length > 0 ? ` (${usage.actions.map((a) => `\`${a}\``).join(', ')})` : '';
       const compared = usage.values.length > 0 ? ` Compared with ${usage.values.map((v) => `\`${v}\``).join(', ')}.` : '';
-      markdown = `Read by the selected flow${where}.${compared}\n\n---\n\n${markdown}`;
+      const live = `Read by the selected flow${where}.${compared}`;
+      if (context.liveOnly) return { markdown: live, offset: node.offset, length: node.length };
+      markdown = `${live}\n\n---\n\n${markdown}`;
     }
   }
+  if (context.liveOnly) return undefined;
   return { markdown, offset: node.offset, length: node.length };
 }
 
-function liveNote(path: JsonPath, value: unknown, context: Omit<CompletionContext, 'liveOnly'>): string | undefined {
+function liveNote(path: JsonPath, value: unknown, context: CompletionContext): string | undefined {
   if (typeof value !== 'string' || path.length !== 1) return undefined;
   if (path[0] === 'InstanceId') {
     const i = context.instances?.find((x) => x.id === value || x.arn === value);
