@@ -1,0 +1,29 @@
+import * as vscode from 'vscode';
+import { completionsAt } from '../../core/request';
+import type { AccountCache } from '../account/accountCache';
+import { toCompletionItem } from './convert';
+import { liveContextFor } from './documents';
+
+/**
+ * Live completion in request files: the account's instances for InstanceId, the instance's
+ * flows for ContactFlowId, the attribute keys the selected flow (and the flows it transfers to)
+ * reads, and the values it compares a key with. The JSON language service completes the schema's
+ * members, enums and snippets, so only the live candidates come from here. Nothing waits on the
+ * network: while data is still loading the list is marked incomplete, so VS Code asks again as
+ * the user types and the candidates appear once the account cache has them.
+ */
+export class RequestCompletions implements vscode.CompletionItemProvider {
+  static readonly triggerCharacters = ['"', ':'];
+
+  constructor(private readonly account: AccountCache) {}
+
+  provideCompletionItems(doc: vscode.TextDocument, position: vscode.Position): vscode.CompletionList {
+    const text = doc.getText();
+    const { context, complete } = liveContextFor(this.account, text);
+    const candidates = completionsAt(text, doc.offsetAt(position), { ...context, liveOnly: true });
+    return new vscode.CompletionList(
+      candidates.map((c) => toCompletionItem(doc, position, c)),
+      !complete,
+    );
+  }
+}

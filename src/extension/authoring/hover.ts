@@ -1,0 +1,22 @@
+import * as vscode from 'vscode';
+import { hoverAt } from '../../core/request';
+import type { AccountCache } from '../account/accountCache';
+import { toRange } from './convert';
+import { liveContextFor } from './documents';
+
+/**
+ * Hover in request files: what the account knows about the hovered value (the instance alias
+ * for an InstanceId, the flow name, type and status for a ContactFlowId, where the flow reads an
+ * attribute key). The JSON language service shows the schema's description of the member in the
+ * same hover, so it is not repeated here.
+ */
+export class RequestHovers implements vscode.HoverProvider {
+  constructor(private readonly account: AccountCache) {}
+
+  provideHover(doc: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+    const text = doc.getText();
+    const { context } = liveContextFor(this.account, text);
+    const hover = hoverAt(text, doc.offsetAt(position), { ...context, liveOnly: true });
+    return hover ? new vscode.Hover(new vscode.MarkdownString(hover.markdown), toRange(doc, hover.offset, hover.length)) : undefined;
+  }
+}

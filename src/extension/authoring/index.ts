@@ -1,0 +1,25 @@
+import * as vscode from 'vscode';
+import { Commands } from '../ids';
+import type { Services } from '../services';
+import { RequestCodeActions } from './codeActions';
+import { RequestCompletions } from './completion';
+import { RequestDiagnostics } from './diagnostics';
+import { REQUEST_SELECTOR } from './documents';
+import { RequestHovers } from './hover';
+import { newChatRequest } from './newRequest';
+
+/**
+ * Authoring `*.chatreq.json`: semantic diagnostics, live completion and hover from the account
+ * cache, quick fixes, and "New Chat Request". The schema part (members, enums, schema errors,
+ * member descriptions) comes from VS Code's JSON language service through `jsonValidation`.
+ */
+export function registerAuthoring(services: Services): void {
+  const diagnostics = new RequestDiagnostics();
+  services.context.subscriptions.push(
+    diagnostics,
+    vscode.languages.registerCompletionItemProvider(REQUEST_SELECTOR, new RequestCompletions(services.account), ...RequestCompletions.triggerCharacters),
+    vscode.languages.registerHoverProvider(REQUEST_SELECTOR, new RequestHovers(services.account)),
+    vscode.languages.registerCodeActionsProvider(REQUEST_SELECTOR, new RequestCodeActions(), RequestCodeActions.metadata),
+    vscode.commands.registerCommand(Commands.newChatRequest, (a?: unknown, b?: unknown) => newChatRequest(services.logger, a, b)),
+  );
+}
