@@ -1,0 +1,241 @@
+import * as vscode from 'vscode';
+import { resolveEnvReferences } from '../../core/request';
+import { formChangeEdits, formStateOf } from '../../core/request/form';
+import {
+  type FormChange,
+  type FormTarget,
+  type FromWebview,
+  parseFromWebview,
+  type Suggestion,
+  type SuggestionKind,
+  type ToWebview,
+} from '../../core/request/formProtocol';
+import { Disposable } from '../disposable';
+import { Editors } from '../ids';
+import { pickFlow, pickInstance, requestInstanceId } from '../pickers';
+import type { Services } from '../services';
+import { formHtml, formResourceRoots } from './html';
+
+/** What an integration test sees of a message the host posted to a form. */
+export interface PostedFormMessage {
+  readonly uri: vscode.Uri;
+  readonly message: ToWebview;
+}
+
+export const UNTRUSTED_PICK =
+  'Pick… lists instances and flows from AWS, which Chatreq does only in a trusted workspace. Trust this folder (Manage Workspace Trust) to use it; typing IDs works either way.';
+
+/**
+ * The request form: a custom editor over the `*.chatreq.json` text document. The document stays
+ * the single source of truth: the webview shows {@link formStateOf} of its text and sends
+ * changes, which become one minimal WorkspaceEdit each (so Undo/Redo work like typing).
+ */
+export class RequestFormProvider extends Disposable implements vscode.CustomTextEditorProvider {
+  private readonly sessions = new Map<string, Set<FormSession>>();
+  private readonly posted = this.register(new vscode.EventEmitter<PostedFormMessage>());
+  /** Fires for every message posted to a form webview (test hook; carries no secrets: request text only). */
+  readonly onDidPostMessage = this.posted.event;
+
+  constructor(private readonly services: Services) {
+    super();
+    this.register(vscode.workspace.onDidGrantWorkspaceTrust(() => this.forEachSession((s) => s.pushState())));
+    this.register(services.account.onDidChange(() => this.forEachSession((s) => s.resendSuggestions())));
+  }
+
+  resolveCustomTextEditor(document: vscode.TextDocument, panel: vscode.WebviewPanel): void {
+    const extensionUri = this.services.context.extensionUri;
+    panel.webview.options = { enableScripts: true, localResourceRoots: formResourceRoots(extensionUri) };
+    panel.webview.html = formHtml(panel.webview, extensionUri, `Request form: ${document.uri.path.split('/').pop() ?? ''}`);
+    const session = new FormSession(document, panel, this.services, (m) => this.posted.fire({ uri: document.uri, message: m }));
+    const key = document.uri.toString();
+    const set = this.sessions.get(key) ?? new Set<FormSession>();
+    set.add(session);
+    this.sessions.set(key, set);
+    panel.onDidDispose(() => {
+      session.dispose();
+      set.delete(session);
+      if (set.size === 0) this.sessions.delete(key);
+    });
+  }
+
+  /** Whether a form is open on `uri`. */
+  hasForm(uri: vscode.Uri): boolean {
+    return (this.sessions.get(uri.toString())?.size ?? 0) > 0;
+  }
+
+  /**
+   * Handles `message` as if the form open on `uri` had sent it (test hook: the same path the
+   * webview's messages take, validation included). Resolves when the message was handled.
+   */
+  async receive(uri: vscode.Uri, message: unknown): Promise<void> {
+    const session = [...(this.sessions.get(uri.toString()) ?? [])][0];
+    if (!session) throw new Error(`no request form is open on ${uri.toString()}`);
+    await session.receive(message);
+  }
+
+  private forEachSession(f: (s: FormSession) => void): void {
+    for (const set of this.sessions.values()) for (const s of set) f(s);
+  }
+}
+
+class FormSession extends Disposable {
+  private queue: Promise<void> = Promise.resolve();
+  private readonly wanted = new Set<SuggestionKind>();
+  private lastInstanceId: string | undefined;
+  private pushTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly document: vscode.TextDocument,
+    private readonly panel: vscode.WebviewPanel,
+    private readonly services: Services,
+    private readonly onPost: (m: ToWebview) => void,
+  ) {
+    super();
+    this.register(panel.webview.onDidReceiveMessage((m: unknown) => void this.receive(m)));
+    this.register(
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document === document && e.contentChanges.length > 0) this.schedulePush();
+      }),
+    );
+    this.register({ dispose: () => clearTimeout(this.pushTimer) });
+  }
+
+  /** Handles one message; messages run one after another so each edit sees the text the last one left. */
+  receive(raw: unknown): Promise<void> {
+    const message = parseFromWebview(raw);
+    if (!message) {
+      this.services.logger.warn('[form] ignored a malformed message from the request form webview');
+      return Promise.resolve();
+    }
+    const run = this.queue.then(() => this.handle(message));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async handle(m: FromWebview): Promise<void> {
+    switch (m.type) {
+      case 'ready':
+        this.pushState();
+        return;
+      case 'change':
+        await this.applyChange(m.change);
+        return;
+      case 'pick':
+        await this.pick(m.target);
+        return;
+      case 'suggest':
+        this.wanted.add(m.kind);
+        this.sendSuggestions(m.kind);
+        return;
+      case 'openAsText':
+        await vscode.commands.executeCommand('vscode.openWith', this.document.uri, 'default', this.panel.viewColumn);
+        return;
+    }
+  }
+
+  private post(m: ToWebview): void {
+    this.onPost(m);
+    void this.panel.webview.postMessage(m);
+  }
+
+  private error(message: string, target?: FormTarget): void {
+    this.post({ type: 'error', message, ...(target ? { target } : {}) });
+  }
+
+  private schedulePush(): void {
+    clearTimeout(this.pushTimer);
+    this.pushTimer = setTimeout(() => {
+      this.pushTimer = undefined;
+      this.pushState();
+    }, 15);
+  }
+
+  pushState(): void {
+    const state = formStateOf(this.document.getText(), {
+      version: this.document.version,
+      trusted: vscode.workspace.isTrusted,
+      validate: { env: process.env },
+    });
+    this.post({ type: 'state', state });
+    const instanceId = this.instanceId();
+    if (instanceId !== this.lastInstanceId) {
+      this.lastInstanceId = instanceId;
+      if (this.wanted.has('flows')) this.sendSuggestions('flows');
+    }
+  }
+
+  private async applyChange(change: FormChange): Promise<boolean> {
+    const doc = this.document;
+    const result = formChangeEdits(doc.getText(), change);
+    if ('error' in result) {
+      this.error(result.error, result.target);
+      return false;
+    }
+    if (result.edits.length === 0) return true;
+    const edit = new vscode.WorkspaceEdit();
+    for (const e of result.edits) {
+      edit.replace(doc.uri, new vscode.Range(doc.positionAt(e.offset), doc.positionAt(e.offset + e.length)), e.newText);
+    }
+    const ok = await vscode.workspace.applyEdit(edit);
+    if (!ok) this.error('VS Code did not apply the change (is the file read-only?). Nothing was changed.');
+    return ok;
+  }
+
+  /** The instance the request names, with `${env:…}` filled in from the environment when possible. */
+  private instanceId(): string | undefined {
+    const id = requestInstanceId(this.document.getText());
+    if (!id?.includes('${env:')) return id;
+    try {
+      return resolveEnvReferences(id, process.env);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async pick(target: 'instance' | 'flow'): Promise<void> {
+    if (!vscode.workspace.isTrusted) {
+      this.error(UNTRUSTED_PICK, target === 'instance' ? 'InstanceId' : 'ContactFlowId');
+      return;
+    }
+    const text = this.document.getText();
+    if (target === 'instance') {
+      const picked = await pickInstance(this.services, { currentId: requestInstanceId(text) ?? '' });
+      if (picked) await this.applyChange({ kind: 'setField', field: 'InstanceId', value: picked.id });
+      return;
+    }
+    const instanceId = this.instanceId();
+    if (!instanceId) {
+      this.error('Pick a flow after the instance: fill in InstanceId (type it or use its Pick… button) first. An ${env:NAME} reference counts when the variable is set.', 'ContactFlowId');
+      return;
+    }
+    const current = this.document.getText();
+    const flowId = formStateOf(current, { version: 0, trusted: true }).fields.ContactFlowId.value;
+    const picked = await pickFlow(this.services, instanceId, { currentId: flowId });
+    if (picked) await this.applyChange({ kind: 'setField', field: 'ContactFlowId', value: picked.id });
+  }
+
+  resendSuggestions(): void {
+    for (const kind of this.wanted) this.sendSuggestions(kind);
+  }
+
+  /** Datalist suggestions from what the account cache already holds (a miss loads in the background). */
+  private sendSuggestions(kind: SuggestionKind): void {
+    if (!vscode.workspace.isTrusted) return;
+    let items: Suggestion[] | undefined;
+    if (kind === 'instances') {
+      items = this.services.account
+        .peekInstances()
+        ?.filter((i) => i.Id)
+        .map((i) => ({ value: i.Id ?? '', label: i.InstanceAlias ?? '' }));
+    } else {
+      const instanceId = this.instanceId();
+      const flows = instanceId ? this.services.account.peekAllFlows(instanceId) : [];
+      items = flows?.filter((f) => f.Id).map((f) => ({ value: f.Id ?? '', label: `${f.Name ?? ''} (${f.ContactFlowType ?? 'flow'})` }));
+    }
+    if (items) this.post({ type: 'suggestions', kind, items });
+  }
+}
+
+export function isRequestForm(tab: vscode.Tab | undefined): tab is vscode.Tab & { input: vscode.TabInputCustom } {
+  return tab?.input instanceof vscode.TabInputCustom && tab.input.viewType === Editors.requestForm;
+}

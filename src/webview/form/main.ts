@@ -1,0 +1,452 @@
+/**
+ * The request form (browser code, runs in the webview). It renders the FormState the host sends
+ * and posts one change per user action; the document in the host stays the source of truth. A
+ * field being typed in is never overwritten by the echo of its own edit.
+ */
+import {
+  type AttributeRow,
+  type FieldValue,
+  type FormChange,
+  type FormDiagnostic,
+  type FormState,
+  type FormTarget,
+  type FromWebview,
+  MESSAGING_CONTENT_TYPES,
+  parseToWebview,
+  type ScalarField,
+  SELECT_OPTIONS,
+  type SuggestionKind,
+} from '../../core/request/formProtocol';
+
+interface VsCodeApi {
+  postMessage(message: unknown): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+const vscode = acquireVsCodeApi();
+
+const TYPING_DELAY_MS = 250;
+
+let state: FormState | undefined;
+
+function post(m: FromWebview): void {
+  vscode.postMessage(m);
+}
+
+function change(c: FormChange): void {
+  post({ type: 'change', change: c, version: state?.version ?? 0 });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small DOM helpers (no innerHTML: every value is set as text)
+
+function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: Array<Node | string>): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'class') el.className = v;
+    else el.setAttribute(k, v);
+  }
+  for (const c of children) el.append(c);
+  return el;
+}
+
+const idFor = (target: string) => `f-${target.replace(/[^A-Za-z0-9]/g, '-')}`;
+
+// ---------------------------------------------------------------------------------------------
+// Diagnostics: one list per target, filled on every state
+
+const diagLists = new Map<string, HTMLUListElement>();
+
+function diagList(target: FormTarget): HTMLUListElement {
+  let ul = diagLists.get(target);
+  if (!ul) {
+    ul = h('ul', { class: 'diags', id: `${idFor(target)}-diags`, 'aria-live': 'polite' });
+    diagLists.set(target, ul);
+  }
+  return ul;
+}
+
+function diagItem(d: { severity: FormDiagnostic['severity']; message: string; code?: string; line?: number; column?: number }): HTMLLIElement {
+  const li = h('li', { class: `diag ${d.severity}` });
+  li.append(h('span', { class: 'sev' }, d.severity === 'error' ? 'Error' : d.severity === 'warning' ? 'Warning' : 'Info'), ' ', d.message);
+  if (d.code) li.append(' ', h('code', { class: 'code', title: d.line ? `line ${d.line}, column ${d.column ?? 1}` : '' }, d.code));
+  return li;
+}
+
+function renderDiagnostics(s: FormState): void {
+  const by = new Map<string, FormDiagnostic[]>();
+  for (const d of s.diagnostics) by.set(d.target, [...(by.get(d.target) ?? []), d]);
+  for (const [target, ul] of diagLists) {
+    ul.replaceChildren(...(by.get(target) ?? []).map(diagItem));
+    by.delete(target);
+  }
+  // Targets without a list of their own (rows that no longer exist, members the form does not show) go to the top.
+  const general = diagList('general');
+  for (const list of by.values()) general.append(...list.map(diagItem));
+  for (const [target, ul] of diagLists) {
+    const control = document.getElementById(idFor(target));
+    if (control) control.setAttribute('aria-invalid', ul.querySelector('.diag.error') ? 'true' : 'false');
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scalar fields
+
+interface FieldControl {
+  el: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement;
+  note: HTMLElement;
+  timer?: ReturnType<typeof setTimeout>;
+  /** What this control last sent: its echo must not move the caret. */
+  lastSent?: string;
+}
+
+const fields = new Map<ScalarField, FieldControl>();
+
+function flush(field: ScalarField, f: FieldControl): void {
+  if (f.timer === undefined) return;
+  clearTimeout(f.timer);
+  f.timer = undefined;
+  f.lastSent = f.el.value;
+  change({ kind: 'setField', field, value: f.el.value });
+}
+
+function fieldRow(field: ScalarField, label: string, help: string, o: { multiline?: boolean; type?: string; list?: string; pick?: 'instance' | 'flow'; placeholder?: string } = {}): HTMLElement {
+  const id = idFor(field);
+  const options = SELECT_OPTIONS[field];
+  let el: FieldControl['el'];
+  if (options) {
+    el = h('select', { id });
+    el.append(h('option', { value: '' }, '(not set)'), ...options.map((v) => h('option', { value: v }, v)));
+  } else if (o.multiline) {
+    el = h('textarea', { id, rows: '4', spellcheck: 'true' });
+  } else {
+    el = h('input', { id, type: o.type ?? 'text', spellcheck: 'false', autocomplete: 'off' });
+    if (o.list) el.setAttribute('list', o.list);
+    if (o.type === 'number') el.setAttribute('inputmode', 'numeric');
+  }
+  if (o.placeholder) el.setAttribute('placeholder', o.placeholder);
+  const helpEl = h('div', { class: 'help', id: `${id}-help` }, help);
+  const note = h('div', { class: 'note', id: `${id}-note`, hidden: '' });
+  el.setAttribute('aria-describedby', `${id}-help ${id}-note ${id}-diags`);
+  const f: FieldControl = { el, note };
+  fields.set(field, f);
+  if (el instanceof HTMLSelectElement) {
+    el.addEventListener('change', () => {
+      f.lastSent = el.value;
+      change({ kind: 'setField', field, value: el.value });
+    });
+  } else {
+    el.addEventListener('input', () => {
+      clearTimeout(f.timer);
+      f.timer = setTimeout(() => flush(field, f), TYPING_DELAY_MS);
+    });
+    el.addEventListener('blur', () => flush(field, f));
+    el.addEventListener('keydown', (e) => {
+      if (e instanceof KeyboardEvent && e.key === 'Enter' && !(el instanceof HTMLTextAreaElement)) flush(field, f);
+    });
+  }
+  if (o.list) {
+    const kind: SuggestionKind = o.list === 'instances-list' ? 'instances' : 'flows';
+    el.addEventListener('focus', () => post({ type: 'suggest', kind }));
+  }
+  const control = h('div', { class: 'control' }, el);
+  if (o.pick) {
+    const target = o.pick;
+    const button = h('button', { type: 'button', class: 'secondary pick', id: `${id}-pick`, 'aria-label': `Pick ${target === 'instance' ? 'an instance' : 'a flow'} from the account` }, 'Pick…');
+    button.addEventListener('click', () => post({ type: 'pick', target }));
+    control.append(button);
+  }
+  return h('div', { class: 'field', 'data-field': field }, h('label', { for: id }, label), control, helpEl, note, diagList(field));
+}
+
+function showNote(note: HTMLElement, text: string | undefined): void {
+  note.textContent = text ?? '';
+  note.hidden = !text;
+}
+
+function renderField(field: ScalarField, v: FieldValue): void {
+  const f = fields.get(field);
+  if (!f) return;
+  const { el } = f;
+  showNote(f.note, v.note);
+  el.disabled = !v.editable;
+  if (el instanceof HTMLSelectElement) {
+    // A value outside the choices (an ${env:…} reference, a typo) is shown as it is, not dropped.
+    for (const o of [...el.options]) if (o.dataset.extra) o.remove();
+    if (v.value && ![...el.options].some((o) => o.value === v.value)) {
+      const extra = h('option', { value: v.value }, `${v.value} (from the file)`);
+      extra.dataset.extra = '1';
+      el.append(extra);
+    }
+    el.value = v.value;
+    return;
+  }
+  const focused = document.activeElement === el;
+  if (focused && (f.timer !== undefined || v.value === f.lastSent)) return;
+  if (el.value === v.value) return;
+  if (focused) {
+    const start = el.selectionStart;
+    const end = el.selectionEnd;
+    el.value = v.value;
+    if (start !== null && end !== null) el.setSelectionRange(Math.min(start, v.value.length), Math.min(end, v.value.length));
+  } else el.value = v.value;
+  f.lastSent = undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Attributes
+
+interface AttributeInputs {
+  key: HTMLInputElement;
+  value: HTMLInputElement;
+  /** The key the document has for this row once every change sent so far has landed. */
+  expectedKey: string;
+  keyTimer?: ReturnType<typeof setTimeout>;
+  valueTimer?: ReturnType<typeof setTimeout>;
+  keySent?: string;
+  valueSent?: string;
+}
+
+const attrBody = h('tbody');
+const attrNote = h('div', { class: 'note', hidden: '' });
+const addAttribute = h('button', { type: 'button', class: 'secondary', id: 'add-attribute' }, 'Add attribute');
+addAttribute.addEventListener('click', () => change({ kind: 'addAttribute' }));
+let attrRows: AttributeInputs[] = [];
+
+function attributeRow(index: number, row: AttributeRow): AttributeInputs {
+  const keyId = idFor(`Attributes[${index}]`);
+  const key = h('input', { id: keyId, type: 'text', spellcheck: 'false', autocomplete: 'off', 'aria-label': `Attribute ${index + 1} key`, 'aria-describedby': `${keyId}-diags` });
+  const value = h('input', { type: 'text', spellcheck: 'false', autocomplete: 'off', 'aria-label': `Attribute ${index + 1} value` });
+  const remove = h('button', { type: 'button', class: 'secondary icon', 'aria-label': `Remove attribute ${row.key}`, title: 'Remove this attribute' }, '✕');
+  const inputs: AttributeInputs = { key, value, expectedKey: row.key };
+  key.value = row.key;
+  value.value = row.value;
+  value.disabled = !row.editable;
+  const sendKey = () => {
+    if (inputs.keyTimer === undefined) return;
+    clearTimeout(inputs.keyTimer);
+    inputs.keyTimer = undefined;
+    if (key.value === inputs.expectedKey) return;
+    change({ kind: 'renameAttribute', index, key: inputs.expectedKey, newKey: key.value });
+    inputs.keySent = key.value;
+    inputs.expectedKey = key.value;
+  };
+  const sendValue = () => {
+    if (inputs.valueTimer === undefined) return;
+    clearTimeout(inputs.valueTimer);
+    inputs.valueTimer = undefined;
+    inputs.valueSent = value.value;
+    change({ kind: 'setAttributeValue', index, key: inputs.expectedKey, value: value.value });
+  };
+  key.addEventListener('input', () => {
+    clearTimeout(inputs.keyTimer);
+    inputs.keyTimer = setTimeout(sendKey, TYPING_DELAY_MS);
+  });
+  key.addEventListener('blur', sendKey);
+  value.addEventListener('input', () => {
+    clearTimeout(inputs.valueTimer);
+    inputs.valueTimer = setTimeout(sendValue, TYPING_DELAY_MS);
+  });
+  value.addEventListener('blur', sendValue);
+  remove.addEventListener('click', () => {
+    sendKey();
+    change({ kind: 'removeAttribute', index, key: inputs.expectedKey });
+  });
+  const note = row.note ? h('div', { class: 'note' }, row.note) : '';
+  attrBody.append(
+    h('tr', {}, h('td', {}, key), h('td', {}, value, note), h('td', { class: 'actions' }, remove)),
+    h('tr', { class: 'diag-row' }, h('td', { colspan: '3' }, diagList(`Attributes[${index}]`))),
+  );
+  return inputs;
+}
+
+function renderAttributes(a: FormState['attributes']): void {
+  showNote(attrNote, a.note);
+  addAttribute.disabled = !a.editable;
+  const busy = attrRows.some((r) => r.keyTimer !== undefined || r.valueTimer !== undefined);
+  if (a.rows.length === attrRows.length && attrRows.length > 0) {
+    a.rows.forEach((row, i) => {
+      const r = attrRows[i];
+      const keyFocused = document.activeElement === r.key;
+      const valueFocused = document.activeElement === r.value;
+      if (!(keyFocused && (r.keyTimer !== undefined || row.key === r.keySent)) && r.key.value !== row.key) r.key.value = row.key;
+      if (!(valueFocused && (r.valueTimer !== undefined || row.value === r.valueSent)) && r.value.value !== row.value) r.value.value = row.value;
+      if (r.keyTimer === undefined) r.expectedKey = row.key;
+      r.value.disabled = !row.editable;
+    });
+    return;
+  }
+  if (busy) return; // the state will come again once the pending row edit lands
+  const active = document.activeElement;
+  const focus = attrRows.findIndex((r) => r.key === active || r.value === active);
+  const focusValue = focus >= 0 && attrRows[focus].value === active;
+  for (const k of [...diagLists.keys()]) if (k.startsWith('Attributes[')) diagLists.delete(k);
+  attrBody.replaceChildren();
+  attrRows = a.rows.map((row, i) => attributeRow(i, row));
+  const again = attrRows[Math.min(focus, attrRows.length - 1)];
+  if (focus >= 0 && again) (focusValue ? again.value : again.key).focus();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Content types and DisconnectOnCustomerExit
+
+const contentTypeBoxes = new Map<string, HTMLInputElement>();
+const contentTypeOthers = h('div', { class: 'note', hidden: '' });
+const contentTypeNote = h('div', { class: 'note', hidden: '' });
+const disconnect = h('input', { type: 'checkbox', id: idFor('DisconnectOnCustomerExit'), 'aria-describedby': `${idFor('DisconnectOnCustomerExit')}-diags` });
+const disconnectNote = h('div', { class: 'note', hidden: '' });
+disconnect.addEventListener('change', () => change({ kind: 'setDisconnectAgent', checked: disconnect.checked }));
+
+function contentTypesFieldset(): HTMLElement {
+  const fs = h('fieldset', { class: 'checks', id: idFor('SupportedMessagingContentTypes'), 'aria-describedby': `${idFor('SupportedMessagingContentTypes')}-diags` }, h('legend', {}, 'SupportedMessagingContentTypes'));
+  for (const ct of MESSAGING_CONTENT_TYPES) {
+    const id = idFor(`ct-${ct}`);
+    const box = h('input', { type: 'checkbox', id });
+    box.addEventListener('change', () => change({ kind: 'setContentType', contentType: ct, checked: box.checked }));
+    contentTypeBoxes.set(ct, box);
+    fs.append(h('div', { class: 'check' }, box, h('label', { for: id }, ct)));
+  }
+  fs.append(h('div', { class: 'help' }, 'What the customer’s chat client can show. text/plain is required; Show view blocks need the interactive type, connect:Guide needs both interactive types.'), contentTypeOthers, contentTypeNote, diagList('SupportedMessagingContentTypes'));
+  return fs;
+}
+
+function renderChecks(s: FormState): void {
+  for (const [ct, box] of contentTypeBoxes) {
+    box.checked = s.contentTypes.checked.includes(ct);
+    box.disabled = !s.contentTypes.editable;
+  }
+  showNote(contentTypeOthers, s.contentTypes.others.length ? `Also in the list (kept as they are): ${s.contentTypes.others.join(', ')}` : undefined);
+  showNote(contentTypeNote, s.contentTypes.note);
+  disconnect.checked = s.disconnectAgent.checked;
+  disconnect.disabled = !s.disconnectAgent.editable;
+  showNote(disconnectNote, s.disconnectAgent.note);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Layout
+
+const banner = h('div', { class: 'banner error', role: 'alert', hidden: '' });
+const trustBanner = h('div', { class: 'banner info', hidden: '' });
+const flash = h('div', { class: 'banner warning', role: 'alert', hidden: '' });
+const otherMembers = h('p', { class: 'note', hidden: '' });
+const form = h('fieldset', { class: 'form' });
+
+function section(title: string, ...children: HTMLElement[]): HTMLElement {
+  return h('section', {}, h('h2', {}, title), ...children);
+}
+
+function group(name: FormTarget, ...children: HTMLElement[]): HTMLElement {
+  return h('div', { class: 'group' }, ...children, diagList(name));
+}
+
+function build(): void {
+  const openText = h('button', { type: 'button', class: 'secondary', id: 'open-as-text' }, 'Open as Text');
+  openText.addEventListener('click', () => post({ type: 'openAsText' }));
+  form.append(
+    section(
+      'Where the chat starts',
+      fieldRow('InstanceId', 'InstanceId', 'The Amazon Connect instance ID (the part after instance/ in its ARN). Leave empty to be asked at launch.', { list: 'instances-list', pick: 'instance' }),
+      fieldRow('ContactFlowId', 'ContactFlowId', 'The contact flow that handles the chat (the part after contact-flow/ in its ARN). Leave empty to be asked at launch.', { list: 'flows-list', pick: 'flow' }),
+    ),
+    section(
+      'Customer',
+      group('ParticipantDetails', fieldRow('ParticipantDetails.DisplayName', 'Display name', 'ParticipantDetails.DisplayName: the customer’s name in the chat (required, 1-256 characters).')),
+      fieldRow('CustomerId', 'CustomerId', 'The customer’s own identifier (sensitive: prefer ${env:NAME}).'),
+      group('ParticipantConfiguration', fieldRow('ParticipantConfiguration.ResponseMode', 'Response mode', 'ParticipantConfiguration.ResponseMode: how bot replies arrive (INCREMENTAL streams them).')),
+    ),
+    section(
+      'Attributes',
+      h('table', { class: 'attributes', 'aria-label': 'Contact attributes' }, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Key'), h('th', { scope: 'col' }, 'Value'), h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Remove')))), attrBody),
+      h('div', { class: 'help' }, 'Contact attributes the flow reads as $.Attributes.<key>. Keys: letters, digits, - and _; values are strings.'),
+      attrNote,
+      addAttribute,
+      diagList('Attributes'),
+    ),
+    section(
+      'Initial message',
+      group('InitialMessage', fieldRow('InitialMessage.ContentType', 'Content type', 'InitialMessage.ContentType.'), fieldRow('InitialMessage.Content', 'Content', 'InitialMessage.Content: posted as the customer’s first message.', { multiline: true })),
+    ),
+    section(
+      'Chat',
+      fieldRow('ChatDurationInMinutes', 'ChatDurationInMinutes', 'From 60 to 10080 minutes (7 days). Empty: Connect’s default of 25 hours.', { type: 'number' }),
+      contentTypesFieldset(),
+      h('div', { class: 'field check' }, disconnect, h('label', { for: idFor('DisconnectOnCustomerExit') }, 'DisconnectOnCustomerExit: disconnect the agent when the customer leaves'), disconnectNote, diagList('DisconnectOnCustomerExit')),
+    ),
+    section(
+      'Continuing a chat',
+      group(
+        'PersistentChat',
+        fieldRow('PersistentChat.RehydrationType', 'PersistentChat.RehydrationType', 'Which past contact supplies the transcript.'),
+        fieldRow('PersistentChat.SourceContactId', 'PersistentChat.SourceContactId', 'Contact ID of the earlier chat (an ID, not an ARN).'),
+      ),
+      fieldRow('RelatedContactId', 'RelatedContactId', 'An existing contact this chat is linked to (not together with PersistentChat).'),
+      fieldRow('ClientToken', 'ClientToken', 'Idempotency token. Leave empty for a fresh one per launch.'),
+    ),
+  );
+  const header = h('header', {}, h('h1', {}, 'StartChatContact request'), openText);
+  const app = document.getElementById('app') ?? document.body;
+  app.replaceChildren(
+    header,
+    banner,
+    trustBanner,
+    flash,
+    diagList('general'),
+    h('datalist', { id: 'instances-list' }),
+    h('datalist', { id: 'flows-list' }),
+    form,
+    otherMembers,
+  );
+  app.setAttribute('aria-busy', 'false');
+}
+
+function render(s: FormState): void {
+  state = s;
+  if (s.readOnly) {
+    banner.textContent = `The file is not valid JSON at line ${s.readOnly.line}, column ${s.readOnly.column}: ${s.readOnly.message} (${s.readOnly.code}). The form is read-only until the text is fixed; nothing in the file was changed.`;
+  }
+  banner.hidden = !s.readOnly;
+  form.disabled = Boolean(s.readOnly);
+  trustBanner.textContent = s.trusted ? '' : 'Restricted mode: the form edits the file as usual, but the Pick… buttons are off because they call AWS. Trust this workspace to use them.';
+  trustBanner.hidden = s.trusted;
+  for (const field of fields.keys()) renderField(field, s.fields[field]);
+  for (const pick of document.querySelectorAll<HTMLButtonElement>('button.pick')) {
+    pick.disabled = !s.trusted;
+    pick.title = s.trusted ? 'Choose from the current connection’s account' : 'Disabled in restricted mode: picking lists instances and flows from AWS, which needs a trusted workspace.';
+  }
+  renderAttributes(s.attributes);
+  renderChecks(s);
+  renderDiagnostics(s);
+  otherMembers.textContent = s.otherMembers.length ? `Also in the file, kept as they are (edit them as text): ${s.otherMembers.join(', ')}` : '';
+  otherMembers.hidden = s.otherMembers.length === 0;
+}
+
+function showFlash(message: string, target: FormTarget | undefined): void {
+  const list = target ? diagLists.get(target) : undefined;
+  if (list) {
+    list.append(diagItem({ severity: 'error', message }));
+    return;
+  }
+  flash.textContent = message;
+  flash.hidden = false;
+  setTimeout(() => (flash.hidden = true), 10_000);
+}
+
+window.addEventListener('message', (e: MessageEvent) => {
+  const m = parseToWebview(e.data);
+  if (!m) return;
+  switch (m.type) {
+    case 'state':
+      render(m.state);
+      return;
+    case 'suggestions': {
+      const list = document.getElementById(m.kind === 'instances' ? 'instances-list' : 'flows-list');
+      list?.replaceChildren(...m.items.map((i) => h('option', { value: i.value, label: i.label || i.value })));
+      return;
+    }
+    case 'error':
+      showFlash(m.message, m.target);
+      return;
+  }
+});
+
+build();
+post({ type: 'ready' });
