@@ -10,7 +10,7 @@ import type { JsonPath, QuickFix, TextEdit } from './types';
  * Checks that rules.ts reports instead, with a more specific code, message and fix. The schema
  * keeps the constraint (editors show it), the validator leaves it to the rule.
  */
-const handledByRules = new Set(['ChatDurationInMinutes#minimum', 'ChatDurationInMinutes#maximum', 'InitialMessage.Content#maxLength']);
+export const handledByRules: ReadonlySet<string> = new Set(['ChatDurationInMinutes#minimum', 'ChatDurationInMinutes#maximum', 'InitialMessage.Content#maxLength']);
 
 /** A placeholder value for a required member a quick fix adds, and what to say about it. */
 const requiredMembers: Record<string, { placeholder: unknown; hint: string }> = {

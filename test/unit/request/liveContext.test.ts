@@ -13,6 +13,8 @@ import {
   slugForFileName,
   type LiveSource,
 } from '../../../src/core/request';
+import { editorSchema } from '../../../src/core/request/editorSchema';
+import { requestSchema, type SchemaNode } from '../../../src/core/request/schema';
 import { DEMO_FLOWS, DEMO_INSTANCE_ID } from '../../../src/sandbox/catalog';
 
 const demoFlow = (name: string): string => readFileSync(join(process.cwd(), 'src/sandbox/demo', `${name}.flow.json`), 'utf8');
@@ -152,6 +154,27 @@ describe('new request file names', () => {
   });
 });
 
+describe('the editor schema', () => {
+  it('is the request schema without the constraints a rule reports (so no problem shows twice)', () => {
+    const schema = editorSchema();
+    const raw = JSON.parse(readFileSync(join(process.cwd(), 'src/core/request/chatreq.schema.json'), 'utf8')) as SchemaNode;
+    assert.equal(schema.properties?.ChatDurationInMinutes?.maximum, undefined);
+    assert.equal(schema.properties?.ChatDurationInMinutes?.minimum, undefined);
+    assert.equal(schema.properties?.InitialMessage?.properties?.Content?.maxLength, undefined);
+    assert.equal(raw.properties?.ChatDurationInMinutes?.maximum, 10080);
+    // Everything else is the same schema.
+    const strip = (s: SchemaNode): SchemaNode => {
+      const c = structuredClone(s);
+      delete c.properties!.ChatDurationInMinutes!.minimum;
+      delete c.properties!.ChatDurationInMinutes!.maximum;
+      delete c.properties!.InitialMessage!.properties!.Content!.maxLength;
+      return c;
+    };
+    assert.deepEqual(schema, strip(raw));
+    assert.equal(requestSchema.properties?.ChatDurationInMinutes?.maximum, 10080, 'editorSchema() must not change the shared schema');
+  });
+});
+
 describe('authoring contributions in the manifest', () => {
   const root = process.cwd();
   const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
@@ -166,8 +189,8 @@ describe('authoring contributions in the manifest', () => {
   it('ships the request schema the build copies into dist/ and points jsonValidation at it', () => {
     const v = manifest.contributes.jsonValidation.find((x) => x.fileMatch === '*.chatreq.json');
     assert.ok(v, 'no jsonValidation for *.chatreq.json');
-    const shipped = readFileSync(join(root, v.url), 'utf8');
-    assert.deepEqual(JSON.parse(shipped), JSON.parse(readFileSync(join(root, 'src/core/request/chatreq.schema.json'), 'utf8')));
+    const shipped: unknown = JSON.parse(readFileSync(join(root, v.url), 'utf8'));
+    assert.deepEqual(shipped, editorSchema(), 'dist/schema is stale: run the build');
     assert.match(v.url, /^\.\/dist\/.*\.json$/, 'the .vscodeignore keeps dist/**/*.json only');
     assert.match(readFileSync(join(root, '.vscodeignore'), 'utf8'), /^!dist\/\*\*\/\*\.json$/m);
   });
