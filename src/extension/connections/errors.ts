@@ -8,7 +8,7 @@ import type { Services } from '../services';
  * it once. The explanation is what error nodes and notifications show.
  */
 export function explainForUser(services: Services, error: unknown, context: Omit<ErrorContext, 'connection'> = {}): ErrorExplanation {
-  const explanation = explainAwsError(error, { connection: services.connections.current, ...context });
+  const explanation = explainAwsError(error, { ...services.connections.errorContext(), ...context });
   services.logger.warn(
     `[aws] ${context.operation ?? 'call'} failed (${explanation.kind})${explanation.requestId ? ` requestId=${explanation.requestId}` : ''}: ${explanation.message}`,
   );

@@ -12,6 +12,7 @@ import { parseLoose } from '../../core/request/tree';
 import { showAwsError } from '../connections/errors';
 import { Commands } from '../ids';
 import type { Services } from '../services';
+import { showPick } from './showPick';
 
 export interface PickedInstance {
   id: string;
@@ -76,15 +77,9 @@ export function flowItems(listing: FlowListing, currentId?: string): FlowItem[] 
   return items;
 }
 
-/** The quick pick most recently shown by this module (integration tests drive and inspect it). */
-let activePick: vscode.QuickPick<vscode.QuickPickItem> | undefined;
-export function activePicker(): vscode.QuickPick<vscode.QuickPickItem> | undefined {
-  return activePick;
-}
-
 /**
- * Shows a busy quick pick at once, fills it when `load` resolves, and resolves with the accepted
- * item (undefined when dismissed). A failure closes the pick and is explained; Retry reopens it.
+ * A busy quick pick filled when `load` resolves; a failure closes it and is explained, and Retry
+ * opens it again.
  */
 async function pickFrom<T extends vscode.QuickPickItem>(
   services: Services,
@@ -92,47 +87,10 @@ async function pickFrom<T extends vscode.QuickPickItem>(
   load: () => Promise<T[]>,
 ): Promise<T | undefined> {
   for (;;) {
-    const qp = vscode.window.createQuickPick<T>();
-    qp.title = `${options.title} · ${services.connections.label}`;
-    qp.placeholder = options.placeholder;
-    qp.matchOnDetail = true;
-    qp.matchOnDescription = true;
-    qp.busy = true;
-    qp.enabled = true;
-    activePick = qp;
-    let failure: { error: unknown } | undefined;
-    const result = await new Promise<T | undefined>((resolve) => {
-      let settled = false;
-      const finish = (v: T | undefined): void => {
-        if (settled) return;
-        settled = true;
-        resolve(v);
-        qp.hide();
-      };
-      qp.onDidAccept(() => {
-        const chosen = qp.selectedItems[0] ?? qp.activeItems[0];
-        if (chosen && chosen.kind !== vscode.QuickPickItemKind.Separator) finish(chosen);
-      });
-      qp.onDidHide(() => finish(undefined));
-      qp.show();
-      load().then(
-        (items) => {
-          qp.busy = false;
-          qp.items = items;
-          const picked = items.find((i) => i.picked);
-          if (picked) qp.activeItems = [picked];
-          if (!items.some((i) => i.kind !== vscode.QuickPickItemKind.Separator)) qp.placeholder = options.empty;
-        },
-        (error: unknown) => {
-          failure = { error };
-          finish(undefined);
-        },
-      );
-    });
-    qp.dispose();
-    if (activePick === (qp as unknown)) activePick = undefined;
-    if (!failure) return result;
-    const retry = await showAwsError(services, failure.error, { operation: options.operation, what: options.what });
+    const outcome = await showPick<T>({ title: `${options.title} · ${services.connections.label}`, placeholder: options.placeholder, empty: options.empty }, load);
+    if ('item' in outcome) return outcome.item;
+    if ('dismissed' in outcome) return undefined;
+    const retry = await showAwsError(services, outcome.error, { operation: options.operation, what: options.what });
     if (!retry) return undefined;
   }
 }

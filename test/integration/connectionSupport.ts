@@ -1,0 +1,129 @@
+/** Shared helpers for the connection, explorer and picker integration tests. */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ChatreqApi } from '../../src/extension/extension';
+import type { ExplorerTree } from '../../src/extension/explorer/explorerTree';
+
+export const KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
+export const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+
+export interface Internals {
+  statusBar: vscode.StatusBarItem;
+  explorer: ExplorerTree;
+  explorerView: vscode.TreeView<unknown>;
+  activeQuickPick: () => vscode.QuickPick<vscode.QuickPickItem> | undefined;
+}
+
+export async function api(): Promise<ChatreqApi> {
+  const ext = vscode.extensions.getExtension<ChatreqApi>('chatreq.chatreq');
+  assert.ok(ext);
+  return ext.activate();
+}
+
+export async function internals(): Promise<Internals> {
+  await api();
+  const i = await vscode.commands.executeCommand<Internals | undefined>('chatreq._connectionInternals');
+  assert.ok(i?.statusBar && i.explorer, 'the connection internals command returned nothing');
+  return i;
+}
+
+export async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * Runs a command that shows a quick pick, waits for its items, makes the first item whose label
+ * (codicons stripped) satisfies `choose` the active one and accepts it as a user would.
+ */
+export async function pickWith<T>(command: string, choose: (label: string, item: vscode.QuickPickItem) => boolean, args: unknown[] = []): Promise<{ result: T; items: vscode.QuickPickItem[] }> {
+  const i = await internals();
+  const running = vscode.commands.executeCommand<T>(command, ...args);
+  const qp = await until('the quick pick to list its items', () => {
+    const p = i.activeQuickPick();
+    return p && !p.busy && p.items.length > 0 ? p : undefined;
+  });
+  const items = [...qp.items];
+  const target = items.find((it) => it.kind !== vscode.QuickPickItemKind.Separator && choose(it.label.replace(/^\$\([^)]+\)\s*/, ''), it));
+  assert.ok(target, `no item to choose among: ${items.map((x) => x.label).join(', ')}`);
+  qp.activeItems = [target];
+  // The extension host sends quick pick updates to the workbench on a zero-delay timer; let that
+  // message go first so the accept below applies to the item just made active.
+  await new Promise((r) => setTimeout(r, 150));
+  await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+  return { result: await running, items };
+}
+
+/** A temp AWS config + credentials file, named through AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE. */
+export function useAwsFiles(): { dir: () => string; write: (config: string, credentials?: string) => void } {
+  let dir = '';
+  const saved: Record<string, string | undefined> = {};
+  const names = ['AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_ENDPOINT_URL_STS', 'AWS_ENDPOINT_URL_SSO', 'HOME', 'USERPROFILE'];
+  beforeEach(() => {
+    for (const n of names) saved[n] = process.env[n];
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chatreq-itest-aws-'));
+    process.env.AWS_CONFIG_FILE = path.join(dir, 'config');
+    process.env.AWS_SHARED_CREDENTIALS_FILE = path.join(dir, 'credentials');
+    fs.writeFileSync(process.env.AWS_CONFIG_FILE, '');
+    fs.writeFileSync(process.env.AWS_SHARED_CREDENTIALS_FILE, '');
+  });
+  afterEach(() => {
+    for (const n of names) {
+      if (saved[n] === undefined) delete process.env[n];
+      else process.env[n] = saved[n];
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    dir: () => dir,
+    write: (config, credentials = '') => {
+      fs.writeFileSync(path.join(dir, 'config'), config);
+      fs.writeFileSync(path.join(dir, 'credentials'), credentials);
+    },
+  };
+}
+
+/** Points the connect endpoint override (user settings) at the running sandbox. */
+export async function endpointToSandbox(a: ChatreqApi): Promise<string> {
+  const url = await a.services.sandbox.endpoint();
+  await vscode.workspace.getConfiguration().update('chatreq.endpoint.connect', url, vscode.ConfigurationTarget.Global);
+  return url;
+}
+
+export async function clearEndpointSettings(): Promise<void> {
+  const config = vscode.workspace.getConfiguration();
+  for (const key of ['chatreq.endpoint.connect', 'chatreq.endpoint.participant']) {
+    await config.update(key, undefined, vscode.ConfigurationTarget.Global);
+    await config.update(key, undefined, vscode.ConfigurationTarget.Workspace);
+  }
+}
+
+/** The text of the Chatreq log file (the LogOutputChannel writes it under the extension's log folder). */
+export function readLog(a: ChatreqApi): string {
+  const dir = a.services.context.logUri.fsPath;
+  const candidates = [dir, path.dirname(dir)];
+  let text = '';
+  for (const d of candidates) {
+    if (!fs.existsSync(d)) continue;
+    for (const name of fs.readdirSync(d)) {
+      if (/chatreq/i.test(name) && name.endsWith('.log')) text += fs.readFileSync(path.join(d, name), 'utf8');
+    }
+  }
+  return text;
+}
+
+/** Waits until the log file shows `pattern` (the channel writes asynchronously). */
+export function logShows(a: ChatreqApi, pattern: RegExp): Promise<string> {
+  return until(`the Chatreq log to show ${pattern}`, () => {
+    const t = readLog(a);
+    return pattern.test(t) ? t : undefined;
+  });
+}

@@ -1,0 +1,172 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { Connection } from '../../src/core/connection/model';
+import { currentEndpointSettings, resolveEndpointSettings, validateMfaCode } from '../../src/extension/connections/endpointSettings';
+import { api, clearEndpointSettings, endpointToSandbox, internals, KEY_ID, logShows, pickWith, readLog, SECRET, until, useAwsFiles } from './connectionSupport';
+
+const ITEST: Connection = { kind: 'profile', profile: 'itest', region: 'us-east-1' };
+
+describe('connections: status bar, switching, endpoints, log', function () {
+  this.timeout(60_000);
+  const aws = useAwsFiles();
+
+  afterEach(async () => {
+    await clearEndpointSettings();
+    const a = await api();
+    await a.services.connections.use({ kind: 'sandbox' });
+  });
+
+  it('resolves the startup connection after activation and shows it in the status bar', async () => {
+    const a = await api();
+    const d = await a.services.connections.resolveStartup();
+    await a.services.connections.ready;
+    const i = await internals();
+    assert.equal(i.statusBar.command, 'chatreq.selectConnection');
+    if (d.connection.kind === 'sandbox') assert.equal(i.statusBar.text, '$(beaker) Sandbox (offline)');
+    const tooltip = typeof i.statusBar.tooltip === 'string' ? i.statusBar.tooltip : (i.statusBar.tooltip?.value ?? '');
+    assert.match(tooltip, /Chatreq connection: /);
+    assert.ok(tooltip.includes(a.services.connections.reason), tooltip);
+    // The first-run notice is remembered once shown (no AWS configuration on this machine).
+    if (d.firstRun) {
+      await until('the first-run flag', () => a.services.context.globalState.get<boolean>('chatreq.firstRunNoticeShown'));
+      assert.match(a.services.connections.reason, /No AWS configuration found/);
+    }
+  });
+
+  it('switches sandbox ↔ a profile from a temp AWS config; everything follows', async () => {
+    const a = await api();
+    const { connections, account } = a.services;
+    aws.write('[profile itest]\nregion = us-east-1\n', `[itest]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = ${SECRET}\n`);
+    await endpointToSandbox(a);
+    const i = await internals();
+    let fired = 0;
+    const sub = i.explorer.onDidChangeTreeData(() => fired++);
+    try {
+      await connections.use(ITEST);
+      assert.equal(i.statusBar.text, '$(cloud) itest · us-east-1');
+      assert.equal(connections.hasStoredChoice, true);
+      assert.deepEqual(a.services.context.workspaceState.get('chatreq.connection'), ITEST);
+      assert.ok(fired > 0, 'the explorer was not refreshed on the switch');
+      assert.equal(account.connectionKey, 'profile:itest@us-east-1');
+      const instances = await account.loadInstances();
+      assert.ok(instances.some((x) => x.InstanceAlias === 'chatreq-demo'), JSON.stringify(instances));
+      const session = (await connections.access()).session;
+      assert.equal((await session.credentials()).accessKeyId, KEY_ID);
+
+      await connections.use({ kind: 'sandbox' });
+      assert.equal(i.statusBar.text, '$(beaker) Sandbox (offline)');
+      assert.equal(account.connectionKey, 'sandbox');
+    } finally {
+      sub.dispose();
+    }
+  });
+
+  it('"Select Connection" lists profiles with their credential kind, environment and sandbox, and persists the choice', async () => {
+    const a = await api();
+    aws.write('[profile itest]\nregion = eu-west-2\n[profile viarole]\nrole_arn = arn:aws:iam::123456789012:role/Dev\nsource_profile = itest\n', `[itest]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = ${SECRET}\n`);
+    const { items } = await pickWith<void>('chatreq.selectConnection', (label) => label === 'itest');
+    const rows = items.filter((x) => x.kind !== vscode.QuickPickItemKind.Separator).map((x) => `${x.label} | ${x.description ?? ''}`);
+    assert.ok(rows.some((r) => /^itest \| access keys · eu-west-2$/.test(r)), rows.join('\n'));
+    assert.ok(rows.some((r) => /^viarole \| assume role Dev via itest/.test(r)), rows.join('\n'));
+    assert.ok(rows.some((r) => r.startsWith('Environment credentials |')), rows.join('\n'));
+    assert.ok(rows.some((r) => /Sandbox \(offline\)/.test(r)), rows.join('\n'));
+    assert.deepEqual(a.services.connections.current, { kind: 'profile', profile: 'itest', region: 'eu-west-2' });
+    assert.deepEqual(a.services.context.workspaceState.get('chatreq.connection'), { kind: 'profile', profile: 'itest', region: 'eu-west-2' });
+  });
+
+  it('"Select Region" switches the profile\'s region; the sandbox has only one', async () => {
+    const a = await api();
+    aws.write('[profile itest]\nregion = us-east-1\n', `[itest]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = ${SECRET}\n`);
+    await a.services.connections.use(ITEST);
+    const { items } = await pickWith<void>('chatreq.selectRegion', (label) => label === 'ap-southeast-2');
+    assert.match(items[0].label, /us-east-1/, 'the current region is listed first');
+    assert.deepEqual(a.services.connections.current, { ...ITEST, region: 'ap-southeast-2' });
+    const i = await internals();
+    assert.equal(i.statusBar.text, '$(cloud) itest · ap-southeast-2');
+  });
+
+  it('runs a real credential_process script for a profile', async () => {
+    const a = await api();
+    const script = path.join(aws.dir(), 'creds.js');
+    fs.writeFileSync(script, `process.stdout.write(JSON.stringify({ Version: 1, AccessKeyId: 'ASIAPROCESSEXAMPLE01', SecretAccessKey: 'process-secret-value', SessionToken: 'process-session-token-value' }));\n`);
+    aws.write(`[profile byprocess]\nregion = us-east-1\ncredential_process = "${process.execPath}" "${script}"\n`);
+    await endpointToSandbox(a);
+    await a.services.connections.use({ kind: 'profile', profile: 'byprocess', region: 'us-east-1' });
+    const instances = await a.services.account.loadInstances();
+    assert.ok(instances.length > 0);
+    assert.equal((await (await a.services.connections.access()).session.credentials()).accessKeyId, 'ASIAPROCESSEXAMPLE01');
+    const log = await logShows(a, /connect:ListInstances region=us-east-1 .*ok/);
+    for (const secret of ['process-secret-value', 'process-session-token-value', 'ASIAPROCESSEXAMPLE01']) assert.ok(!log.includes(secret), `the log contains ${secret.slice(0, 6)}…`);
+  });
+
+  it('honours a workspace endpoint setting only in a trusted workspace, logging what it ignored', async () => {
+    const config = vscode.workspace.getConfiguration();
+    await config.update('chatreq.endpoint.connect', 'http://127.0.0.1:9', vscode.ConfigurationTarget.Workspace);
+    await config.update('chatreq.endpoint.participant', 'https://participant.example.test', vscode.ConfigurationTarget.Global);
+    const trusted = currentEndpointSettings(true);
+    assert.equal(trusted.connect?.url, 'http://127.0.0.1:9');
+    assert.equal(trusted.connect?.origin, 'workspaceSetting');
+    const restricted = currentEndpointSettings(false);
+    assert.equal(restricted.connect, undefined, 'a restricted workspace must not send requests to a workspace-chosen endpoint');
+    assert.match(restricted.ignored.join('\n'), /chatreq\.endpoint\.connect \(http:\/\/127\.0\.0\.1:9\) is set in workspace settings and ignored because the workspace is not trusted/);
+    // A user-level value is the user's own choice and still applies.
+    assert.equal(restricted.participant?.url, 'https://participant.example.test');
+    assert.equal(restricted.participant?.origin, 'userSetting');
+    // Restricted with a user value too: the user's value replaces the ignored workspace one.
+    const both = resolveEndpointSettings({ connect: { globalValue: 'https://user.example.test', workspaceValue: 'https://repo.example.test' } }, false, {});
+    assert.equal(both.connect?.url, 'https://user.example.test');
+    assert.equal(both.ignored.length, 1);
+    // Environment variables fill in what settings leave unset.
+    const env = resolveEndpointSettings({}, false, { AWS_ENDPOINT_URL_CONNECTPARTICIPANT: 'https://env.example.test/' });
+    assert.deepEqual(env.participant, { url: 'https://env.example.test', origin: 'env', from: 'AWS_ENDPOINT_URL_CONNECTPARTICIPANT' });
+  });
+
+  it('resets sessions when the endpoint settings change', async () => {
+    const a = await api();
+    aws.write('[profile itest]\nregion = us-east-1\n', `[itest]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = ${SECRET}\n`);
+    await a.services.connections.use(ITEST);
+    await vscode.workspace.getConfiguration().update('chatreq.endpoint.connect', 'http://127.0.0.1:9', vscode.ConfigurationTarget.Global);
+    const refused = await a.services.account.loadInstances().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    assert.ok(refused, 'a call to a closed port should fail');
+    const changed = new Promise<void>((resolve) => {
+      const sub = a.services.connections.onDidChange(() => {
+        sub.dispose();
+        resolve();
+      });
+    });
+    await endpointToSandbox(a);
+    await changed;
+    const instances = await a.services.account.loadInstances();
+    assert.ok(instances.some((x) => x.InstanceAlias === 'chatreq-demo'));
+  });
+
+  it('validates MFA codes as six digits', () => {
+    assert.equal(validateMfaCode('123456'), undefined);
+    assert.match(validateMfaCode('12345') ?? '', /6 digits; this has 5/);
+    assert.match(validateMfaCode('12a456') ?? '', /digits only/);
+    assert.match(validateMfaCode('') ?? '', /Enter the 6-digit code/);
+  });
+
+  it('never writes a token or secret to the Chatreq log', async () => {
+    const a = await api();
+    aws.write('[profile itest]\nregion = us-east-1\n', `[itest]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = ${SECRET}\n`);
+    await endpointToSandbox(a);
+    await a.services.connections.use(ITEST);
+    const access = await a.services.connections.access();
+    const demo = (await a.services.account.loadInstances()).find((x) => x.InstanceAlias === 'chatreq-demo');
+    assert.ok(demo?.Id);
+    const flows = await a.services.account.loadFlows(demo.Id);
+    const chat = await access.startChat({ InstanceId: demo.Id, ContactFlowId: flows.chat[0].Id!, ParticipantDetails: { DisplayName: 'Log check' } });
+    assert.ok(chat.ParticipantToken);
+    const log = await logShows(a, /connect:StartChatContact region=us-east-1 .*ok/);
+    assert.match(log, /\[aws\] connect:ListContactFlows region=us-east-1 instance=\S+ page=1 \d+ ms requestId=\S+ attempts=1 ok/);
+    for (const secret of [SECRET, KEY_ID, chat.ParticipantToken]) {
+      assert.ok(!readLog(a).includes(secret), `the log contains a secret (${secret.slice(0, 4)}…)`);
+    }
+  });
+});
