@@ -27,6 +27,27 @@ export class RequestDiagnostics extends Disposable {
         this.collection.delete(d.uri);
       }),
     );
+    // VS Code keeps a closed editor's document around for a while (onDidCloseTextDocument comes
+    // much later), so closing the last tab of a request file clears it at once, and opening it
+    // again in a tab checks it again.
+    this.register(
+      vscode.window.tabGroups.onDidChangeTabs((e) => {
+        const shown = shownUris();
+        for (const tab of e.closed) {
+          const uri = tabUri(tab);
+          if (uri && !shown.has(uri.toString())) {
+            const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+            if (doc) this.cancel(doc);
+            this.collection.delete(uri);
+          }
+        }
+        for (const tab of e.opened) {
+          const uri = tabUri(tab);
+          const doc = uri && vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+          if (doc && !this.collection.has(doc.uri)) this.check(doc);
+        }
+      }),
+    );
     this.register({ dispose: () => [...this.timers.values()].forEach(clearTimeout) });
     for (const d of vscode.workspace.textDocuments) this.check(d);
   }
@@ -62,4 +83,23 @@ export class RequestDiagnostics extends Disposable {
     if (t !== undefined) clearTimeout(t);
     this.timers.delete(key);
   }
+}
+
+/** The document a tab shows (text, diff's modified side, or a custom editor such as the form). */
+function tabUri(tab: vscode.Tab): vscode.Uri | undefined {
+  const input = tab.input;
+  if (input instanceof vscode.TabInputText || input instanceof vscode.TabInputCustom) return input.uri;
+  if (input instanceof vscode.TabInputTextDiff) return input.modified;
+  return undefined;
+}
+
+function shownUris(): Set<string> {
+  const out = new Set<string>();
+  for (const group of vscode.window.tabGroups.all) {
+    for (const tab of group.tabs) {
+      const uri = tabUri(tab);
+      if (uri) out.add(uri.toString());
+    }
+  }
+  return out;
 }
