@@ -38,7 +38,7 @@ export class InstanceNode extends vscode.TreeItem {
     this.id = `instance/${id}`;
     const status = instance.InstanceStatus ?? 'unknown status';
     this.description = status === 'ACTIVE' ? id : `${status.toLowerCase()} · ${id}`;
-    this.tooltip = new vscode.MarkdownString().appendText(`${alias}\nID: ${id}\nStatus: ${status}${instance.Arn ? `\nARN: ${instance.Arn}` : ''}`);
+    this.tooltip = `${alias}\nID: ${id}\nStatus: ${status}${instance.Arn ? `\nARN: ${instance.Arn}` : ''}`;
     this.contextValue = 'chatreq.instance';
     this.iconPath = new vscode.ThemeIcon(status === 'ACTIVE' ? 'server-environment' : 'warning');
   }
@@ -64,7 +64,7 @@ export class FlowNode extends vscode.TreeItem {
     const state = flow.ContactFlowState && flow.ContactFlowState !== 'ACTIVE' ? ` · ${flow.ContactFlowState.toLowerCase()}` : '';
     const status = flow.ContactFlowStatus === 'SAVED' ? ' · saved, not published' : '';
     this.description = `${type}${state}${status}`;
-    this.tooltip = new vscode.MarkdownString().appendText(`${name}\nType: ${type}\nID: ${id}${flow.ContactFlowStatus ? `\nStatus: ${flow.ContactFlowStatus}` : ''}`);
+    this.tooltip = `${name}\nType: ${type}\nID: ${id}${flow.ContactFlowStatus ? `\nStatus: ${flow.ContactFlowStatus}` : ''}`;
     this.contextValue = this.chat ? 'chatreq.flow.chat' : 'chatreq.flow.other';
     this.iconPath = new vscode.ThemeIcon(this.chat ? 'comment-discussion' : 'symbol-event');
     this.command = { command: Commands.showFlowContent, title: 'Show Flow Content', arguments: [this] };

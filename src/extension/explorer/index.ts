@@ -122,7 +122,15 @@ async function newChatRequestForFlow(arg: unknown): Promise<unknown> {
     void vscode.window.showWarningMessage('Creating chat requests is not available in this version of Chatreq.');
     return undefined;
   }
-  return vscode.commands.executeCommand(Commands.newChatRequest, { instanceId: ref.instanceId, flowId: ref.flowId, flowName: ref.flowName ?? ref.flowId });
+  // Callers other than the tree may also name the file (and folder) so no input box is needed.
+  const passOn = arg instanceof FlowNode ? {} : pickKeys(arg as Record<string, unknown>, ['name', 'folder']);
+  return vscode.commands.executeCommand(Commands.newChatRequest, { instanceId: ref.instanceId, flowId: ref.flowId, flowName: ref.flowName ?? ref.flowId, ...passOn });
+}
+
+function pickKeys(o: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
+  return out;
 }
 
 export function registerExplorer(services: Services, internals: Record<string, unknown> = {}): ExplorerTree {
