@@ -41,6 +41,7 @@ export class ConnectionService extends Disposable {
   private why = 'Until Chatreq has read your AWS configuration, the sandbox is in use.';
   private startup: Promise<DefaultConnection> | undefined;
   private readonly loggedEndpointNotes = new Set<string>();
+  private chosenDuringStartup = false;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -107,6 +108,8 @@ export class ConnectionService extends Disposable {
         this.logger.warn(`[aws] could not read the AWS config files: ${(e as Error).message ?? String(e)}`);
       }
       const d = restoreConnection(stored, env, profiles);
+      // A choice made while the files were being read wins over the computed start.
+      if (this.chosenDuringStartup) return { ...d, connection: this.current, reason: this.why, firstRun: false };
       this.setReason(d.reason);
       this.manager.use(d.connection);
       this.logger.info(`[aws] startup connection: ${connectionLabel(d.connection)}. ${d.reason}`);
@@ -118,6 +121,7 @@ export class ConnectionService extends Disposable {
 
   /** Switches connection and remembers the choice for this workspace. */
   async use(connection: Connection): Promise<void> {
+    this.chosenDuringStartup = true;
     await this.context.workspaceState.update(STATE_KEY, connection);
     this.setReason('The connection chosen for this workspace.');
     this.manager.use(connection);
