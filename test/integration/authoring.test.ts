@@ -213,6 +213,19 @@ describe('authoring *.chatreq.json', function () {
       assert.equal((JSON.parse(live.getText()) as { InstanceId: string }).InstanceId, DEMO_INSTANCE_ID);
     });
 
+    it('offers the request snippets in an empty request file, and not in other JSON files', async () => {
+      const doc = await open('empty.chatreq.json', '');
+      const items = await waitFor('snippet completions', async () => {
+        const got = await complete(doc, 0);
+        return got.some((i) => i.kind === vscode.CompletionItemKind.Snippet) ? got : undefined;
+      });
+      const snippets = items.filter((i) => i.kind === vscode.CompletionItemKind.Snippet).map(labelOf).sort();
+      assert.deepEqual(snippets, ['chatreq-guide', 'chatreq-markdown', 'chatreq-persistent', 'chatreq-request']);
+      const other = await open('other.json', '');
+      const plain = await complete(other, 0);
+      assert.deepEqual(plain.filter((i) => labelOf(i).startsWith('chatreq-')).map(labelOf), []);
+    });
+
     it('ContactFlowId offers the instance\'s flows, name as label and type and status in detail', async () => {
       const { services } = await api();
       const flows = await services.account.loadFlows(DEMO_INSTANCE_ID);

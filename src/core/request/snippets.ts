@@ -78,10 +78,15 @@ export const requestSnippets: RequestSnippet[] = [
   },
 ];
 
-/** The content of `snippets/chatreq.code-snippets`. Scoped to JSON: *.chatreq.json is JSON. */
-export function codeSnippetsFile(): Record<string, { scope: string; prefix: string; description: string; body: string[] }> {
-  const out: Record<string, { scope: string; prefix: string; description: string; body: string[] }> = {};
-  for (const s of requestSnippets) out[s.name] = { scope: 'json', prefix: s.prefix, description: s.description, body: s.body };
+type CodeSnippet = { scope: string; prefix: string; description: string; body: string[]; include: string[] };
+
+/**
+ * The content of `snippets/chatreq.code-snippets`. Scoped to JSON (*.chatreq.json is JSON) and,
+ * where VS Code supports `include`, to request files only, so other JSON files never see them.
+ */
+export function codeSnippetsFile(): Record<string, CodeSnippet> {
+  const out: Record<string, CodeSnippet> = {};
+  for (const s of requestSnippets) out[s.name] = { scope: 'json', prefix: s.prefix, description: s.description, body: s.body, include: ['**/*.chatreq.json'] };
   return out;
 }
 
