@@ -31,7 +31,7 @@ export function bench(): Promise<Figure[]> {
     { Id: DEMO_FLOWS.supportBot, Name: 'Support Bot', ContactFlowType: 'CONTACT_FLOW', ContactFlowState: 'ACTIVE', ContactFlowStatus: 'PUBLISHED' },
     ...Array.from({ length: 499 }, (_, i) => ({ Id: `flow-${i}`, Name: `Flow ${i}`, ContactFlowType: 'CONTACT_FLOW', ContactFlowState: 'ACTIVE' })),
   ];
-  const contents = new Map([
+  const contents = new Map<string, string>([
     [DEMO_FLOWS.supportBot, demo('supportBot')],
     [DEMO_FLOWS.orderStatus, demo('orderStatus')],
     [DEMO_FLOWS.afterHours, demo('afterHours')],

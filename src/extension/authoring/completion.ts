@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
 import { completionsAt } from '../../core/request';
-import type { AccountCache } from '../account/accountCache';
 import { toCompletionItem } from './convert';
-import { liveContextFor } from './documents';
+import type { LiveData } from './documents';
 
 /**
  * Live completion in request files: the account's instances for InstanceId, the instance's
@@ -15,11 +14,11 @@ import { liveContextFor } from './documents';
 export class RequestCompletions implements vscode.CompletionItemProvider {
   static readonly triggerCharacters = ['"', ':'];
 
-  constructor(private readonly account: AccountCache) {}
+  constructor(private readonly live: LiveData) {}
 
   provideCompletionItems(doc: vscode.TextDocument, position: vscode.Position): vscode.CompletionList {
     const text = doc.getText();
-    const { context, complete } = liveContextFor(this.account, text);
+    const { context, complete } = this.live.contextFor(text);
     const candidates = completionsAt(text, doc.offsetAt(position), { ...context, liveOnly: true });
     return new vscode.CompletionList(
       candidates.map((c) => toCompletionItem(doc, position, c)),

@@ -1,6 +1,8 @@
+import type { ContactFlowSummary, InstanceSummary } from '@aws-sdk/client-connect';
 import type * as vscode from 'vscode';
 import { buildLiveContext, isRequestFileName, type CompletionContext } from '../../core/request';
 import type { AccountCache } from '../account/accountCache';
+import { Disposable } from '../disposable';
 
 /** Every provider works on request files, whatever language they were opened in. */
 export const REQUEST_SELECTOR: vscode.DocumentSelector = { pattern: '**/*.chatreq.json' };
@@ -9,30 +11,50 @@ export function isRequestDocument(doc: vscode.TextDocument): boolean {
   return isRequestFileName(doc.uri.path);
 }
 
+/** After a lookup missed, how long before it may start another load (when nothing landed meanwhile). */
+export const MISS_RETRY_MS = 10_000;
+
 /**
- * Instances, flows and flow attribute usage for this request from the account cache. Never
- * waits: a miss starts a background load (peek*) and the next request sees the data.
- * `complete` says whether every lookup hit the cache. Only instances and flows the account
- * listed are looked up, so a typo'd or foreign ID never costs a call per keystroke.
+ * Instances, flows and flow attribute usage for a request from the account cache, for completion
+ * and hover. Never waits: a miss starts a background load (peek*) and a later request sees the
+ * data. A key that missed is not asked again until the cache changes or {@link MISS_RETRY_MS}
+ * passes, so a failing connection (expired SSO, no network) costs one call per key, not one per
+ * keystroke. Only instances and flows the account listed are looked up.
  */
-export function liveContextFor(account: AccountCache, text: string): { context: CompletionContext; complete: boolean } {
-  let complete = true;
-  const hit = <T>(v: T | undefined): T | undefined => {
-    if (v === undefined) complete = false;
-    return v;
-  };
-  const context = buildLiveContext(text, {
-    instances: () => hit(account.peekInstances()),
-    flows: (instanceId) => {
-      const instances = account.peekInstances();
-      if (!instances) return hit(undefined);
-      return instances.some((i) => i.Id === instanceId) ? hit(account.peekAllFlows(instanceId)) : undefined;
-    },
-    flowContent: (instanceId, flowId) => {
-      const flows = account.peekInstances()?.some((i) => i.Id === instanceId) ? account.peekAllFlows(instanceId) : undefined;
-      if (!flows) return hit(undefined);
-      return flows.some((f) => f.Id === flowId) ? hit(account.peekFlowContent(instanceId, flowId)) : undefined;
-    },
-  });
-  return { context, complete };
+export class LiveData extends Disposable {
+  private readonly misses = new Map<string, number>();
+
+  constructor(private readonly account: AccountCache) {
+    super();
+    this.register(account.onDidChange(() => this.misses.clear()));
+  }
+
+  /** The context, and whether every lookup hit the cache (otherwise the data is on its way). */
+  contextFor(text: string): { context: CompletionContext; complete: boolean } {
+    let complete = true;
+    const account = this.account;
+    const peek = <T>(key: string, read: () => T | undefined): T | undefined => {
+      const missed = this.misses.get(key);
+      if (missed !== undefined && Date.now() - missed < MISS_RETRY_MS) {
+        complete = false;
+        return undefined;
+      }
+      const v = read();
+      if (v === undefined) {
+        this.misses.set(key, Date.now());
+        complete = false;
+      } else this.misses.delete(key);
+      return v;
+    };
+    const instances = (): InstanceSummary[] | undefined => peek('instances', () => account.peekInstances());
+    const flows = (instanceId: string): ContactFlowSummary[] | undefined =>
+      instances()?.some((i) => i.Id === instanceId) ? peek(`flows/${instanceId}`, () => account.peekAllFlows(instanceId)) : undefined;
+    const context = buildLiveContext(text, {
+      instances,
+      flows,
+      flowContent: (instanceId, flowId) =>
+        flows(instanceId)?.some((f) => f.Id === flowId) ? peek(`content/${instanceId}/${flowId}`, () => account.peekFlowContent(instanceId, flowId)) : undefined,
+    });
+    return { context, complete };
+  }
 }

@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
 import { hoverAt } from '../../core/request';
-import type { AccountCache } from '../account/accountCache';
 import { toRange } from './convert';
-import { liveContextFor } from './documents';
+import type { LiveData } from './documents';
 
 /**
  * Hover in request files: what the account knows about the hovered value (the instance alias
@@ -11,11 +10,11 @@ import { liveContextFor } from './documents';
  * same hover, so it is not repeated here.
  */
 export class RequestHovers implements vscode.HoverProvider {
-  constructor(private readonly account: AccountCache) {}
+  constructor(private readonly live: LiveData) {}
 
   provideHover(doc: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
     const text = doc.getText();
-    const { context } = liveContextFor(this.account, text);
+    const { context } = this.live.contextFor(text);
     const hover = hoverAt(text, doc.offsetAt(position), { ...context, liveOnly: true });
     return hover ? new vscode.Hover(new vscode.MarkdownString(hover.markdown), toRange(doc, hover.offset, hover.length)) : undefined;
   }

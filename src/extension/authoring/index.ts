@@ -4,7 +4,7 @@ import type { Services } from '../services';
 import { RequestCodeActions } from './codeActions';
 import { RequestCompletions } from './completion';
 import { RequestDiagnostics } from './diagnostics';
-import { REQUEST_SELECTOR } from './documents';
+import { LiveData, REQUEST_SELECTOR } from './documents';
 import { RequestHovers } from './hover';
 import { newChatRequest } from './newRequest';
 
@@ -15,10 +15,12 @@ import { newChatRequest } from './newRequest';
  */
 export function registerAuthoring(services: Services): void {
   const diagnostics = new RequestDiagnostics();
+  const live = new LiveData(services.account);
   services.context.subscriptions.push(
     diagnostics,
-    vscode.languages.registerCompletionItemProvider(REQUEST_SELECTOR, new RequestCompletions(services.account), ...RequestCompletions.triggerCharacters),
-    vscode.languages.registerHoverProvider(REQUEST_SELECTOR, new RequestHovers(services.account)),
+    live,
+    vscode.languages.registerCompletionItemProvider(REQUEST_SELECTOR, new RequestCompletions(live), ...RequestCompletions.triggerCharacters),
+    vscode.languages.registerHoverProvider(REQUEST_SELECTOR, new RequestHovers(live)),
     vscode.languages.registerCodeActionsProvider(REQUEST_SELECTOR, new RequestCodeActions(), RequestCodeActions.metadata),
     vscode.commands.registerCommand(Commands.newChatRequest, (a?: unknown, b?: unknown) => newChatRequest(services.logger, a, b)),
   );
