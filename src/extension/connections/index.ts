@@ -2,12 +2,14 @@
  * The connection UI: the status bar item, "Select Connection" / "Select Region", the startup
  * choice with its warnings and first-run notice, and the resets that follow trust and settings.
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
   connectionChoices,
   connectionRegion,
   listProfiles,
   regionChoices,
+  sharedConfigPaths,
   withRegion,
   type Connection,
   type ConnectionChoice,
@@ -121,6 +123,21 @@ async function selectRegion(services: Services): Promise<void> {
   if ('item' in outcome) await services.connections.use(withRegion(current, outcome.item.region));
 }
 
+/**
+ * Edits to the AWS config or credentials file (aws configure, a changed role) apply without a
+ * reload: the sessions close and the next call resolves credentials afresh.
+ */
+function watchAwsFiles(services: Services): void {
+  const paths = sharedConfigPaths(process.env);
+  for (const file of new Set([paths.config, paths.credentials])) {
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), path.basename(file)));
+    const reset = (): void => {
+      if (services.connections.current.kind !== 'sandbox') services.connections.reset(`${file} changed`);
+    };
+    services.context.subscriptions.push(watcher, watcher.onDidChange(reset), watcher.onDidCreate(reset), watcher.onDidDelete(reset));
+  }
+}
+
 /** Shows what startup decided: a warning to fix, or the one-time first-run notice. */
 export async function announceStartup(services: Services, d: DefaultConnection): Promise<void> {
   const choose = 'Select Connection';
@@ -175,6 +192,8 @@ export function registerConnections(services: Services): void {
       }
     }),
   );
+
+  watchAwsFiles(services);
 
   // After activation, not during it: reading the AWS config loads the SDK's config loader.
   const timer = setTimeout(() => {
