@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExplorerNode, ExplorerTree, FlowNode, FolderNode, InstanceNode, MessageNode } from '../../src/extension/explorer/explorerTree';
 import { writeFlowFolder } from '../fixtures/aws/flowFolder';
-import { api, internals, KEY_ID, logShows, pickWith, SECRET, useAwsFiles } from './connectionSupport';
+import { api, internals, KEY_ID, logShows, pickWith, SECRET, until, useAwsFiles } from './connectionSupport';
 
 type Node = ExplorerNode & { type: string };
 
@@ -54,6 +54,8 @@ describe('instance explorer', function () {
   beforeEach(async () => {
     const a = await api();
     await a.services.connections.use({ kind: 'sandbox' });
+    // Each test starts from fresh lists (an earlier test may have left an error node).
+    await vscode.commands.executeCommand('chatreq.refreshExplorer');
   });
 
   it('shows connection → instances → every page of flows, chat flows first and the rest in a folder', async () => {
@@ -94,6 +96,50 @@ describe('instance explorer', function () {
       assert.ok((await instanceNodes(explorer)).length >= 2);
     } finally {
       sub.dispose();
+    }
+  });
+
+  it('draws the first page of flows while the next one is still loading', async () => {
+    const a = await api();
+    const sandbox = a.services.sandbox.running ?? (await a.services.sandbox.start());
+    const { explorer } = await internals();
+    await vscode.commands.executeCommand('chatreq.refreshExplorer');
+    const paged = (await instanceNodes(explorer)).find((n) => n.label === 'paged')!;
+    sandbox.addFault({ operation: 'ListContactFlows', kind: 'latency', latencyMs: 2000, skip: 1, count: 1 });
+    try {
+      assert.equal(((await explorer.getChildren(paged)) as Node[]).length, 1, 'first a single Loading… node');
+      const partial = await until('the first page to show', async () => {
+        const c = (await explorer.getChildren(paged)) as Node[];
+        return c.some((n) => n.type === 'flow') ? c : undefined;
+      });
+      const last = partial[partial.length - 1] as unknown as MessageNode;
+      assert.equal(last.kind, 'loading');
+      assert.match(labelOf(last), /^Loading more flows… \(1000 so far\)$/);
+      await explorer.idle();
+      const done = (await explorer.getChildren(paged)) as Node[];
+      assert.ok(!done.some((n) => n.type === 'message'), 'no Loading node once every page is in');
+    } finally {
+      sandbox.clearFaults();
+    }
+  });
+
+  it('rides out a brief throttle (SDK retries) and explains one that persists', async () => {
+    const a = await api();
+    const sandbox = a.services.sandbox.running ?? (await a.services.sandbox.start());
+    const { explorer } = await internals();
+    const throttle = { operation: 'ListInstances' as const, kind: 'error' as const, status: 429, errorType: 'TooManyRequestsException', message: 'Rate exceeded' };
+    try {
+      sandbox.setFaults([{ ...throttle, count: 1 }]);
+      await vscode.commands.executeCommand('chatreq.refreshExplorer');
+      assert.ok((await instanceNodes(explorer)).some((n) => n.label === 'chatreq-demo'), 'one throttled attempt is retried by the SDK');
+      sandbox.setFaults([throttle]);
+      await vscode.commands.executeCommand('chatreq.refreshExplorer');
+      const [error] = (await instanceNodes(explorer)) as unknown as MessageNode[];
+      assert.equal(error.kind, 'error');
+      assert.match(labelOf(error), /kept throttling connect:ListInstances after 3 attempts/);
+      assert.deepEqual(error.children.map((c) => labelOf(c)), ['Retry']);
+    } finally {
+      sandbox.clearFaults();
     }
   });
 
