@@ -373,6 +373,25 @@ describe('authoring *.chatreq.json', function () {
       assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, uri.fsPath);
     });
 
+    it('asks for the name, suggesting the flow\'s name and then the next free one', async () => {
+      const created: string[] = [];
+      for (const expected of ['support-bot-lex.chatreq.json', 'support-bot-lex-2.chatreq.json']) {
+        const pending = Promise.resolve(vscode.commands.executeCommand<vscode.Uri | undefined>(cmd, { flowName: 'Support Bot (Lex)' }));
+        // Accept the suggested name in the real input box (pressing Enter until it is up and validated).
+        let settled = false;
+        void pending.finally(() => (settled = true));
+        for (let i = 0; i < 50 && !settled; i++) {
+          await new Promise((r) => setTimeout(r, 200));
+          if (!settled) await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+        }
+        const uri = await pending;
+        assert.ok(uri, 'the command was cancelled');
+        assert.equal(path.basename(uri.fsPath), expected);
+        created.push(uri.fsPath);
+      }
+      for (const f of created) fs.rmSync(f);
+    });
+
     it('refuses to overwrite, writes into the explorer\'s folder, and rejects a path as a name', async () => {
       const target = path.join(ws, 'from-flow.chatreq.json');
       fs.writeFileSync(target, '{"keep": "me"}');
