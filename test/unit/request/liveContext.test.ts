@@ -165,9 +165,9 @@ describe('the editor schema', () => {
     // Everything else is the same schema.
     const strip = (s: SchemaNode): SchemaNode => {
       const c = structuredClone(s);
-      delete c.properties!.ChatDurationInMinutes!.minimum;
-      delete c.properties!.ChatDurationInMinutes!.maximum;
-      delete c.properties!.InitialMessage!.properties!.Content!.maxLength;
+      delete c.properties!.ChatDurationInMinutes.minimum;
+      delete c.properties!.ChatDurationInMinutes.maximum;
+      delete c.properties!.InitialMessage.properties!.Content.maxLength;
       return c;
     };
     assert.deepEqual(schema, strip(raw));
