@@ -27,6 +27,8 @@ const vscode = acquireVsCodeApi();
 const TYPING_DELAY_MS = 250;
 
 let state: FormState | undefined;
+/** Whether the form has shown a document that parsed (kept on screen while the JSON is broken). */
+let shownValid = false;
 
 function post(m: FromWebview): void {
   vscode.postMessage(m);
@@ -65,10 +67,11 @@ function diagList(target: FormTarget): HTMLUListElement {
   return ul;
 }
 
-function diagItem(d: { severity: FormDiagnostic['severity']; message: string; code?: string; line?: number; column?: number }): HTMLLIElement {
+function diagItem(d: { severity: FormDiagnostic['severity']; message: string; code?: string; line?: number; column?: number }, where = false): HTMLLIElement {
   const li = h('li', { class: `diag ${d.severity}` });
   li.append(h('span', { class: 'sev' }, d.severity === 'error' ? 'Error' : d.severity === 'warning' ? 'Warning' : 'Info'), ' ', d.message);
   if (d.code) li.append(' ', h('code', { class: 'code', title: d.line ? `line ${d.line}, column ${d.column ?? 1}` : '' }, d.code));
+  if (where && d.line) li.append(' ', h('span', { class: 'where' }, `(line ${d.line}, column ${d.column ?? 1})`));
   return li;
 }
 
@@ -76,12 +79,14 @@ function renderDiagnostics(s: FormState): void {
   const by = new Map<string, FormDiagnostic[]>();
   for (const d of s.diagnostics) by.set(d.target, [...(by.get(d.target) ?? []), d]);
   for (const [target, ul] of diagLists) {
-    ul.replaceChildren(...(by.get(target) ?? []).map(diagItem));
+    ul.replaceChildren(...(by.get(target) ?? []).map((d) => diagItem(d)));
     by.delete(target);
   }
   // Targets without a list of their own (rows that no longer exist, members the form does not show) go to the top.
+  // Their position is spelled out, since no field points at it.
   const general = diagList('general');
-  for (const list of by.values()) general.append(...list.map(diagItem));
+  general.replaceChildren(...(s.diagnostics.filter((d) => d.target === 'general').map((d) => diagItem(d, true))));
+  for (const list of by.values()) general.append(...list.map((d) => diagItem(d, true)));
   for (const [target, ul] of diagLists) {
     const control = document.getElementById(idFor(target));
     if (control) control.setAttribute('aria-invalid', ul.querySelector('.diag.error') ? 'true' : 'false');
@@ -109,7 +114,7 @@ function flush(field: ScalarField, f: FieldControl): void {
   change({ kind: 'setField', field, value: f.el.value });
 }
 
-function fieldRow(field: ScalarField, label: string, help: string, o: { multiline?: boolean; type?: string; list?: string; pick?: 'instance' | 'flow'; placeholder?: string } = {}): HTMLElement {
+function fieldRow(field: ScalarField, label: string, help: string, o: { multiline?: boolean; numeric?: boolean; list?: string; pick?: 'instance' | 'flow'; placeholder?: string } = {}): HTMLElement {
   const id = idFor(field);
   const options = SELECT_OPTIONS[field];
   let el: FieldControl['el'];
@@ -119,9 +124,11 @@ function fieldRow(field: ScalarField, label: string, help: string, o: { multilin
   } else if (o.multiline) {
     el = h('textarea', { id, rows: '4', spellcheck: 'true' });
   } else {
-    el = h('input', { id, type: o.type ?? 'text', spellcheck: 'false', autocomplete: 'off' });
+    // Numbers use a text input too: a number input reports "" for text it cannot parse, which
+    // would read as "clear the member"; the host checks the number and says what is wrong.
+    el = h('input', { id, type: 'text', spellcheck: 'false', autocomplete: 'off' });
     if (o.list) el.setAttribute('list', o.list);
-    if (o.type === 'number') el.setAttribute('inputmode', 'numeric');
+    if (o.numeric) el.setAttribute('inputmode', 'numeric');
   }
   if (o.placeholder) el.setAttribute('placeholder', o.placeholder);
   const helpEl = h('div', { class: 'help', id: `${id}-help` }, help);
@@ -367,7 +374,7 @@ function build(): void {
     ),
     section(
       'Chat',
-      fieldRow('ChatDurationInMinutes', 'ChatDurationInMinutes', 'From 60 to 10080 minutes (7 days). Empty: Connect’s default of 25 hours.', { type: 'number' }),
+      fieldRow('ChatDurationInMinutes', 'ChatDurationInMinutes', 'From 60 to 10080 minutes (7 days). Empty: Connect’s default of 25 hours.', { numeric: true }),
       contentTypesFieldset(),
       h('div', { class: 'field check' }, disconnect, h('label', { for: idFor('DisconnectOnCustomerExit') }, 'DisconnectOnCustomerExit: disconnect the agent when the customer leaves'), disconnectNote, diagList('DisconnectOnCustomerExit')),
     ),
@@ -400,20 +407,27 @@ function build(): void {
 
 function render(s: FormState): void {
   state = s;
+  // Which document version the form shows (tests wait on it; it is not data from the file).
+  document.body.dataset.version = String(s.version);
   if (s.readOnly) {
-    banner.textContent = `The file is not valid JSON at line ${s.readOnly.line}, column ${s.readOnly.column}: ${s.readOnly.message} (${s.readOnly.code}). The form is read-only until the text is fixed; nothing in the file was changed.`;
+    banner.textContent = `The file is not valid JSON at line ${s.readOnly.line}, column ${s.readOnly.column}: ${s.readOnly.message} (${s.readOnly.code}). The form is read-only until the text is fixed${shownValid ? ' and shows the last version that was valid' : ''}; nothing in the file was changed.`;
   }
   banner.hidden = !s.readOnly;
   form.disabled = Boolean(s.readOnly);
   trustBanner.textContent = s.trusted ? '' : 'Restricted mode: the form edits the file as usual, but the Pick… buttons are off because they call AWS. Trust this workspace to use them.';
   trustBanner.hidden = s.trusted;
-  for (const field of fields.keys()) renderField(field, s.fields[field]);
+  // While the JSON is broken the fields keep showing the last version that parsed.
+  const showValues = !s.readOnly || !shownValid;
+  if (!s.readOnly) shownValid = true;
+  if (showValues) for (const field of fields.keys()) renderField(field, s.fields[field]);
   for (const pick of document.querySelectorAll<HTMLButtonElement>('button.pick')) {
     pick.disabled = !s.trusted;
     pick.title = s.trusted ? 'Choose from the current connection’s account' : 'Disabled in restricted mode: picking lists instances and flows from AWS, which needs a trusted workspace.';
   }
-  renderAttributes(s.attributes);
-  renderChecks(s);
+  if (showValues) {
+    renderAttributes(s.attributes);
+    renderChecks(s);
+  }
   renderDiagnostics(s);
   otherMembers.textContent = s.otherMembers.length ? `Also in the file, kept as they are (edit them as text): ${s.otherMembers.join(', ')}` : '';
   otherMembers.hidden = s.otherMembers.length === 0;

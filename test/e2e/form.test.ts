@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Frame, Page } from 'playwright-core';
+import { openWorkbench, runCommand, type Workbench } from './workbench';
+
+/** The request form's document frame (webviews nest an iframe in an iframe), once it has rendered. */
+async function formFrame(page: Page, timeoutMs = 60_000): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const f of page.frames()) {
+      if (await f.$('body[data-version] #f-ParticipantDetails-DisplayName').catch(() => null)) return f;
+    }
+    if (Date.now() > deadline) throw new Error(`the request form never rendered; frames: ${page.frames().map((f) => f.url()).join(', ')}`);
+    await page.waitForTimeout(250);
+  }
+}
+
+async function openFile(page: Page, name: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor();
+  await input.fill(name);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 30_000 });
+  await page.keyboard.press('Enter');
+  await page.locator('.editor-group-container .tab.active', { hasText: name }).waitFor({ timeout: 30_000 });
+}
+
+describe('request form in the workbench (Chatreq installed from its .vsix)', function () {
+  let wb: Workbench;
+  let file: string;
+
+  before(async () => {
+    wb = await openWorkbench();
+    file = path.join(wb.workspace, 'forms', 'form.chatreq.json');
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await wb.screenshot(`request-form-failed-${this.currentTest.title.slice(0, 40).replace(/[^a-z0-9]+/gi, '-')}`);
+  });
+
+  after(async () => {
+    await wb?.close();
+  });
+
+  it('opens from the palette and writes what is typed into the file', async () => {
+    const { page } = wb;
+    await openFile(page, 'form.chatreq.json');
+    await page.locator('.monaco-editor .view-lines', { hasText: 'Form Customer' }).waitFor({ timeout: 30_000 });
+    await runCommand(page, 'Chatreq: Open Request Form');
+    const form = await formFrame(page);
+
+    const name = form.locator('#f-ParticipantDetails-DisplayName');
+    assert.equal(await name.inputValue(), 'Form Customer', 'the form shows the file');
+    assert.equal(await form.locator('label[for="f-ParticipantDetails-DisplayName"]').innerText(), 'Display name');
+    assert.equal(await form.locator('#f-Attributes-0-').inputValue(), 'customerTier');
+    assert.equal(await form.locator('#f-ct-text-plain').isChecked(), true);
+    await name.fill('Typed In Form');
+    await name.press('Tab');
+    await page.waitForTimeout(500);
+    await wb.screenshot('request-form');
+
+    await page.keyboard.press('Control+S'); // the webview passes the save keybinding to the workbench
+    const deadline = Date.now() + 20_000;
+    while (!fs.readFileSync(file, 'utf8').includes('"Typed In Form"') && Date.now() < deadline) await page.waitForTimeout(250);
+    const saved = fs.readFileSync(file, 'utf8');
+    assert.ok(saved.includes('"ParticipantDetails": { "DisplayName": "Typed In Form" }'), saved);
+    assert.ok(saved.includes('"SegmentAttributes": { "connect:Subtype"'), 'members the form does not show are kept');
+    // Both editors on the file (text and form) report it saved.
+    await page.locator('.editor-group-container .tab.dirty').first().waitFor({ state: 'detached', timeout: 20_000 });
+  });
+
+  it('shows the syntax error banner and turns read-only while the JSON is broken', async () => {
+    const { page } = wb;
+    const good = fs.readFileSync(file, 'utf8');
+    await page.waitForTimeout(1500); // a write in the same instant as the save would look like a save conflict
+    fs.writeFileSync(file, good.replace('"InstanceId":', '"InstanceId"'));
+    const form = await formFrame(page);
+    const banner = form.locator('.banner.error');
+    await banner.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.match(await banner.innerText(), /not valid JSON at line 2, column \d+/);
+    assert.equal(await form.locator('#f-ParticipantDetails-DisplayName').isDisabled(), true);
+    assert.equal(await form.locator('#f-ParticipantDetails-DisplayName').inputValue(), 'Typed In Form', 'the last valid values stay on screen');
+    await wb.screenshot('request-form-syntax-error');
+    fs.writeFileSync(file, good);
+    await banner.waitFor({ state: 'hidden', timeout: 30_000 });
+    assert.equal(await form.locator('#f-ParticipantDetails-DisplayName').isDisabled(), false);
+  });
+
+  it('"Chatreq: Open Request as Text" shows the same file in the text editor', async () => {
+    const { page } = wb;
+    await runCommand(page, 'Chatreq: Open Request as Text');
+    await page.locator('.monaco-editor .view-lines', { hasText: 'Typed In Form' }).waitFor({ timeout: 30_000 });
+    await wb.screenshot('request-form-back-to-text');
+  });
+});
+
+describe('request form in restricted mode (untrusted workspace)', function () {
+  let wb: Workbench;
+
+  before(async () => {
+    // Trust on, no startup question: the folder simply stays untrusted.
+    wb = await openWorkbench({ settings: { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never' } });
+    try {
+      await wb.page.locator('.statusbar-item', { hasText: /Restricted Mode/i }).first().waitFor({ timeout: 60_000 });
+    } catch (e) {
+      await wb.screenshot('request-form-restricted-mode-failed-start');
+      throw e;
+    }
+  });
+
+  after(async () => {
+    await wb?.close();
+  });
+
+  it('edits the file but turns off the Pick… buttons, saying why', async () => {
+    const { page } = wb;
+    await openFile(page, 'form.chatreq.json');
+    await runCommand(page, 'Chatreq: Open Request Form');
+    const form = await formFrame(page);
+    const pick = form.locator('#f-InstanceId-pick');
+    assert.equal(await pick.isDisabled(), true);
+    assert.match((await pick.getAttribute('title')) ?? '', /restricted mode/i);
+    assert.match(await form.locator('.banner.info').innerText(), /Restricted mode/);
+    const name = form.locator('#f-ParticipantDetails-DisplayName');
+    assert.equal(await name.isDisabled(), false, 'editing still works');
+    await name.fill('Restricted Edit');
+    await name.press('Tab');
+    await page.keyboard.press('Control+S');
+    const file = path.join(wb.workspace, 'forms', 'form.chatreq.json');
+    const deadline = Date.now() + 20_000;
+    while (!fs.readFileSync(file, 'utf8').includes('"Restricted Edit"') && Date.now() < deadline) await page.waitForTimeout(250);
+    assert.ok(fs.readFileSync(file, 'utf8').includes('"DisplayName": "Restricted Edit"'));
+    await wb.screenshot('request-form-restricted-mode');
+  });
+});
