@@ -56,15 +56,20 @@ describe('request form in the workbench (Chatreq installed from its .vsix)', fun
     assert.equal(await form.locator('#f-Attributes-0-').inputValue(), 'customerTier');
     assert.equal(await form.locator('#f-ct-text-plain').isChecked(), true);
     await name.fill('Typed In Form');
+    // Slower than the form's typing delay: every key is sent and echoed back while typing goes on,
+    // and none of the echoes may undo a key typed after it.
+    await name.press('End');
+    await name.pressSequentially(' Slowly', { delay: 300 });
+    assert.equal(await name.inputValue(), 'Typed In Form Slowly');
     await name.press('Tab');
     await page.waitForTimeout(500);
     await wb.screenshot('request-form');
 
     await page.keyboard.press('Control+S'); // the webview passes the save keybinding to the workbench
     const deadline = Date.now() + 20_000;
-    while (!fs.readFileSync(file, 'utf8').includes('"Typed In Form"') && Date.now() < deadline) await page.waitForTimeout(250);
+    while (!fs.readFileSync(file, 'utf8').includes('"Typed In Form Slowly"') && Date.now() < deadline) await page.waitForTimeout(250);
     const saved = fs.readFileSync(file, 'utf8');
-    assert.ok(saved.includes('"ParticipantDetails": { "DisplayName": "Typed In Form" }'), saved);
+    assert.ok(saved.includes('"ParticipantDetails": { "DisplayName": "Typed In Form Slowly" }'), saved);
     assert.ok(saved.includes('"SegmentAttributes": { "connect:Subtype"'), 'members the form does not show are kept');
     // Both editors on the file (text and form) report it saved.
     await page.locator('.editor-group-container .tab.dirty').first().waitFor({ state: 'detached', timeout: 20_000 });
@@ -80,7 +85,7 @@ describe('request form in the workbench (Chatreq installed from its .vsix)', fun
     await banner.waitFor({ state: 'visible', timeout: 30_000 });
     assert.match(await banner.innerText(), /not valid JSON at line 2, column \d+/);
     assert.equal(await form.locator('#f-ParticipantDetails-DisplayName').isDisabled(), true);
-    assert.equal(await form.locator('#f-ParticipantDetails-DisplayName').inputValue(), 'Typed In Form', 'the last valid values stay on screen');
+    assert.equal(await form.locator('#f-ParticipantDetails-DisplayName').inputValue(), 'Typed In Form Slowly', 'the last valid values stay on screen');
     await wb.screenshot('request-form-syntax-error');
     fs.writeFileSync(file, good);
     await banner.waitFor({ state: 'hidden', timeout: 30_000 });

@@ -232,3 +232,15 @@ export function parseToWebview(v: unknown): ToWebview | undefined {
       return undefined;
   }
 }
+
+/**
+ * Whether a control should take the value a new state brings. A control the user is typing in
+ * keeps its text while an edit is pending (not yet sent) and when the incoming value is just
+ * the echo of what it sent; a real change from elsewhere (Undo, the text editor) still lands.
+ */
+export function takesIncomingValue(c: { focused: boolean; pending: boolean; lastSent: string | undefined; current: string; incoming: string }): boolean {
+  if (c.current === c.incoming) return false;
+  if (!c.focused) return true;
+  if (c.pending) return false;
+  return c.incoming !== c.lastSent;
+}

@@ -16,6 +16,7 @@ import {
   type ScalarField,
   SELECT_OPTIONS,
   type SuggestionKind,
+  takesIncomingValue,
 } from '../../core/request/formProtocol';
 
 interface VsCodeApi {
@@ -188,8 +189,7 @@ function renderField(field: ScalarField, v: FieldValue): void {
     return;
   }
   const focused = document.activeElement === el;
-  if (focused && (f.timer !== undefined || v.value === f.lastSent)) return;
-  if (el.value === v.value) return;
+  if (!takesIncomingValue({ focused, pending: f.timer !== undefined, lastSent: f.lastSent, current: el.value, incoming: v.value })) return;
   if (focused) {
     const start = el.selectionStart;
     const end = el.selectionEnd;
@@ -275,8 +275,8 @@ function renderAttributes(a: FormState['attributes']): void {
       const r = attrRows[i];
       const keyFocused = document.activeElement === r.key;
       const valueFocused = document.activeElement === r.value;
-      if (!(keyFocused && (r.keyTimer !== undefined || row.key === r.keySent)) && r.key.value !== row.key) r.key.value = row.key;
-      if (!(valueFocused && (r.valueTimer !== undefined || row.value === r.valueSent)) && r.value.value !== row.value) r.value.value = row.value;
+      if (takesIncomingValue({ focused: keyFocused, pending: r.keyTimer !== undefined, lastSent: r.keySent, current: r.key.value, incoming: row.key })) r.key.value = row.key;
+      if (takesIncomingValue({ focused: valueFocused, pending: r.valueTimer !== undefined, lastSent: r.valueSent, current: r.value.value, incoming: row.value })) r.value.value = row.value;
       if (r.keyTimer === undefined) r.expectedKey = row.key;
       r.value.disabled = !row.editable;
     });

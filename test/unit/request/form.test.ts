@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { applyEdits } from '../../../src/core/request';
 import { formChangeEdits, formStateOf, minimalEdit } from '../../../src/core/request/form';
-import { type FormChange, parseFromWebview, parseToWebview } from '../../../src/core/request/formProtocol';
+import { type FormChange, parseFromWebview, parseToWebview, takesIncomingValue } from '../../../src/core/request/formProtocol';
 
 const fixtures = path.resolve(__dirname, '../../../../test/fixtures/requests');
 const read = (rel: string) => fs.readFileSync(path.join(fixtures, rel), 'utf8');
@@ -231,6 +231,20 @@ describe('request form model', () => {
       assert.deepEqual(parseToWebview({ type: 'state', state: s }), { type: 'state', state: s });
       assert.equal(parseToWebview({ type: 'state', state: { ...s, fields: {} } }), undefined);
       assert.equal(parseToWebview({ type: 'suggestions', kind: 'flows', items: [{ value: 1 }] }), undefined);
+    });
+  });
+
+  describe('the field being typed in', () => {
+    const c = { focused: true, pending: false, lastSent: 'Ana', current: 'Ana', incoming: 'Ana' };
+    it('keeps its text while an edit is pending or when the state is the echo of its own edit', () => {
+      assert.equal(takesIncomingValue({ ...c, pending: true, current: 'Ana R', incoming: 'Ana' }), false, 'typed on since the last send');
+      assert.equal(takesIncomingValue({ ...c, current: 'Ana', incoming: 'Ana' }), false);
+      assert.equal(takesIncomingValue({ ...c, lastSent: 'Ana', current: 'Ana', incoming: 'Ana' }), false);
+    });
+    it('takes a change made elsewhere (Undo, the text editor), and any change when not focused', () => {
+      assert.equal(takesIncomingValue({ ...c, lastSent: 'Ana', current: 'Ana', incoming: 'Bea' }), true);
+      assert.equal(takesIncomingValue({ ...c, focused: false, lastSent: undefined, current: 'x', incoming: 'y' }), true);
+      assert.equal(takesIncomingValue({ ...c, focused: false, pending: true, current: 'x', incoming: 'y' }), true);
     });
   });
 });
