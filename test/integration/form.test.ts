@@ -198,6 +198,34 @@ describe('request form (custom editor in the extension host)', () => {
     assert.equal(doc.getText(), original.replace('11111111-2222-3333-4444-555555555555', picked));
   });
 
+  it('Pick… for the flow asks for the instance first, then lists that instance\'s flows', async () => {
+    const a = await api();
+    const uri = fixture();
+    a.services.connections.useTransient({ kind: 'sandbox' });
+    const demo = (await a.services.account.loadInstances()).find((i) => i.InstanceAlias === 'chatreq-demo');
+    assert.ok(demo?.Id);
+    const flows = await a.services.account.loadFlows(demo.Id);
+    const state = await openForm(a, uri);
+    await a.requestForm.receive(uri, { type: 'change', version: state.version, change: { kind: 'setField', field: 'InstanceId', value: '' } });
+    const refused = nextPost(a, uri, isError, 'an error');
+    await a.requestForm.receive(uri, { type: 'pick', target: 'flow' });
+    const error = await refused;
+    assert.match(error.message, /fill in InstanceId/);
+    assert.equal(error.target, 'ContactFlowId');
+
+    await a.requestForm.receive(uri, { type: 'change', version: state.version, change: { kind: 'setField', field: 'InstanceId', value: demo.Id } });
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const picking = a.requestForm.receive(uri, { type: 'pick', target: 'flow' });
+    const deadline = Date.now() + 15_000;
+    while (!doc.getText().includes('ContactFlowId') && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 300));
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    }
+    await picking;
+    const written = /"ContactFlowId": "([^"]+)"/.exec(doc.getText())?.[1];
+    assert.ok(written && flows.chat.some((f) => f.Id === written), `ContactFlowId ${written} is one of the instance's chat flows`);
+  });
+
   it('"Open Request as Text" goes back to the text editor', async () => {
     const a = await api();
     const uri = fixture();
