@@ -9,7 +9,8 @@
 //
 // Flags: --production (minify, no sourcemaps), --watch, --no-tests (skip out/).
 import * as esbuild from 'esbuild';
-import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -159,6 +160,26 @@ function copyAssets() {
   }
 }
 
+/**
+ * Files the packaged extension reads at run time besides the bundles: the request schema for
+ * VS Code's JSON language service (jsonValidation), as src/core/request/editorSchema.ts makes it.
+ */
+async function copyDistAssets() {
+  const { outputFiles } = await esbuild.build({
+    entryPoints: [join(root, 'src/core/request/editorSchema.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    mainFields: ['module', 'main'],
+    write: false,
+    logLevel: 'warning',
+  });
+  const mod = { exports: {} };
+  new Function('module', 'exports', 'require', outputFiles[0].text)(mod, mod.exports, createRequire(import.meta.url));
+  mkdirSync(join(root, 'dist/schema'), { recursive: true });
+  writeFileSync(join(root, 'dist/schema/chatreq.schema.json'), `${JSON.stringify(mod.exports.editorSchema(), null, 2)}\n`);
+}
+
 async function main() {
   process.chdir(root);
   // Only a production build starts from an empty dist/ (it is what gets packaged). Other builds
@@ -168,12 +189,14 @@ async function main() {
   if (watch) {
     const ctxs = await Promise.all(configs().map((c) => esbuild.context(c)));
     await Promise.all(ctxs.map((c) => c.watch()));
+    await copyDistAssets();
     if (withTests) copyAssets();
     console.log('[build] watching for changes…');
     return;
   }
   const results = await Promise.all(configs().map((c) => esbuild.build(c)));
   if (results.some((r) => r.errors.length)) process.exit(1);
+  await copyDistAssets();
   if (withTests) copyAssets();
   console.log(`[build] done in ${Date.now() - started} ms${production ? ' (production)' : ''}`);
 }

@@ -1,8 +1,12 @@
 import * as vscode from 'vscode';
 import { VERSION } from '../core/version';
 import { AccountCache } from './account/accountCache';
+import { registerAuthoring } from './authoring';
 import { ConnectionService } from './connections/connectionService';
+import { registerConnections } from './connections';
 import { Commands } from './ids';
+import { registerRequestForm } from './form';
+import type { RequestFormProvider } from './form/requestFormProvider';
 import { createLogger } from './log';
 import { createSandboxHost, registerSandboxCommands } from './sandboxCommands';
 import type { Services } from './services';
@@ -13,6 +17,8 @@ export interface ChatreqApi {
   readonly version: string;
   readonly testChats: TestChatsView;
   readonly services: Services;
+  /** The request form's custom editor provider (integration tests drive its message handler). */
+  readonly requestForm: RequestFormProvider;
 }
 
 export function activate(context: vscode.ExtensionContext): ChatreqApi {
@@ -33,9 +39,12 @@ export function activate(context: vscode.ExtensionContext): ChatreqApi {
   );
   registerSandboxCommands(context, sandbox, logger);
   // Feature modules register here: registerX(services).
+  registerConnections(services);
+  registerAuthoring(services);
+  const requestForm = registerRequestForm(services);
 
   logger.info(`Chatreq ${VERSION} activated (VS Code ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'})`);
-  return { version: VERSION, testChats, services };
+  return { version: VERSION, testChats, services, requestForm };
 }
 
 export function deactivate(): void {

@@ -19,6 +19,10 @@ export const Commands = {
   newChatRequestForFlow: 'chatreq.newChatRequestForFlow',
   showFlowContent: 'chatreq.showFlowContent',
   openFlowInConnect: 'chatreq.openFlowInConnect',
+  /** Not contributed: integration tests read the connection UI (status bar, explorer, open quick pick) through it. */
+  connectionInternals: 'chatreq._connectionInternals',
+  /** Not contributed: what an error node's action children run (an explained AWS error's suggested action). */
+  errorAction: 'chatreq._errorAction',
   // the request form (webview)
   openRequestForm: 'chatreq.openRequestForm',
   openRequestAsText: 'chatreq.openRequestAsText',
