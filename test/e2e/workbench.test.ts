@@ -25,10 +25,31 @@ describe('workbench (Chatreq installed from its .vsix)', function () {
     await openChatreqContainer(wb.page);
     const welcome = wb.page.locator('.part.sidebar .welcome-view-content', { hasText: 'No test chats yet.' });
     await welcome.waitFor({ timeout: 30_000 });
-    // With one view in the container, VS Code folds the view's name into the sidebar title.
-    const title = await wb.page.locator('.part.sidebar .composite.title').innerText();
-    assert.match(title, /test chats/i);
+    // The container holds two views, each under its own pane header.
+    const headers = await wb.page.locator('.part.sidebar .pane-header h3.title').allInnerTexts();
+    assert.deepEqual(headers.map((h) => h.trim().toLowerCase()).sort(), ['instances', 'test chats']);
     await wb.screenshot('test-chats-welcome');
+  });
+
+  it('shows the sandbox in the status bar and its demo instance and chat flows in the Instances view', async () => {
+    await openChatreqContainer(wb.page);
+    const status = wb.page.locator('.part.statusbar .statusbar-item', { hasText: 'Sandbox (offline)' });
+    await status.waitFor({ timeout: 30_000 });
+    const sidebar = wb.page.locator('.part.sidebar');
+    const instance = sidebar.locator('.monaco-list-row', { hasText: 'chatreq-demo' });
+    await instance.waitFor({ timeout: 60_000 });
+    await instance.click();
+    // The demo instance's chat flows are listed under it, chat flows before the folder of other types.
+    const rows = sidebar.locator('.monaco-list-row');
+    await sidebar.locator('.monaco-list-row', { hasText: 'Other flow types' }).waitFor({ timeout: 30_000 });
+    const labels = (await rows.allInnerTexts()).map((t) => t.split('\n')[0].trim());
+    const other = labels.findIndex((l) => l.startsWith('Other flow types'));
+    const demo = labels.findIndex((l) => l.startsWith('chatreq-demo'));
+    const chatFlows = labels.slice(demo + 1, other);
+    assert.ok(demo >= 0 && chatFlows.length >= 3, `rows: ${JSON.stringify(labels)}`);
+    assert.ok(chatFlows.every((l) => l.includes('CONTACT_FLOW')), `rows: ${JSON.stringify(labels)}`);
+    assert.ok(chatFlows.some((l) => l.startsWith('Support Bot (Lex)')), `rows: ${JSON.stringify(labels)}`);
+    await wb.screenshot('instances-view');
   });
 
   it('runs "Chatreq: Show Log" from the command palette and the log shows activation', async () => {

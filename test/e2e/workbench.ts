@@ -65,8 +65,10 @@ export async function openWorkbench(o: { settings?: object; env?: Record<string,
 export async function openChatreqContainer(page: Page): Promise<void> {
   const entry = page.locator('.activitybar .action-item a[aria-label^="Chatreq"]');
   await entry.waitFor({ timeout: 60_000 });
-  await entry.click();
-  await page.locator('.part.sidebar .title-label h2', { hasText: /chatreq/i }).waitFor({ timeout: 30_000 });
+  const title = page.locator('.part.sidebar .title-label h2', { hasText: /chatreq/i });
+  // Clicking the entry of the container already shown would hide the sidebar.
+  if (!(await title.isVisible())) await entry.click();
+  await title.waitFor({ timeout: 30_000 });
 }
 
 /** Runs a command by its palette title ("Chatreq: Show Log"), retrying while commands register. */
