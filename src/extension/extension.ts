@@ -39,7 +39,8 @@ export function activate(context: vscode.ExtensionContext): ChatreqApi {
   );
   registerSandboxCommands(context, sandbox, logger);
   // Feature modules register here: registerX(services).
-  registerConnections(services);
+  const usage = registerConnections(services);
+  usage.watchView(testChats.treeView);
   registerAuthoring(services);
   const requestForm = registerRequestForm(services);
 

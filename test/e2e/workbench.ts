@@ -32,12 +32,22 @@ export interface Workbench {
   close(): Promise<void>;
 }
 
-export async function openWorkbench(o: { settings?: object; env?: Record<string, string> } = {}): Promise<Workbench> {
+/**
+ * `files`: the workspace's files (relative path → content) instead of test/fixtures/workspace.
+ */
+export async function openWorkbench(o: { settings?: object; env?: Record<string, string>; files?: Record<string, string> } = {}): Promise<Workbench> {
   const vsix = process.env.CHATREQ_VSIX ?? path.join(root, 'chatreq.vsix');
   if (!fs.existsSync(vsix)) throw new Error(`no .vsix at ${vsix}: run 'npm run package' first`);
   const cs = (await import(path.join(root, 'test/support/codeServer.mjs'))) as CodeServerModule;
   const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'chatreq-e2e-ws-'));
-  fs.cpSync(path.join(root, 'test/fixtures/workspace'), workspace, { recursive: true });
+  if (o.files) {
+    for (const [rel, text] of Object.entries(o.files)) {
+      fs.mkdirSync(path.dirname(path.join(workspace, rel)), { recursive: true });
+      fs.writeFileSync(path.join(workspace, rel), text);
+    }
+  } else {
+    fs.cpSync(path.join(root, 'test/fixtures/workspace'), workspace, { recursive: true });
+  }
   const server = await cs.startCodeServer({ installVsix: [vsix], settings: o.settings, env: o.env });
   const browser = await cs.launchBrowser(server.paths);
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -88,5 +98,32 @@ export async function runCommand(page: Page, title: string): Promise<void> {
       await page.keyboard.press('Escape');
       if (Date.now() > deadline) throw new Error(`command '${title}' never appeared in the command palette`);
     }
+  }
+}
+
+/** Opens a workspace file in an editor through Quick Open, as a person would. */
+export async function openFile(page: Page, name: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor();
+  await input.fill(name);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 30_000 });
+  await page.keyboard.press('Enter');
+  await page.locator('.editor-group-container .tab.active', { hasText: name }).waitFor({ timeout: 30_000 });
+}
+
+/**
+ * Waits for a line of the Output panel matching `pattern`, using the panel's filter box (the
+ * panel only renders the lines in view) with `filter` as the text to filter on.
+ */
+export async function outputShows(page: Page, filter: string, pattern: RegExp): Promise<void> {
+  // Other panel views (Problems, Debug Console) have filter boxes too, hidden while Output shows.
+  const box = page.locator('.part.panel .viewpane-filter input, .part.panel input[placeholder^="Filter"]').filter({ visible: true }).first();
+  await box.waitFor({ timeout: 30_000 });
+  await box.fill(filter);
+  try {
+    await page.locator('.part.panel .monaco-editor .view-lines', { hasText: pattern }).waitFor({ timeout: 30_000 });
+  } finally {
+    await box.fill('');
   }
 }

@@ -160,7 +160,7 @@ export async function announceStartup(services: Services, d: DefaultConnection):
  * Registers the connection UI, the instance explorer and the pickers. Internals (status bar item,
  * explorer tree, open quick pick) are reachable through Commands.connectionInternals for tests.
  */
-export function registerConnections(services: Services): void {
+export function registerConnections(services: Services): { engage: (why: string) => void; watchView: (view: vscode.TreeView<unknown>) => void } {
   const internals: Record<string, unknown> = {};
   const { connections, context } = services;
   const item = vscode.window.createStatusBarItem('chatreq.connection', vscode.StatusBarAlignment.Left, 50);
@@ -172,7 +172,6 @@ export function registerConnections(services: Services): void {
     item.accessibilityInformation = { label: `Chatreq connection: ${connections.label}. Select to change.`, role: 'button' };
   };
   update();
-  item.show();
   internals.statusBar = item;
   internals.activeQuickPick = activeQuickPick;
   registerExplorer(services, internals);
@@ -182,8 +181,14 @@ export function registerConnections(services: Services): void {
     item,
     connections.onDidChange(update),
     connections.onDidChangeReason(update),
-    vscode.commands.registerCommand(Commands.selectConnection, () => selectConnection(services)),
-    vscode.commands.registerCommand(Commands.selectRegion, () => selectRegion(services)),
+    vscode.commands.registerCommand(Commands.selectConnection, () => {
+      engage('Select Connection ran');
+      return selectConnection(services);
+    }),
+    vscode.commands.registerCommand(Commands.selectRegion, () => {
+      engage('Select Region ran');
+      return selectRegion(services);
+    }),
     vscode.commands.registerCommand(Commands.connectionInternals, () => internals),
     vscode.workspace.onDidGrantWorkspaceTrust(() => connections.reset('the workspace is now trusted (endpoint settings from it apply)')),
     vscode.workspace.onDidChangeConfiguration((e) => {
@@ -195,12 +200,53 @@ export function registerConnections(services: Services): void {
 
   watchAwsFiles(services);
 
-  // After activation, not during it: reading the AWS config loads the SDK's config loader.
-  const timer = setTimeout(() => {
-    void connections.resolveStartup().then(
-      (d) => announceStartup(services, d),
-      (e: unknown) => services.logger.error(`[aws] could not choose a startup connection: ${(e as Error).message ?? String(e)}`),
-    );
-  }, 0);
-  context.subscriptions.push({ dispose: () => clearTimeout(timer) });
+  // Opening any JSON file activates Chatreq (request files are JSON). Until the workspace shows
+  // that it uses Chatreq, activation stops here: no status bar item, no AWS config read (which
+  // loads the SDK's config loader), no first-run notice.
+  let engaged = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const engage = (why: string): void => {
+    if (engaged) return;
+    engaged = true;
+    internals.engagedBecause = why;
+    services.logger.debug(`[aws] Chatreq in use here: ${why}`);
+    item.show();
+    // After activation, not during it.
+    timer = setTimeout(() => {
+      void connections.resolveStartup().then(
+        (d) => announceStartup(services, d),
+        (e: unknown) => services.logger.error(`[aws] could not choose a startup connection: ${(e as Error).message ?? String(e)}`),
+      );
+    }, 0);
+  };
+  internals.engage = engage;
+  context.subscriptions.push({ dispose: () => timer !== undefined && clearTimeout(timer) });
+  watchEngagement(services, internals, engage);
+  const watchView = (view: vscode.TreeView<unknown>): void => {
+    if (view.visible) engage('a Chatreq view is open');
+    context.subscriptions.push(view.onDidChangeVisibility((e) => e.visible && engage('a Chatreq view is open')));
+  };
+  return { engage, watchView };
+}
+
+const REQUEST_FILE = /\.chatreq\.json$/i;
+
+/** Calls `engage` once the workspace shows it uses Chatreq. */
+function watchEngagement(services: Services, internals: Record<string, unknown>, engage: (why: string) => void): void {
+  const { context } = services;
+  const isRequest = (d: vscode.TextDocument): boolean => REQUEST_FILE.test(d.uri.path);
+  if (vscode.workspace.textDocuments.some(isRequest)) engage('a request file is open');
+  const explorer = internals.explorerView as vscode.TreeView<unknown> | undefined;
+  if (explorer) {
+    if (explorer.visible) engage('a Chatreq view is open');
+    context.subscriptions.push(explorer.onDidChangeVisibility((e) => e.visible && engage('a Chatreq view is open')));
+  }
+  context.subscriptions.push(
+    vscode.workspace.onDidOpenTextDocument((d) => isRequest(d) && engage('a request file was opened')),
+    vscode.window.onDidChangeActiveTextEditor((e) => e !== undefined && isRequest(e.document) && engage('a request file was opened')),
+  );
+  void vscode.workspace.findFiles('**/*.chatreq.json', '**/node_modules/**', 1).then(
+    (found) => found.length > 0 && engage('the workspace has request files'),
+    () => undefined,
+  );
 }
