@@ -15,6 +15,7 @@ export interface Internals {
   explorer: ExplorerTree;
   explorerView: vscode.TreeView<unknown>;
   activeQuickPick: () => vscode.QuickPick<vscode.QuickPickItem> | undefined;
+  activeMfaInputBox: () => vscode.InputBox | undefined;
 }
 
 export async function api(): Promise<ChatreqApi> {

@@ -152,6 +152,56 @@ describe('connections: status bar, switching, endpoints, log', function () {
     assert.match(validateMfaCode('') ?? '', /Enter the 6-digit code/);
   });
 
+  it('assumes a role with MFA: the code typed into the input box reaches STS (the sandbox) and the role lists instances', async () => {
+    const a = await api();
+    const url = await endpointToSandbox(a);
+    process.env.AWS_ENDPOINT_URL_STS = url;
+    aws.write(
+      '[profile mfa-role]\nregion = us-east-1\nrole_arn = arn:aws:iam::123456789012:role/ChatreqMfaTester\nsource_profile = base\nmfa_serial = arn:aws:iam::123456789012:mfa/tester\n',
+      `[base]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = ${SECRET}\n`,
+    );
+    const before = (await a.services.sandbox.start()).identity!.events.length;
+    await a.services.connections.use({ kind: 'profile', profile: 'mfa-role', region: 'us-east-1' });
+    const loading = a.services.account.loadInstances({ refresh: true });
+    const i = await internals();
+    const box = await until('the MFA input box', () => i.activeMfaInputBox());
+    assert.match(box.prompt ?? '', /MFA device "tester" \(arn:aws:iam::123456789012:mfa\/tester\)/);
+    // A malformed code is refused in the box and never sent.
+    box.value = '12ab';
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    await until('the box to flag the code', () => (box.validationMessage ? true : undefined));
+    const flagged = box.validationMessage;
+    assert.match(typeof flagged === 'string' ? flagged : (flagged?.message ?? ''), /digits only/);
+    box.value = '123456';
+    await new Promise((r) => setTimeout(r, 150)); // let the value reach the workbench before accepting
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    const instances = await loading;
+    assert.ok(instances.some((x) => x.InstanceAlias === 'chatreq-demo'));
+    const sts = (await a.services.sandbox.start()).identity!.events.slice(before).filter((e) => e.service === 'sts');
+    assert.deepEqual(
+      sts.map((e) => [e.operation, e.outcome, e.roleArn, e.mfaSerial, e.sourceAccessKeyId]),
+      [['AssumeRole', 'ok', 'arn:aws:iam::123456789012:role/ChatreqMfaTester', 'arn:aws:iam::123456789012:mfa/tester', KEY_ID]],
+    );
+    assert.equal(i.activeMfaInputBox(), undefined);
+  });
+
+  it('cancelling the MFA box fails the call with a message that says so, and nothing reaches STS', async () => {
+    const a = await api();
+    process.env.AWS_ENDPOINT_URL_STS = await endpointToSandbox(a);
+    aws.write(
+      '[profile mfa-role]\nregion = us-east-1\nrole_arn = arn:aws:iam::123456789012:role/ChatreqMfaTester\nsource_profile = base\nmfa_serial = arn:aws:iam::123456789012:mfa/tester\n',
+      `[base]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = ${SECRET}\n`,
+    );
+    const before = (await a.services.sandbox.start()).identity!.events.length;
+    await a.services.connections.use({ kind: 'profile', profile: 'mfa-role', region: 'us-east-1' });
+    const loading = a.services.account.loadInstances({ refresh: true });
+    const i = await internals();
+    await until('the MFA input box', () => i.activeMfaInputBox());
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    await assert.rejects(loading, /no MFA code was entered for arn:aws:iam::123456789012:mfa\/tester/);
+    assert.equal((await a.services.sandbox.start()).identity!.events.length, before);
+  });
+
   it('never writes a token or secret to the Chatreq log', async () => {
     const a = await api();
     aws.write('[profile itest]\nregion = us-east-1\n', `[itest]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = ${SECRET}\n`);

@@ -79,17 +79,44 @@ export function validateMfaCode(value: string): string | undefined {
   return undefined;
 }
 
+let activeBox: vscode.InputBox | undefined;
+
+/** The MFA input box while it is open (integration tests answer it as a user would). */
+export function activeMfaInputBox(): vscode.InputBox | undefined {
+  return activeBox;
+}
+
 /** Asks for an MFA code in an input box; rejects when the user cancels. */
-export async function askMfaCode(mfaSerial: string): Promise<string> {
+export function askMfaCode(mfaSerial: string): Promise<string> {
   const device = mfaSerial.split('/').pop() ?? mfaSerial;
-  const code = await vscode.window.showInputBox({
-    title: 'Chatreq: MFA code',
-    prompt: `The role needs a code from MFA device "${device}" (${mfaSerial}).`,
-    placeHolder: '123456',
-    ignoreFocusOut: true,
-    validateInput: validateMfaCode,
+  const box = vscode.window.createInputBox();
+  box.title = 'Chatreq: MFA code';
+  box.prompt = `The role needs a code from MFA device "${device}" (${mfaSerial}).`;
+  box.placeholder = '123456';
+  box.ignoreFocusOut = true;
+  activeBox = box;
+  return new Promise<string>((resolve, reject) => {
+    let done = false;
+    box.onDidChangeValue((v) => {
+      box.validationMessage = v === '' ? undefined : validateMfaCode(v);
+    });
+    box.onDidAccept(() => {
+      const problem = validateMfaCode(box.value);
+      if (problem) {
+        box.validationMessage = problem;
+        return;
+      }
+      done = true;
+      if (activeBox === box) activeBox = undefined;
+      resolve(box.value.trim());
+      box.hide();
+    });
+    box.onDidHide(() => {
+      if (activeBox === box) activeBox = undefined;
+      box.dispose();
+      // Worded so explainAwsError reports it as a missing MFA code (with Retry).
+      if (!done) reject(new Error(`The role requires multi-factor authentication, but no MFA code was entered for ${mfaSerial}.`));
+    });
+    box.show();
   });
-  // Worded so explainAwsError reports it as a missing MFA code (with Retry).
-  if (code === undefined) throw new Error(`The role requires multi-factor authentication, but no MFA code was entered for ${mfaSerial}.`);
-  return code.trim();
 }

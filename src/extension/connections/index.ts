@@ -22,6 +22,7 @@ import { registerPickers } from '../pickers';
 import { activeQuickPick, showPick } from '../pickers/showPick';
 import type { Services } from '../services';
 import type { ConnectionService } from './connectionService';
+import { activeMfaInputBox } from './endpointSettings';
 
 const FIRST_RUN_KEY = 'chatreq.firstRunNoticeShown';
 
@@ -174,6 +175,7 @@ export function registerConnections(services: Services): { engage: (why: string)
   update();
   internals.statusBar = item;
   internals.activeQuickPick = activeQuickPick;
+  internals.activeMfaInputBox = activeMfaInputBox;
   registerExplorer(services, internals);
   registerPickers(services);
 
