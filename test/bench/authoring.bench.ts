@@ -2,21 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildLiveContext, completionsAt, hoverAt, type LiveSource } from '../../src/core/request';
 import { DEMO_FLOWS, DEMO_INSTANCE_ID } from '../../src/sandbox/catalog';
+import { median, type Figure } from './support';
 
-type Figure = { name: string; value: number; unit: string };
-
-/** Median of `runs` timings of `f`, in milliseconds (after a short warm-up). */
-function median(runs: number, f: () => unknown): number {
-  for (let i = 0; i < Math.min(20, runs); i++) f();
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = process.hrtime.bigint();
-    f();
-    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
-}
 
 /**
  * What the editor's completion provider does per request once the account cache is warm: build

@@ -1,21 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formChangeEdits, formStateOf } from '../../src/core/request/form';
+import { median, type Figure } from './support';
 
-type Figure = { name: string; value: number; unit: string };
-
-/** Median of `runs` timings of `f`, in milliseconds (after a short warm-up). */
-function median(runs: number, f: () => void): number {
-  for (let i = 0; i < Math.min(20, runs); i++) f();
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = process.hrtime.bigint();
-    f();
-    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
-}
 
 /** What one keystroke in the form costs the host: the edit, then the state for the new text. */
 export function bench(): Promise<Figure[]> {

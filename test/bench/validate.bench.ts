@@ -1,21 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { completionsAt, extractAttributeUsage, hoverAt, validateRequestText, type AttributeUsage } from '../../src/core/request';
+import { median, type Figure } from './support';
 
-type Figure = { name: string; value: number; unit: string };
-
-/** Median of `runs` timings of `f`, in milliseconds (after a short warm-up). */
-function median(runs: number, f: () => void): number {
-  for (let i = 0; i < Math.min(20, runs); i++) f();
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = process.hrtime.bigint();
-    f();
-    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
-}
 
 function fixtureTexts(): string[] {
   const root = join(process.cwd(), 'test/fixtures/requests');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { openWorkbench, runCommand, type Workbench } from './workbench';
+import { openFile, openWorkbench, runCommand, type Workbench } from './workbench';
 
 /** The request form's document frame (webviews nest an iframe in an iframe), once it has rendered. */
 async function formFrame(page: Page, timeoutMs = 60_000): Promise<Frame> {
@@ -14,16 +14,6 @@ async function formFrame(page: Page, timeoutMs = 60_000): Promise<Frame> {
     if (Date.now() > deadline) throw new Error(`the request form never rendered; frames: ${page.frames().map((f) => f.url()).join(', ')}`);
     await page.waitForTimeout(250);
   }
-}
-
-async function openFile(page: Page, name: string): Promise<void> {
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget input.input');
-  await input.waitFor();
-  await input.fill(name);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 30_000 });
-  await page.keyboard.press('Enter');
-  await page.locator('.editor-group-container .tab.active', { hasText: name }).waitFor({ timeout: 30_000 });
 }
 
 describe('request form in the workbench (Chatreq installed from its .vsix)', function () {

@@ -152,10 +152,13 @@ describe('connections: status bar, switching, endpoints, log', function () {
     assert.match(validateMfaCode('') ?? '', /Enter the 6-digit code/);
   });
 
-  it('assumes a role with MFA: the code typed into the input box reaches STS (the sandbox) and the role lists instances', async () => {
+  /**
+   * A role profile that needs MFA (STS is the sandbox), made the connection, and a ListInstances
+   * started on it: the credential provider is now waiting for the MFA input box.
+   */
+  async function startMfaRoleLoad() {
     const a = await api();
-    const url = await endpointToSandbox(a);
-    process.env.AWS_ENDPOINT_URL_STS = url;
+    process.env.AWS_ENDPOINT_URL_STS = await endpointToSandbox(a);
     aws.write(
       '[profile mfa-role]\nregion = us-east-1\nrole_arn = arn:aws:iam::123456789012:role/ChatreqMfaTester\nsource_profile = base\nmfa_serial = arn:aws:iam::123456789012:mfa/tester\n',
       `[base]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = ${SECRET}\n`,
@@ -163,7 +166,11 @@ describe('connections: status bar, switching, endpoints, log', function () {
     const before = (await a.services.sandbox.start()).identity!.events.length;
     await a.services.connections.use({ kind: 'profile', profile: 'mfa-role', region: 'us-east-1' });
     const loading = a.services.account.loadInstances({ refresh: true });
-    const i = await internals();
+    return { a, before, loading, i: await internals() };
+  }
+
+  it('assumes a role with MFA: the code typed into the input box reaches STS (the sandbox) and the role lists instances', async () => {
+    const { a, before, loading, i } = await startMfaRoleLoad();
     const box = await until('the MFA input box', () => i.activeMfaInputBox());
     assert.match(box.prompt ?? '', /MFA device "tester" \(arn:aws:iam::123456789012:mfa\/tester\)/);
     // A malformed code is refused in the box and never sent.
@@ -186,16 +193,7 @@ describe('connections: status bar, switching, endpoints, log', function () {
   });
 
   it('cancelling the MFA box fails the call with a message that says so, and nothing reaches STS', async () => {
-    const a = await api();
-    process.env.AWS_ENDPOINT_URL_STS = await endpointToSandbox(a);
-    aws.write(
-      '[profile mfa-role]\nregion = us-east-1\nrole_arn = arn:aws:iam::123456789012:role/ChatreqMfaTester\nsource_profile = base\nmfa_serial = arn:aws:iam::123456789012:mfa/tester\n',
-      `[base]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = ${SECRET}\n`,
-    );
-    const before = (await a.services.sandbox.start()).identity!.events.length;
-    await a.services.connections.use({ kind: 'profile', profile: 'mfa-role', region: 'us-east-1' });
-    const loading = a.services.account.loadInstances({ refresh: true });
-    const i = await internals();
+    const { a, before, loading, i } = await startMfaRoleLoad();
     await until('the MFA input box', () => i.activeMfaInputBox());
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
     await assert.rejects(loading, /no MFA code was entered for arn:aws:iam::123456789012:mfa\/tester/);
