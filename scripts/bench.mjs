@@ -2,7 +2,7 @@
 // `npm run bench`: prints figures, asserts nothing. Foundation figures (activation time in the real
 // extension host, code loaded at activation, .vsix size), then every test/bench/*.bench.ts module.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,9 +27,11 @@ const loads = [];
 const bodies = [];
 const problems = [];
 for (let i = 0; i < runs; i++) {
-  const out = join(mkdtempSync(join(tmpdir(), 'chatreq-bench-')), 'activation.json');
+  const dir = mkdtempSync(join(tmpdir(), 'chatreq-bench-'));
+  const out = join(dir, 'activation.json');
   await runIntegration({ emptyWorkspace: true, testsModule: join(root, 'out/test/support/activationProbe.js'), env: { CHATREQ_BENCH_OUT: out }, onLog: () => undefined });
   const r = existsSync(out) ? JSON.parse(readFileSync(out, 'utf8')) : { error: 'the probe wrote nothing' };
+  rmSync(dir, { recursive: true, force: true });
   if (r.error) problems.push(r.error);
   else {
     totals.push(r.ms);
