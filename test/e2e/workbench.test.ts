@@ -35,6 +35,10 @@ describe('workbench (Chatreq installed from its .vsix)', function () {
     await openChatreqContainer(wb.page);
     const status = wb.page.locator('.part.statusbar .statusbar-item', { hasText: 'Sandbox (offline)' });
     await status.waitFor({ timeout: 30_000 });
+    // This machine has no AWS configuration: a first-run notice says the sandbox is in use and how to change it.
+    const notice = wb.page.locator('.notifications-toasts .notification-toast', { hasText: 'Chatreq is using its offline Connect sandbox' });
+    await notice.waitFor({ timeout: 30_000 });
+    assert.match(await notice.innerText(), /Select Connection/);
     const sidebar = wb.page.locator('.part.sidebar');
     const instance = sidebar.locator('.monaco-list-row', { hasText: 'chatreq-demo' });
     await instance.waitFor({ timeout: 60_000 });
