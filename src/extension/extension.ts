@@ -40,7 +40,7 @@ export function activate(context: vscode.ExtensionContext): ChatreqApi {
     vscode.commands.registerCommand(Commands.showLog, () => channel.show(true)),
     vscode.commands.registerCommand(Commands.refreshTestChats, () => testChats.refresh()),
   );
-  registerSandboxCommands(context, sandbox, logger);
+  registerSandboxCommands(services);
   // Feature modules register here: registerX(services).
   const usage = registerConnections(services);
   usage.watchView(testChats.treeView);

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { Commands, Settings } from './ids';
 import { SandboxHost } from './sandboxHost';
 import type { Logger } from '../core/log';
+import type { Services } from './services';
 
 /** Reads the sandbox settings; a relative flows folder is taken from the first workspace folder. */
 export function sandboxSettings(): { flowsDir?: string; port: number } {
@@ -19,7 +20,7 @@ export function createSandboxHost(logger: Logger): SandboxHost {
 }
 
 /** Start / Stop / Restart sandbox commands; a restart follows changes to the sandbox settings. */
-export function registerSandboxCommands(context: vscode.ExtensionContext, sandbox: SandboxHost, logger: Logger): void {
+export function registerSandboxCommands({ context, sandbox, logger }: Services): void {
   const start = async (): Promise<string | undefined> => {
     try {
       const h = await sandbox.start();

@@ -46,9 +46,15 @@ export function slugForFileName(s: string): string {
   return slug === '' ? 'chat-request' : slug;
 }
 
-/** `base`, else `base-2`, `base-3`, ...: the first name `taken` says is free. */
+/** The names to try, in order, when `base` may be taken: `base`, `base-2`, `base-3`, ... */
+export function* requestNameCandidates(base: string): Generator<string> {
+  yield base;
+  for (let i = 2; i < 10_000; i++) yield `${base}-${i}`;
+  yield `${base}-${Date.now()}`;
+}
+
+/** The first of {@link requestNameCandidates} that `taken` says is free. */
 export function freeRequestName(base: string, taken: (name: string) => boolean): string {
-  if (!taken(base)) return base;
-  for (let i = 2; i < 10_000; i++) if (!taken(`${base}-${i}`)) return `${base}-${i}`;
+  for (const name of requestNameCandidates(base)) if (!taken(name)) return name;
   return `${base}-${Date.now()}`;
 }

@@ -7,7 +7,7 @@ export { ruleCodes, ATTRIBUTES_MAX_BYTES, CHAT_DURATION_MIN, CHAT_DURATION_MAX, 
 export { requestSchema, requestMemberNames, schemaAtPath } from './schema';
 export { describeMember, hoverAt, type Hover } from './describe';
 export { completionsAt, type CompletionCandidate, type CompletionContext, type CompletionKind } from './completion';
-export { checkRequestName, freeRequestName, isRequestFileName, slugForFileName, REQUEST_FILE_SUFFIX } from './fileName';
+export { checkRequestName, freeRequestName, isRequestFileName, requestNameCandidates, slugForFileName, REQUEST_FILE_SUFFIX } from './fileName';
 export { buildLiveContext, requestTargets, MAX_FLOWS_FOLLOWED, type LiveSource, type RequestTargets } from './liveContext';
 export { extractAttributeUsage, mergeAttributeUsage, type AttributeUsage, type AttributeKeyUsage } from './flowUsage';
 export { resolveEnvReferences, findEnvReferences, MissingEnvError, formatPath } from './env';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { validateRequestText, type Diagnostic } from '../../core/request';
+import { isRequestFileName, validateRequestText, type Diagnostic } from '../../core/request';
 import { Disposable } from '../disposable';
 import { toDiagnostic } from './convert';
 import { isRequestDocument } from './documents';
@@ -23,7 +23,7 @@ export class RequestDiagnostics extends Disposable {
     this.register(vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)));
     this.register(
       vscode.workspace.onDidCloseTextDocument((d) => {
-        this.cancel(d);
+        this.cancel(d.uri);
         this.collection.delete(d.uri);
       }),
     );
@@ -32,12 +32,11 @@ export class RequestDiagnostics extends Disposable {
     // again in a tab checks it again.
     this.register(
       vscode.window.tabGroups.onDidChangeTabs((e) => {
-        const shown = shownUris();
-        for (const tab of e.closed) {
-          const uri = tabUri(tab);
-          if (uri && !shown.has(uri.toString())) {
-            const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-            if (doc) this.cancel(doc);
+        const closed = e.closed.map(tabUri).filter((u): u is vscode.Uri => u !== undefined && isRequestFileName(u.path));
+        const shown = closed.length > 0 ? shownUris() : new Set<string>();
+        for (const uri of closed) {
+          if (!shown.has(uri.toString())) {
+            this.cancel(uri);
             this.collection.delete(uri);
           }
         }
@@ -59,14 +58,14 @@ export class RequestDiagnostics extends Disposable {
 
   /** Checks now (tests call this to skip the debounce). */
   check(doc: vscode.TextDocument): void {
-    this.cancel(doc);
+    this.cancel(doc.uri);
     if (!isRequestDocument(doc) || doc.isClosed) return;
     this.collection.set(doc.uri, RequestDiagnostics.validate(doc.getText()).map(toDiagnostic));
   }
 
   private schedule(doc: vscode.TextDocument): void {
     if (!isRequestDocument(doc)) return;
-    this.cancel(doc);
+    this.cancel(doc.uri);
     const key = doc.uri.toString();
     this.timers.set(
       key,
@@ -77,8 +76,8 @@ export class RequestDiagnostics extends Disposable {
     );
   }
 
-  private cancel(doc: vscode.TextDocument): void {
-    const key = doc.uri.toString();
+  private cancel(uri: vscode.Uri): void {
+    const key = uri.toString();
     const t = this.timers.get(key);
     if (t !== undefined) clearTimeout(t);
     this.timers.delete(key);

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { checkRequestName, freeRequestName, newRequestText, REQUEST_FILE_SUFFIX, requestTargets, slugForFileName } from '../../core/request';
+import { checkRequestName, newRequestText, REQUEST_FILE_SUFFIX, requestNameCandidates, requestTargets, slugForFileName } from '../../core/request';
 import type { Logger } from '../../core/log';
 import { Commands } from '../ids';
 import { isRequestDocument } from './documents';
@@ -133,12 +133,10 @@ async function fileExists(uri: vscode.Uri): Promise<boolean> {
 }
 
 async function suggestName(base: string, exists: (name: string) => Promise<boolean>): Promise<string> {
-  // freeRequestName is synchronous: probe the few candidates it may ask about first.
-  const taken = new Set<string>();
-  for (let i = 1; i <= 50; i++) {
-    const n = i === 1 ? base : `${base}-${i}`;
-    if (!(await exists(n))) break;
-    taken.add(n);
+  let last = base;
+  for (const name of requestNameCandidates(base)) {
+    if (!(await exists(name))) return name;
+    last = name;
   }
-  return freeRequestName(base, (n) => taken.has(n));
+  return last;
 }

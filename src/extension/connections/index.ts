@@ -16,6 +16,7 @@ import {
   type DefaultConnection,
   type SharedConfigSummary,
 } from '../../core/connection';
+import { isRequestDocument } from '../authoring/documents';
 import { Commands, Settings } from '../ids';
 import { registerExplorer } from '../explorer';
 import { registerPickers } from '../pickers';
@@ -161,7 +162,7 @@ export async function announceStartup(services: Services, d: DefaultConnection):
  * Registers the connection UI, the instance explorer and the pickers. Internals (status bar item,
  * explorer tree, open quick pick) are reachable through Commands.connectionInternals for tests.
  */
-export function registerConnections(services: Services): { engage: (why: string) => void; watchView: (view: vscode.TreeView<unknown>) => void } {
+export function registerConnections(services: Services): { watchView: (view: vscode.TreeView<unknown>) => void } {
   const internals: Record<string, unknown> = {};
   const { connections, context } = services;
   const item = vscode.window.createStatusBarItem('chatreq.connection', vscode.StatusBarAlignment.Left, 50);
@@ -200,19 +201,17 @@ export function registerConnections(services: Services): { engage: (why: string)
     }),
   );
 
-  watchAwsFiles(services);
-
   // Opening any JSON file activates Chatreq (request files are JSON). Until the workspace shows
-  // that it uses Chatreq, activation stops here: no status bar item, no AWS config read (which
-  // loads the SDK's config loader), no first-run notice.
+  // that it uses Chatreq, activation stops here: no status bar item, no watchers on the AWS
+  // files, no AWS config read (which loads the SDK's config loader), no first-run notice.
   let engaged = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const engage = (why: string): void => {
     if (engaged) return;
     engaged = true;
-    internals.engagedBecause = why;
     services.logger.debug(`[aws] Chatreq in use here: ${why}`);
     item.show();
+    watchAwsFiles(services);
     // After activation, not during it.
     timer = setTimeout(() => {
       void connections.resolveStartup().then(
@@ -221,32 +220,20 @@ export function registerConnections(services: Services): { engage: (why: string)
       );
     }, 0);
   };
-  internals.engage = engage;
   context.subscriptions.push({ dispose: () => timer !== undefined && clearTimeout(timer) });
-  watchEngagement(services, internals, engage);
   const watchView = (view: vscode.TreeView<unknown>): void => {
     if (view.visible) engage('a Chatreq view is open');
     context.subscriptions.push(view.onDidChangeVisibility((e) => e.visible && engage('a Chatreq view is open')));
   };
-  return { engage, watchView };
+  watchView(internals.explorerView as vscode.TreeView<unknown>);
+  watchRequestFiles(services, engage);
+  return { watchView };
 }
 
-const REQUEST_FILE = /\.chatreq\.json$/i;
-
-/** Calls `engage` once the workspace shows it uses Chatreq. */
-function watchEngagement(services: Services, internals: Record<string, unknown>, engage: (why: string) => void): void {
-  const { context } = services;
-  const isRequest = (d: vscode.TextDocument): boolean => REQUEST_FILE.test(d.uri.path);
-  if (vscode.workspace.textDocuments.some(isRequest)) engage('a request file is open');
-  const explorer = internals.explorerView as vscode.TreeView<unknown> | undefined;
-  if (explorer) {
-    if (explorer.visible) engage('a Chatreq view is open');
-    context.subscriptions.push(explorer.onDidChangeVisibility((e) => e.visible && engage('a Chatreq view is open')));
-  }
-  context.subscriptions.push(
-    vscode.workspace.onDidOpenTextDocument((d) => isRequest(d) && engage('a request file was opened')),
-    vscode.window.onDidChangeActiveTextEditor((e) => e !== undefined && isRequest(e.document) && engage('a request file was opened')),
-  );
+/** Calls `engage` once a request file is open, opens, or exists in the workspace. */
+function watchRequestFiles(services: Services, engage: (why: string) => void): void {
+  if (vscode.workspace.textDocuments.some(isRequestDocument)) engage('a request file is open');
+  services.context.subscriptions.push(vscode.workspace.onDidOpenTextDocument((d) => isRequestDocument(d) && engage('a request file was opened')));
   void vscode.workspace.findFiles('**/*.chatreq.json', '**/node_modules/**', 1).then(
     (found) => found.length > 0 && engage('the workspace has request files'),
     () => undefined,

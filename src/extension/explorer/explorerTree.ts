@@ -6,8 +6,9 @@
  */
 import type { ContactFlowSummary, InstanceSummary } from '@aws-sdk/client-connect';
 import * as vscode from 'vscode';
-import { connectionKey, sortFlows, type ErrorExplanation, type FlowListing, type SuggestedAction } from '../../core/connection';
+import { sortFlows, type ErrorExplanation, type FlowListing, type SuggestedAction } from '../../core/connection';
 import { explainForUser } from '../connections/errors';
+import { Disposable } from '../disposable';
 import { Commands } from '../ids';
 import type { Services } from '../services';
 
@@ -118,27 +119,20 @@ function actionCommand(action: SuggestedAction, retry: () => void): vscode.Comma
   return { command: Commands.errorAction, title: action.label, arguments: [args] };
 }
 
-export class ExplorerTree implements vscode.TreeDataProvider<ExplorerNode>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<ExplorerNode | undefined>();
+export class ExplorerTree extends Disposable implements vscode.TreeDataProvider<ExplorerNode> {
+  private readonly changed = this.register(new vscode.EventEmitter<ExplorerNode | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
   private instances: Load<InstanceSummary[]> | undefined;
   private readonly flows = new Map<string, Load<FlowListing>>();
   private readonly instanceNodes = new Map<string, InstanceNode>();
   private generation = 0;
-  private readonly disposables: vscode.Disposable[] = [];
   /** Resolves when every load started so far has settled (tests and the bench wait on it). */
   private pending = new Set<Promise<unknown>>();
 
   constructor(private readonly services: Services) {
-    this.disposables.push(
-      this.changed,
-      services.connections.onDidChange(() => this.clear()),
-      services.connections.onDidChangeReason(() => this.changed.fire(undefined)),
-    );
-  }
-
-  dispose(): void {
-    for (const d of this.disposables.splice(0)) d.dispose();
+    super();
+    this.register(services.connections.onDidChange(() => this.clear()));
+    this.register(services.connections.onDidChangeReason(() => this.changed.fire(undefined)));
   }
 
   /** Forgets what the view holds and shows it again (the data itself comes from the account cache). */
@@ -309,11 +303,6 @@ export class ExplorerTree implements vscode.TreeDataProvider<ExplorerNode>, vsco
           },
         ),
     );
-  }
-
-  /** Which connection the view shows (for tests). */
-  get connectionKey(): string {
-    return connectionKey(this.services.connections.current);
   }
 
   /** The instance node shown for an ID, once instances are listed. */

@@ -117,11 +117,6 @@ async function openFlowInConnect(services: Services, arg: unknown): Promise<stri
 async function newChatRequestForFlow(arg: unknown): Promise<unknown> {
   const ref = flowRef(arg);
   if (!ref) return noFlow();
-  const registered = (await vscode.commands.getCommands(true)).includes(Commands.newChatRequest);
-  if (!registered) {
-    void vscode.window.showWarningMessage('Creating chat requests is not available in this version of Chatreq.');
-    return undefined;
-  }
   // Callers other than the tree may also name the file (and folder) so no input box is needed.
   const passOn = arg instanceof FlowNode ? {} : pickKeys(arg as Record<string, unknown>, ['name', 'folder']);
   return vscode.commands.executeCommand(Commands.newChatRequest, { instanceId: ref.instanceId, flowId: ref.flowId, flowName: ref.flowName ?? ref.flowId, ...passOn });

@@ -3,11 +3,12 @@
  * `*.chatreq.json`, and the commands that switch a request between form and text.
  */
 import * as vscode from 'vscode';
+import { isRequestFileName } from '../../core/request';
 import { Commands, Editors } from '../ids';
 import type { Services } from '../services';
 import { isRequestForm, RequestFormProvider } from './requestFormProvider';
 
-const isRequestUri = (uri: vscode.Uri | undefined): uri is vscode.Uri => uri !== undefined && uri.path.endsWith('.chatreq.json');
+const isRequestUri = (uri: vscode.Uri | undefined): uri is vscode.Uri => uri !== undefined && isRequestFileName(uri.path);
 
 /** The request file a command applies to: its argument (editor title, explorer) or the active editor's. */
 function targetUri(arg: unknown): vscode.Uri | undefined {

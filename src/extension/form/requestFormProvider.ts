@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { resolveEnvReferences } from '../../core/request';
+import { requestTargets, resolveEnvReferences } from '../../core/request';
 import { formChangeEdits, formStateOf } from '../../core/request/form';
 import {
   type FormChange,
@@ -12,7 +12,8 @@ import {
 } from '../../core/request/formProtocol';
 import { Disposable } from '../disposable';
 import { Editors } from '../ids';
-import { pickFlow, pickInstance, requestInstanceId } from '../pickers';
+import { toWorkspaceEdit } from '../authoring/convert';
+import { pickFlow, pickInstance } from '../pickers';
 import type { Services } from '../services';
 import { formHtml, formResourceRoots } from './html';
 
@@ -172,18 +173,14 @@ class FormSession extends Disposable {
       return false;
     }
     if (result.edits.length === 0) return true;
-    const edit = new vscode.WorkspaceEdit();
-    for (const e of result.edits) {
-      edit.replace(doc.uri, new vscode.Range(doc.positionAt(e.offset), doc.positionAt(e.offset + e.length)), e.newText);
-    }
-    const ok = await vscode.workspace.applyEdit(edit);
+    const ok = await vscode.workspace.applyEdit(toWorkspaceEdit(doc, result.edits));
     if (!ok) this.error('VS Code did not apply the change (is the file read-only?). Nothing was changed.');
     return ok;
   }
 
   /** The instance the request names, with `${env:…}` filled in from the environment when possible. */
   private instanceId(): string | undefined {
-    const id = requestInstanceId(this.document.getText());
+    const id = requestTargets(this.document.getText()).instanceId;
     if (!id?.includes('${env:')) return id;
     try {
       return resolveEnvReferences(id, process.env);
@@ -197,9 +194,9 @@ class FormSession extends Disposable {
       this.error(UNTRUSTED_PICK, target === 'instance' ? 'InstanceId' : 'ContactFlowId');
       return;
     }
-    const text = this.document.getText();
+    const targets = requestTargets(this.document.getText());
     if (target === 'instance') {
-      const picked = await pickInstance(this.services, { currentId: requestInstanceId(text) ?? '' });
+      const picked = await pickInstance(this.services, { currentId: targets.instanceId ?? '' });
       if (picked) await this.applyChange({ kind: 'setField', field: 'InstanceId', value: picked.id });
       return;
     }
@@ -208,9 +205,7 @@ class FormSession extends Disposable {
       this.error('Pick a flow after the instance: fill in InstanceId (type it or use its Pick… button) first. An ${env:NAME} reference counts when the variable is set.', 'ContactFlowId');
       return;
     }
-    const current = this.document.getText();
-    const flowId = formStateOf(current, { version: 0, trusted: true }).fields.ContactFlowId.value;
-    const picked = await pickFlow(this.services, instanceId, { currentId: flowId });
+    const picked = await pickFlow(this.services, instanceId, targets.contactFlowId ? { currentId: targets.contactFlowId } : {});
     if (picked) await this.applyChange({ kind: 'setField', field: 'ContactFlowId', value: picked.id });
   }
 

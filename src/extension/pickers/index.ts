@@ -6,9 +6,11 @@
 import type { ContactFlowSummary, InstanceSummary } from '@aws-sdk/client-connect';
 import * as vscode from 'vscode';
 import type { FlowListing } from '../../core/connection';
-import { idFromArn } from '../../core/request';
+import { applyEdits, requestTargets } from '../../core/request';
 import { setValueEdits } from '../../core/request/edits';
-import { parseLoose } from '../../core/request/tree';
+import { minimalEdit } from '../../core/request/form';
+import { toWorkspaceEdit } from '../authoring/convert';
+import { isRequestDocument } from '../authoring/documents';
 import { showAwsError } from '../connections/errors';
 import { Commands } from '../ids';
 import type { Services } from '../services';
@@ -127,99 +129,46 @@ export async function pickFlow(services: Services, instanceId: string, options: 
   return item?.flow;
 }
 
-export function isRequestDocument(doc: vscode.TextDocument): boolean {
-  return doc.uri.path.endsWith('.chatreq.json');
-}
-
 /** The request file a picker writes into: the active text editor's, when it is a `*.chatreq.json`. */
 export function activeRequestEditor(): vscode.TextEditor | undefined {
   const editor = vscode.window.activeTextEditor;
   return editor && isRequestDocument(editor.document) ? editor : undefined;
 }
 
-/** A top-level string member of the request (InstanceId, ContactFlowId), when it is one. */
-export function requestMember(text: string, name: string): string | undefined {
-  const root = parseLoose(text);
-  if (root?.type !== 'object') return undefined;
-  for (const p of root.children ?? []) {
-    const [key, value] = p.children ?? [];
-    if (key?.value === name && value?.type === 'string') return value.value as string;
-  }
-  return undefined;
-}
-
-/** The instance ID a request names (a plain ID, or the instance part of an ARN). */
-export function requestInstanceId(text: string): string | undefined {
-  const v = requestMember(text, 'InstanceId')?.trim();
-  if (!v) return undefined;
-  return v.startsWith('arn:') ? idFromArn(v, 'instance') : v;
-}
-
 /**
- * Sets top-level members of a request document with one WorkspaceEdit (so one undo reverts it),
- * keeping the file's formatting. Resolves whether the edit was applied.
+ * Sets top-level members of a request document with one WorkspaceEdit covering only the changed
+ * span (so one undo reverts it and the cursor outside stays put), keeping the file's formatting.
+ * Resolves whether the edit was applied.
  */
 export async function setRequestMembers(doc: vscode.TextDocument, values: Record<string, string>): Promise<boolean> {
-  let text = doc.getText();
-  if (text.trim() === '') text = '{}';
-  // Core edits are applied one member after another to the text, then sent as one replacement
-  // of the changed span so their offsets never collide and one undo reverts all of it.
-  let next = text;
-  for (const [name, value] of Object.entries(values)) {
-    const edits = setValueEdits(next, [name], value);
-    const sorted = [...edits].sort((a, b) => b.offset - a.offset);
-    for (const e of sorted) next = next.slice(0, e.offset) + e.newText + next.slice(e.offset + e.length);
-  }
-  if (next === doc.getText()) return true;
-  const whole = new vscode.WorkspaceEdit();
-  whole.replace(doc.uri, minimalRange(doc, next), minimalText(doc.getText(), next));
-  return vscode.workspace.applyEdit(whole);
+  const before = doc.getText();
+  let next = before.trim() === '' ? '{}' : before;
+  for (const [name, value] of Object.entries(values)) next = applyEdits(next, setValueEdits(next, [name], value));
+  if (next === before) return true;
+  return vscode.workspace.applyEdit(toWorkspaceEdit(doc, [minimalEdit(before, next)]));
 }
 
-// The smallest changed span, so the cursor and folding outside it stay put.
-function changedSpan(before: string, after: string): { start: number; endBefore: number; endAfter: number } {
-  let start = 0;
-  while (start < before.length && start < after.length && before[start] === after[start]) start++;
-  let eb = before.length;
-  let ea = after.length;
-  while (eb > start && ea > start && before[eb - 1] === after[ea - 1]) {
-    eb--;
-    ea--;
-  }
-  return { start, endBefore: eb, endAfter: ea };
-}
-
-function minimalRange(doc: vscode.TextDocument, next: string): vscode.Range {
-  const s = changedSpan(doc.getText(), next);
-  return new vscode.Range(doc.positionAt(s.start), doc.positionAt(s.endBefore));
-}
-
-function minimalText(before: string, next: string): string {
-  const s = changedSpan(before, next);
-  return next.slice(s.start, s.endAfter);
+/** The active request document, or undefined after telling the user to open one (`why` says what for). */
+function requestEditorFor(why: string): vscode.TextDocument | undefined {
+  const editor = activeRequestEditor();
+  if (!editor) void vscode.window.showInformationMessage(`Open a *.chatreq.json request in the editor first: ${why}`);
+  return editor?.document;
 }
 
 async function selectInstanceCommand(services: Services): Promise<void> {
-  const editor = activeRequestEditor();
-  if (!editor) {
-    void vscode.window.showInformationMessage('Open a *.chatreq.json request in the editor first: Select Instance writes the InstanceId into it.');
-    return;
-  }
-  const doc = editor.document;
-  const picked = await pickInstance(services, { currentId: requestInstanceId(doc.getText()) });
+  const doc = requestEditorFor('Select Instance writes the InstanceId into it.');
+  if (!doc) return;
+  const picked = await pickInstance(services, { currentId: requestTargets(doc.getText()).instanceId });
   if (!picked) return;
   await setRequestMembers(doc, { InstanceId: picked.id });
 }
 
 async function selectFlowCommand(services: Services): Promise<void> {
-  const editor = activeRequestEditor();
-  if (!editor) {
-    void vscode.window.showInformationMessage('Open a *.chatreq.json request in the editor first: Select Flow writes the ContactFlowId into it.');
-    return;
-  }
-  const doc = editor.document;
+  const doc = requestEditorFor('Select Flow writes the ContactFlowId into it.');
+  if (!doc) return;
   const text = doc.getText();
-  let instanceId = requestInstanceId(text);
+  const targets = requestTargets(text);
+  let instanceId = targets.instanceId;
   const known = instanceId ? (await services.account.loadInstances().catch(() => undefined))?.some((i) => i.Id === instanceId) : false;
   const values: Record<string, string> = {};
   if (!instanceId || known === false) {
@@ -229,7 +178,7 @@ async function selectFlowCommand(services: Services): Promise<void> {
     instanceId = instance.id;
     values.InstanceId = instance.id;
   }
-  const current = requestMember(text, 'ContactFlowId');
+  const current = targets.contactFlowId;
   const flow = await pickFlow(services, instanceId, current ? { currentId: current } : {});
   if (!flow) return;
   values.ContactFlowId = flow.id;
