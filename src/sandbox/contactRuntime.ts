@@ -7,6 +7,12 @@
 
 export type ParticipantRole = 'AGENT' | 'CUSTOMER' | 'SYSTEM' | 'CUSTOM_BOT' | 'SUPERVISOR';
 
+/**
+ * The ContentType of the sandbox's own notices (unsupported block, missing mock, step budget).
+ * A runtime may post them; the service layer never delivers them to a participant.
+ */
+export const SANDBOX_NOTICE_CONTENT_TYPE = 'application/vnd.chatreq.sandbox.notice';
+
 /** What the runtime may add to a contact's transcript (pushed on the WebSocket too). */
 export interface TranscriptItemInput {
   /**

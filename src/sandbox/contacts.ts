@@ -10,6 +10,7 @@ import {
   type ContactControl,
   type ContactRuntime,
   type ContactView,
+  SANDBOX_NOTICE_CONTENT_TYPE,
   type FlowLogRecord,
   type FlowLoggingState,
   type ParticipantRole,
@@ -17,11 +18,11 @@ import {
 } from './contactRuntime';
 
 /**
- * The ContentType of the sandbox's own notices (unsupported block, missing mock, step budget).
- * They are about the sandbox, not the chat: the service layer never delivers them to a participant
- * (GetTranscript or WebSocket); it keeps them on the contact (the admin view) and reports them.
+ * Sandbox notices are about the sandbox, not the chat: the service layer never delivers them to a
+ * participant (GetTranscript or WebSocket); it keeps them on the contact (the admin view) and
+ * reports them (the sandbox's onNotice).
  */
-export const NOTICE_CONTENT_TYPE = 'application/vnd.chatreq.sandbox.notice';
+const NOTICE_CONTENT_TYPE = SANDBOX_NOTICE_CONTENT_TYPE;
 
 export const EVENT = {
   joined: 'application/vnd.amazonaws.connect.event.participant.joined',

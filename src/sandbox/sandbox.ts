@@ -166,6 +166,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const state = getContact(decodeURIComponent(parts[2]));
       if (state) sendJson(res, 200, state);
       else fail(404, `No contact '${parts[2].slice(0, 256)}' in this sandbox.`);
+    } else if (parts[1] === 'flow-logs' && parts.length === 3 && method === 'GET') {
+      const alias = decodeURIComponent(parts[2]);
+      if (!logs.hasGroup(flowLogGroupName(alias))) fail(404, `No instance with the alias '${alias.slice(0, 100)}' in this sandbox.`);
+      else sendJson(res, 200, { logGroupName: flowLogGroupName(alias), records: logs.flowRecords(flowLogGroupName(alias)) });
     } else if (parts[1] === 'contacts' && parts.length === 4 && parts[3] === 'drop-sockets' && method === 'POST') {
       req.resume();
       const id = decodeURIComponent(parts[2]);

@@ -1,4 +1,4 @@
-import type { ContactControl, ContactView, FlowLogRecord, FlowLoggingState } from '../contactRuntime';
+import { SANDBOX_NOTICE_CONTENT_TYPE, type ContactControl, type ContactView, type FlowLogRecord, type FlowLoggingState } from '../contactRuntime';
 import { asText, interpolate, resolveParameter, type AttributeScope } from './attributes';
 import { firstMatchingCondition } from './conditions';
 import { findHours, isOpen } from './hours';
@@ -9,7 +9,7 @@ import type { Flow, FlowAction, FlowSource, FlowTrace } from './types';
 import { parseFlow } from './validate';
 import type { Workspace } from './workspace';
 
-export const noticeContentType = 'application/vnd.chatreq.sandbox.notice';
+export const noticeContentType = SANDBOX_NOTICE_CONTENT_TYPE;
 const eventPrefix = 'application/vnd.amazonaws.connect.event.';
 const systemName = 'SYSTEM_MESSAGE';
 const botName = 'BOT';
@@ -267,7 +267,8 @@ export class FlowContact {
   }
 
   /**
-   * The block's flow-log record(s). Results is [UNVERIFIED] beyond the Lambda error text: the
+   * The block's flow-log record(s), written when the block finishes (a Lex or Wait block: when the
+   * customer answered or the timer fired), so Timestamp is the finishing time. Results is [UNVERIFIED] beyond the Lambda error text: the
    * condition operand that matched (for a Lex block, the intent), the error type of an error
    * branch, or nothing for a plain success.
    */

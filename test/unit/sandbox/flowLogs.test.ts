@@ -121,6 +121,17 @@ describe('sandbox: flow logs and CloudWatch Logs FilterLogEvents', () => {
     assert.equal(wildcard.events!.length, 1);
     const substring = await logs.send(new FilterLogEventsCommand({ logGroupName: GROUP, filterPattern: `${chat.contactId} InvokeExternalResource` }));
     assert.equal(parse(substring.events).map((x) => x.ContactFlowModuleType).join(), 'InvokeExternalResource');
+    const quoted = await logs.send(new FilterLogEventsCommand({ logGroupName: GROUP, filterPattern: `"${chat.contactId}" -PlayPrompt -SetAttributes` }));
+    assert.deepEqual(parse(quoted.events).map((x) => x.ContactFlowModuleType), ['CheckAttribute', 'InvokeExternalResource', 'CheckAttribute', 'Disconnect']);
+    const byStream = await logs.send(new FilterLogEventsCommand({ logGroupName: GROUP, filterPattern: `{ $.ContactId = "${chat.contactId}" }`, logStreamNames: ['someOtherFlow'] }));
+    assert.deepEqual(byStream.events, []);
+  });
+
+  it('GET /sandbox/flow-logs/{alias} returns the same records; an unknown alias is 404', async () => {
+    const r = await raw(sb, 'GET', '/sandbox/flow-logs/chatreq-demo');
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.json(), { logGroupName: GROUP, records: sb.flowLogs('chatreq-demo') });
+    assert.equal((await raw(sb, 'GET', '/sandbox/flow-logs/nope')).status, 404);
   });
 
   it('paginates with limit/nextToken and filters by startTime/endTime', async () => {
