@@ -678,8 +678,10 @@ export class FlowContact {
     };
     const init = (p.LexInitializationData ?? p.LexInitilizationData) as { InitialMessage?: string } | undefined;
     let first: string | undefined = init?.InitialMessage !== undefined ? interpolate(init.InitialMessage, this.scope) : undefined;
-    if (!first && this.initialMessagePending && this.view.initialMessage) {
-      // The chat's initial message is the customer's first utterance to the first bot.
+    if (!first && !bot.welcome && this.initialMessagePending && this.view.initialMessage) {
+      // The chat's initial message is the customer's first utterance to the first bot. A bot with
+      // a welcome reply opens the conversation itself instead (sandbox choice: a menu bot would
+      // otherwise answer a greeting such as "hi" with its fallback before showing the menu).
       first = this.view.initialMessage.Content;
     }
     this.initialMessagePending = false;

@@ -79,6 +79,16 @@ describe('sandbox demo: the interactive Help Menu flow', () => {
     assert.equal(sb.getContact(chat.contactId)!.attributes.menuChoice, 'TalkToAgent');
   });
 
+  it('shows the menu even when the chat started with an initial message', async () => {
+    const chat = await startChat(c, { ContactFlowId: DEMO_FLOWS.helpMenu, InitialMessage: { ContentType: 'text/plain', Content: 'hi' } });
+    const menu = await botMessage(chat);
+    assert.match(menu.Content ?? '', /^What can we help you with\?/);
+    assert.equal(sb.getContact(chat.contactId)!.status, 'ACTIVE', 'the bot waits for a choice');
+    await say(chat, 'Start a return');
+    await finished(chat);
+    assert.equal(sb.getContact(chat.contactId)!.attributes.menuChoice, 'StartReturn');
+  });
+
   it('an answer that is no option takes the fallback path', async () => {
     const chat = await startChat(c, { ContactFlowId: DEMO_FLOWS.helpMenu, SupportedMessagingContentTypes: ['text/plain', INTERACTIVE] });
     await botMessage(chat);
