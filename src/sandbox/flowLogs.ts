@@ -164,8 +164,35 @@ function select(doc: unknown, path: string[]): unknown {
   return cur;
 }
 
-function wildcard(value: string): RegExp {
-  return new RegExp(`^${value.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 's');
+/**
+ * A `*` glob as a matcher, without a regular expression (so a pattern full of `*` cannot make
+ * matching blow up): the usual two-pointer scan, at worst text length x pattern length.
+ */
+function wildcard(pattern: string): { test(text: string): boolean } {
+  return {
+    test(text: string): boolean {
+      let t = 0;
+      let p = 0;
+      let star = -1;
+      let mark = 0;
+      while (t < text.length) {
+        if (p < pattern.length && pattern[p] !== '*' && pattern[p] === text[t]) {
+          t++;
+          p++;
+        } else if (p < pattern.length && pattern[p] === '*') {
+          star = p++;
+          mark = t;
+        } else if (star >= 0) {
+          p = star + 1;
+          t = ++mark;
+        } else {
+          return false;
+        }
+      }
+      while (p < pattern.length && pattern[p] === '*') p++;
+      return p === pattern.length;
+    },
+  };
 }
 
 function jsonTerm(term: string): DocTest {

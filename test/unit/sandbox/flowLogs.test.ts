@@ -3,6 +3,7 @@ import { SendMessageCommand } from '@aws-sdk/client-connectparticipant';
 import assert from 'node:assert/strict';
 import { startSandboxWithFlows, type SandboxHandle } from '../../../src/sandbox';
 import { DEMO_QUEUES } from '../../../src/sandbox/catalog';
+import { compileFilterPattern, FilterPatternError } from '../../../src/sandbox/flowLogs';
 import { clients, DEMO_FLOWS, raw, rejects, startChat, waitFor } from './support';
 
 interface Record_ {
@@ -222,5 +223,33 @@ describe('sandbox: flow-log policy and bounds', () => {
       await strict.close();
       await off.close();
     }
+  });
+});
+
+describe('sandbox: filter patterns', () => {
+  const m = (pattern: string, doc: unknown) => compileFilterPattern(pattern)(JSON.stringify(doc));
+
+  it('matches JSON terms: = and != with * wildcards, numbers, nesting, EXISTS, && and ||', () => {
+    assert.equal(m('{ $.A = "*ab*" }', { A: 'xxabyy' }), true);
+    assert.equal(m('{ $.A = "ab" }', { A: 'xab' }), false);
+    assert.equal(m('{ $.A != "a*" }', { A: 'ba' }), true);
+    assert.equal(m('{ $.A != "a*" }', {}), false, '!= needs the field');
+    assert.equal(m('{ $.N > 3 }', { N: '5' }), true);
+    assert.equal(m('{ $.N <= 3 }', { N: 5 }), false);
+    assert.equal(m('{ $.B.C EXISTS }', { B: { C: 1 } }), true);
+    assert.equal(m('{ $.B.D NOT EXISTS }', { B: { C: 1 } }), true);
+    assert.equal(m('{ $.A = "x" || $.A = "y" && $.B = "z" }', { A: 'x' }), true, '&& binds tighter');
+    assert.equal(m('{ ($.A = "x" || $.A = "y") && $.B = "z" }', { A: 'x' }), false);
+    assert.equal(m('{ $.A = "x" }', 'not an object'), false);
+    assert.equal(compileFilterPattern('{ $.A = "x" }')('not json'), false);
+  });
+
+  it('refuses malformed patterns and stays fast on many wildcards', () => {
+    for (const bad of ['{ $.A = "x" ', '{}', '{ A = "x" }', '{ $.A < "x" }', '{ ($.A = "x" }', '{ $.A = "x }']) {
+      assert.throws(() => compileFilterPattern(bad), FilterPatternError, bad);
+    }
+    const t0 = Date.now();
+    assert.equal(m(`{ $.A = "${'*a'.repeat(400)}b" }`, { A: 'a'.repeat(5000) }), false);
+    assert.ok(Date.now() - t0 < 1000);
   });
 });
