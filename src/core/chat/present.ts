@@ -387,7 +387,7 @@ function cliInput(input: Record<string, unknown>, options: AwsCliOptions): Recor
  * accepts it: API members only (no $schema), single-quoted for POSIX shells (bash, zsh).
  */
 export function awsCliCommand(input: StartChatContactCommandInput, options: AwsCliOptions = {}): string {
-  const json = JSON.stringify(cliInput(input as Record<string, unknown>, options));
+  const json = JSON.stringify(cliInput(input as unknown as Record<string, unknown>, options));
   return `aws connect start-chat-contact --cli-input-json ${shellQuote(json)}${tail(options)}`;
 }
 
