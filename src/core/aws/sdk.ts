@@ -61,6 +61,8 @@ export function createClients(target: ClientTarget): ConnectClients {
 export * as connectApi from '@aws-sdk/client-connect';
 export * as participantApi from '@aws-sdk/client-connectparticipant';
 export * as logsApi from '@aws-sdk/client-cloudwatch-logs';
+// The participant WebSocket client travels in the same lazy chunk: only a live chat needs it.
+export { WebSocket } from 'ws';
 
 // Credential providers and the SDK's own shared-config loader (which honours AWS_CONFIG_FILE and
 // AWS_SHARED_CREDENTIALS_FILE). Reached only through loadAws(), like the clients above.
