@@ -80,7 +80,9 @@ function where(d: Diagnostic, fileName?: string): string {
 }
 
 function describe(d: Diagnostic, fileName?: string): string {
-  const field = d.path && d.path.length > 0 ? `${formatPath(d.path)}: ` : '';
+  const path = d.path && d.path.length > 0 ? formatPath(d.path) : '';
+  // Most engine messages already open with the field's name.
+  const field = path && !d.message.startsWith(path) ? `${path}: ` : '';
   return oneLine(`${field}${d.message} (${where(d, fileName)})`);
 }
 
