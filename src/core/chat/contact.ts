@@ -121,6 +121,8 @@ export interface FlowTraceOptions extends CallOptions {
   /** When the contact started; records before it (minus a minute of clock slack) are not read. */
   startTime: Date | string;
   endTime?: Date | string;
+  /** Events per page (FilterLogEvents `limit`; default: the service's, up to 10,000). */
+  limit?: number;
   /** Pages read at most (default 50); a safety net, not a normal end. */
   maxPages?: number;
 }
@@ -199,6 +201,7 @@ export async function readFlowTrace(session: AwsSession, options: FlowTraceOptio
             filterPattern: `{ $.ContactId = "${options.contactId.replace(/["\\]/g, '')}" }`,
             ...(Number.isFinite(start) ? { startTime: Math.max(0, start) } : {}),
             ...(end !== undefined && Number.isFinite(end) ? { endTime: end } : {}),
+            ...(options.limit ? { limit: options.limit } : {}),
             ...(token ? { nextToken: token } : {}),
           }),
           options.signal ? { abortSignal: options.signal } : {},
