@@ -15,11 +15,19 @@ const REQUEST = `${JSON.stringify(
 
 const testChats = (page: Page) => page.locator('.part.sidebar .pane', { has: page.locator('.pane-header', { hasText: /test chats/i }) });
 
-/** Expands a tree row (by its text) unless it is expanded already. */
+/**
+ * Expands a tree row (by its text) unless it is expanded already. The extension may expand it at
+ * the same moment (reveal after a launch), so a click can race with that: check, then wait.
+ */
 async function expand(page: Page, text: RegExp | string): Promise<void> {
   const row = testChats(page).locator('.monaco-list-row', { hasText: text }).first();
   await row.waitFor({ timeout: 30_000 });
-  if ((await row.getAttribute('aria-expanded')) === 'false') await row.click();
+  const expanded = testChats(page).locator('.monaco-list-row[aria-expanded="true"]', { hasText: text }).first();
+  for (let attempt = 0; attempt < 3 && !(await expanded.isVisible()); attempt++) {
+    if ((await row.getAttribute('aria-expanded')) === 'false') await row.click();
+    await expanded.waitFor({ timeout: 5000 }).catch(() => undefined);
+  }
+  await expanded.waitFor({ timeout: 5000 });
 }
 
 for (const theme of [

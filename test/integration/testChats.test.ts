@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { StopContactCommand } from '@aws-sdk/client-connect';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -324,6 +326,103 @@ describe('Test Chats: launch and follow a chat', function () {
     const editor = await vscode.commands.executeCommand<vscode.TextEditor>('chatreq.fixInFile', record.id);
     assert.ok(editor);
     assert.equal(editor.document.getText(editor.selection), '"ContactFlowId"');
+  });
+
+  it('the request form’s Launch button launches the file it shows', async () => {
+    const a = await sandboxApi();
+    const uri = requestFile(supportRequest());
+    cleanup.push(uri);
+    const ready = new Promise<void>((resolve) => {
+      const sub = a.requestForm.onDidPostMessage((p) => {
+        if (p.uri.toString() === uri.toString() && (p.message as { type?: string }).type === 'state') {
+          sub.dispose();
+          resolve();
+        }
+      });
+    });
+    await vscode.commands.executeCommand('chatreq.openRequestForm', uri);
+    await withDeadline(ready, 20_000, 'the form’s first state');
+    const before = contactsOf(a);
+    const known = new Set(a.testChats.chats.list().map((r) => r.id));
+    await a.requestForm.receive(uri, { type: 'launch' });
+    const r = await until('the chat the form launched', () => a.testChats.chats.list().find((x) => !known.has(x.id) && x.contactId));
+    assert.equal(contactsOf(a), before + 1);
+    assert.equal(vscode.Uri.parse(r.origin.requestFile!).fsPath, uri.fsPath);
+  });
+
+  it('Copy as AWS CLI Command gives a command the AWS CLI runs as is, and Open Transcript a Markdown document', async () => {
+    const a = await sandboxApi();
+    const uri = requestFile({ $schema: 'https://example.invalid/schema.json', ...supportRequest({ Attributes: { tier: '${env:CHATREQ_IT_TIER}' } }) });
+    cleanup.push(uri);
+    process.env.CHATREQ_IT_TIER = 'gold';
+    try {
+      const record = await vscode.commands.executeCommand<ChatRecord>('chatreq.launchTestChat', uri);
+      assert.equal(record.attributes.tier, 'gold', 'env values are resolved before the call');
+      assert.equal(a.services.sandbox.running?.getContact(record.contactId!)?.attributes.tier, 'gold');
+      const command = await vscode.commands.executeCommand<string>('chatreq.copyAsAwsCli', record.id, 'resolved');
+      assert.equal(await vscode.env.clipboard.readText(), command);
+      assert.ok(!command.includes('$schema'), 'no $schema member');
+      assert.ok(!command.includes('ClientToken'), 'a copied command starts a new chat');
+      const before = contactsOf(a);
+      const out = await new Promise<string>((resolve, reject) =>
+        execFile('bash', ['-c', command], { env: { ...process.env, AWS_ACCESS_KEY_ID: 'AKIDSANDBOX', AWS_SECRET_ACCESS_KEY: 'x', AWS_DEFAULT_REGION: 'us-east-1', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' } }, (e, stdout, stderr) =>
+          e ? reject(new Error(`${e.message}\n${stderr}`)) : resolve(stdout),
+        ),
+      );
+      assert.match(out, /"ContactId"/);
+      assert.equal(contactsOf(a), before + 1, 'the AWS CLI started a chat with the copied command');
+      const refs = await vscode.commands.executeCommand<string>('chatreq.copyAsAwsCli', record.id, 'references');
+      assert.match(refs, /"\$CHATREQ_IT_TIER"/);
+      assert.ok(!refs.includes('gold'), 'the value stays in the shell');
+
+      const doc = await vscode.commands.executeCommand<vscode.TextDocument>('chatreq.openTranscript', record.id);
+      assert.equal(doc.languageId, 'markdown');
+      assert.match(doc.getText(), new RegExp(record.contactId!));
+    } finally {
+      delete process.env.CHATREQ_IT_TIER;
+    }
+  });
+
+  it('a corrupt history file is moved aside and a new history starts', async () => {
+    const a = await sandboxApi();
+    await a.testChats.chats.ready();
+    const file = a.testChats.chats.store.file.fsPath;
+    await a.testChats.chats.store.flush();
+    const saved = fs.existsSync(file) ? fs.readFileSync(file) : undefined;
+    fs.writeFileSync(file, '{"version": 1, "chats": [ {"id": "x", ');
+    const fresh = new ChatManager(a.services);
+    try {
+      await fresh.ready();
+      assert.deepEqual(fresh.list(), []);
+      const aside = fs.readdirSync(path.dirname(file)).filter((n) => n.startsWith('test-chats.corrupt-'));
+      assert.ok(aside.length >= 1, 'the unreadable file was kept aside');
+      for (const n of aside) fs.rmSync(path.join(path.dirname(file), n));
+    } finally {
+      fresh.dispose();
+      if (saved) fs.writeFileSync(file, saved);
+    }
+  });
+
+  it('a chat that ended while VS Code was closed shows as ended after one refresh', async () => {
+    const a = await sandboxApi();
+    const uri = requestFile(supportRequest());
+    cleanup.push(uri);
+    const record = await vscode.commands.executeCommand<ChatRecord>('chatreq.launchTestChat', uri);
+    await recordWhere(a, record.id, 'connected', (x) => x.state === 'connected');
+    await a.testChats.chats.store.flush();
+    // "Closed": the live engine goes away; meanwhile the contact ends on the service.
+    a.testChats.chats.liveChat(record.id)?.dispose();
+    const fresh = new ChatManager(a.services);
+    try {
+      await fresh.ready();
+      assert.equal(fresh.get(record.id)?.state, 'connected', 'the history still says connected');
+      const access = await a.services.connections.access();
+      await access.session.clients.connect.send(new StopContactCommand({ InstanceId: DEMO_INSTANCE, ContactId: record.contactId! }));
+      await fresh.resumeLive(async (r, sec) => LiveChat.resume({ session: access.session, logger: a.services.logger }, r, sec));
+      await until('the restored chat to show ended', () => (fresh.get(record.id)?.state === 'ended' ? true : undefined));
+    } finally {
+      fresh.dispose();
+    }
   });
 
   it('error diagnostics block the launch and nothing is sent', async () => {
