@@ -20,7 +20,6 @@ import {
   requestMemberNames,
   requestToStartChatContactInput,
   validateRequestText,
-  type ChatRequestFile,
   type Diagnostic,
   type JsonPath,
 } from '../request';
@@ -155,7 +154,7 @@ export function prepareLaunch(options: PrepareLaunchOptions): LaunchPreparation 
 
   let input: StartChatContactCommandInput;
   try {
-    input = requestToStartChatContactInput(request as ChatRequestFile, {
+    input = requestToStartChatContactInput(request, {
       env,
       ...(options.instanceId ? { instanceId: options.instanceId } : {}),
       ...(options.contactFlowId ? { contactFlowId: options.contactFlowId } : {}),

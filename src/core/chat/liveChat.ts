@@ -83,7 +83,7 @@ function toItem(raw: Partial<Item> & Record<string, unknown>): ChatItem | undefi
     if (typeof v === 'string') item[k] = v;
   }
   if (raw.MessageMetadata && typeof raw.MessageMetadata === 'object') item.MessageMetadata = raw.MessageMetadata as ChatItem['MessageMetadata'];
-  if (Array.isArray(raw.Attachments)) item.Attachments = raw.Attachments as ChatItem['Attachments'];
+  if (Array.isArray(raw.Attachments)) item.Attachments = raw.Attachments;
   return item;
 }
 
@@ -481,7 +481,7 @@ export class LiveChat {
     return loadAws().then(
       (aws) =>
         new Promise<void>((resolve, reject) => {
-          const ws = new aws.WebSocket(url) as WsSocket;
+          const ws = new aws.WebSocket(url);
           this.ws = ws;
           let settled = false;
           const timer = setTimeout(() => fail(new Error('The chat WebSocket did not open and subscribe in time.')), this.deps.socketTimeoutMs ?? 10_000);

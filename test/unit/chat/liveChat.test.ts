@@ -63,7 +63,7 @@ describe('chat core: LiveChat on the sandbox', function () {
 
   /** The sandbox's own transcript of the contact, minus typing (what LiveChat must hold, exactly). */
   function sandboxIds(contactId: string): string[] {
-    return ids(sb.getContact(contactId)!.transcript.filter((i) => !i.ContentType.endsWith('.typing')) as ChatItem[]);
+    return ids(sb.getContact(contactId)!.transcript.filter((i) => !i.ContentType.endsWith('.typing')));
   }
 
   function tokensOf(chat: LiveChat): string[] {

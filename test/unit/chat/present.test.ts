@@ -125,7 +125,7 @@ describe('chat core: presentItem and friends', () => {
     assert.match(md, /^# Test chat: orders\n/);
     assert.match(md, /- \*\*Contact ID:\*\* `contact-1`/);
     assert.match(md, /_Ana joined the chat_ · 2026-11-23 15:00:00Z/);
-    assert.match(md, /\*\*SYSTEM\\_MESSAGE\*\* \(System\) · .*\n\Hi \\\*there\\\*/);
+    assert.match(md, /\*\*SYSTEM\\_MESSAGE\*\* \(System\) · .*\nHi \\\*there\\\*/);
     assert.match(md, /- Apple — \$1\.00\n- Orange/);
     assert.ok(!md.includes('Read by'));
     assert.match(md, /\| tier \| gold\\\|vip \|/);

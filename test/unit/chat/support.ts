@@ -2,7 +2,7 @@
 import { openSession, type AwsSession } from '../../../src/core/aws/session';
 import type { ChatOrigin } from '../../../src/core/chat/types';
 import type { Logger } from '../../../src/core/log';
-import { DEMO_FLOWS, DEMO_INSTANCE_ALIAS, DEMO_INSTANCE_ID, startSandboxWithFlows, type SandboxHandle } from '../../../src/sandbox';
+import { DEMO_FLOWS, DEMO_INSTANCE_ALIAS, DEMO_INSTANCE_ID, type startSandboxWithFlows, type SandboxHandle } from '../../../src/sandbox';
 
 export { DEMO_FLOWS, DEMO_INSTANCE_ALIAS, DEMO_INSTANCE_ID };
 

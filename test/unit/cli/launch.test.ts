@@ -98,7 +98,7 @@ describe('cli: chatreq launch', function () {
     for (const item of doc.transcript) for (const k of Object.keys(item)) assert.ok(allowed.has(k), `unexpected member ${k}`);
     assert.deepEqual(
       doc.transcript.map((i) => i.Id),
-      sb.getContact(doc.contactId as string)!.transcript.map((i) => i.Id),
+      sb.getContact(doc.contactId)!.transcript.map((i) => i.Id),
     );
   });
 
@@ -128,7 +128,7 @@ describe('cli: chatreq launch', function () {
     const r = await run([unknownFlow, '--endpoint', sb.url]);
     assert.equal(r.code, 1);
     assert.match(r.err, /chatreq launch: ContactFlowId: no flow with the id '0{8}-/);
-    assert.match(r.err, /\n  Check InstanceId and ContactFlowId/);
+    assert.match(r.err, /\n {2}Check InstanceId and ContactFlowId/);
   });
 
   it('--count N under throttling: N chats, one contact each (0 duplicates), paced, with a summary', async () => {
