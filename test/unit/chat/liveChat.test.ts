@@ -3,7 +3,7 @@
  * participant WebSocket: a conversation with the Lex support bot, a dropped socket, resume, end,
  * persistent chat, interactive messages, details/attributes/trace, and failed launches.
  */
-import { ConnectParticipantClient, SendMessageCommand } from '@aws-sdk/client-connectparticipant';
+import { ConnectParticipantClient, SendEventCommand, SendMessageCommand } from '@aws-sdk/client-connectparticipant';
 import assert from 'node:assert/strict';
 import type { AwsSession } from '../../../src/core/aws/session';
 import { prepareLaunch } from '../../../src/core/chat/launch';
@@ -131,6 +131,38 @@ describe('chat core: LiveChat on the sandbox', function () {
       s.dispose();
       await inHours.close();
     }
+  });
+
+  it('reconnects after a drop even when CreateParticipantConnection fails for a while (backoff), then backfills', async () => {
+    const chat = await launch();
+    await chat.until((r) => hasText(r, GREETING), 5000);
+    // Four 500s: the SDK's three attempts of the first reconnect fail, the next reconnect works.
+    sb.setFaults([{ operation: 'CreateParticipantConnection', kind: 'error', status: 500, count: 4 }]);
+    sb.dropSockets(chat.record.contactId!);
+    await chat.reply('where is my order');
+    await waitFor(() => logger.lines.filter((l) => l.includes(': connected (')).length === 2, 'the reconnect');
+    assert.equal(sb.listFaults()[0].applied, 4);
+    assert.ok(await chat.until((r) => hasText(r, 'Sure. What is your order number?'), 5000));
+    assert.equal(chat.record.state, 'connected');
+    noDuplicates(chat.record);
+    assert.deepEqual(ids(chat.record.transcript), sandboxIds(chat.record.contactId!));
+  });
+
+  it("typing events are not stored; the customer's own typing is not reported to onTyping", async () => {
+    const chat = await launch();
+    await chat.until((r) => hasText(r, GREETING), 5000);
+    const typing: unknown[] = [];
+    chat.onTyping((e) => typing.push(e));
+    const other = new ConnectParticipantClient({ region: 'us-east-1', endpoint: sb.url, credentials: { accessKeyId: '', secretAccessKey: '' } });
+    try {
+      await other.send(new SendEventCommand({ ConnectionToken: chat.secrets()!.connectionToken!, ContentType: 'application/vnd.amazonaws.connect.event.typing' }));
+    } finally {
+      other.destroy();
+    }
+    await chat.reply('where is my order');
+    assert.ok(await chat.until((r) => hasText(r, 'Sure. What is your order number?'), 5000));
+    assert.ok(!chat.record.transcript.some((i) => i.ContentType.endsWith('.typing')));
+    assert.deepEqual(typing, []);
   });
 
   it('resumes from record + secrets after a reload: what was said meanwhile is backfilled, then it goes on live', async () => {
