@@ -183,6 +183,8 @@ export class LiveChat {
     } catch (e) {
       const err = e instanceof ChatCallError ? e.chatError : chatError(e, deps.session, record.contactId ? 'CreateParticipantConnection' : 'StartChatContact');
       chat.fail(err);
+      // Cancelled after the contact started: it is stopped (best effort) rather than left active.
+      if (record.contactId && (options.signal?.aborted || err.diagnosticCode === 'cancelled')) void chat.stopQuietly();
     }
     return chat;
   }
@@ -398,6 +400,16 @@ export class LiveChat {
   }
 
   // ── internals ──────────────────────────────────────────────────────────────────────────────
+
+  private async stopQuietly(): Promise<void> {
+    try {
+      const aws = await loadAws();
+      await this.deps.session.clients.connect.send(new aws.connectApi.StopContactCommand({ InstanceId: this.record.origin.instanceId, ContactId: this.record.contactId }));
+      this.deps.logger.info(`[chat] ${this.record.contactId}: stopped after the launch was cancelled`);
+    } catch (e) {
+      this.deps.logger.info(`[chat] ${this.record.contactId}: could not stop the cancelled launch's contact (${(e as Error).name})`);
+    }
+  }
 
   private async send(contentType: string, content: string): Promise<void> {
     const token = this.secretsValue?.connectionToken;

@@ -293,6 +293,24 @@ describe('chat core: LiveChat on the sandbox', function () {
     assert.equal(chat.secrets(), undefined);
   });
 
+  it('a launch cancelled after the contact started fails as cancelled, and the contact is stopped', async () => {
+    const controller = new AbortController();
+    sb.setFaults([{ operation: 'CreateParticipantConnection', kind: 'latency', latencyMs: 3000 }]);
+    const p = prepareLaunch({ text: requestText({ InstanceId: DEMO_INSTANCE_ID, ContactFlowId: DEMO_FLOWS.supportBot }), env: {} });
+    if (!p.ok) throw new Error(p.message);
+    const before = sb.listContacts().length;
+    const pending = LiveChat.launch(deps, { input: p.input, clientToken: p.clientToken, origin: demoOrigin(), signal: controller.signal });
+    // Cancel once the contact exists (StartChatContact answered), while connecting.
+    const contactId = await waitFor(() => sb.listContacts().length === before + 1 && sb.listContacts().at(-1)!.contactId, 'the contact');
+    controller.abort();
+    const chat = await pending;
+    chats.push(chat);
+    assert.equal(chat.record.state, 'failed');
+    assert.equal(chat.record.error?.diagnosticCode, 'cancelled');
+    assert.equal(chat.record.contactId, contactId);
+    await waitFor(() => sb.getContact(contactId)!.status === 'ENDED', 'the contact to be stopped');
+  });
+
   it('a launch whose CreateParticipantConnection keeps failing is failed, naming the call', async () => {
     sb.setFaults([{ operation: 'CreateParticipantConnection', kind: 'error', status: 500 }]);
     const chat = await launch();
