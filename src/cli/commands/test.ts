@@ -1,0 +1,307 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { openSession, type AwsSession } from '../../core/aws/session';
+import { ChatCallError } from '../../core/chat/launch';
+import {
+  discoverTestFiles,
+  junitXml,
+  mapLimit,
+  parseChatTestText,
+  parseShard,
+  runChatTest,
+  runWithRetries,
+  shardOf,
+  type ChatTest,
+  type ChatTestResult,
+  type Shard,
+} from '../../core/chattest';
+import { checkEndpointUrl, checkRegion, connectionKey, connectionLabel, DEFAULT_REGION, listProfiles, resolveDefaultConnection, resolveEndpoints, type Connection } from '../../core/connection';
+import { redactSecrets, silentLogger, type Logger } from '../../core/log';
+import type { SandboxHandle } from '../../sandbox';
+import { type CliCommand, type CliIo, UsageError } from '../command';
+import { startCliSandbox } from './sandbox';
+
+const usage = `Usage: chatreq test [PATH...] [options]
+
+Runs conversation tests (*.chattest.json): each test starts a chat from its request, then says,
+selects and expects, step by step. PATH is a test file or a folder to search (default: the current
+folder). Prints one line per test and a summary "N passed, N failed". Tokens are never printed.
+
+Where:
+  --sandbox            start the built-in Connect sandbox (with the flow runtime) for this run
+  --flows DIR          with --sandbox: load flows from DIR too
+  --endpoint URL       a running sandbox or endpoint override (dummy credentials when no AWS
+                       credentials are configured)
+  --profile NAME       an AWS profile
+  --region REGION      the region
+
+Running:
+  --parallel N         tests run at once (default 4)
+  --shard I/N          run only the I-th of N deterministic slices of the suite (CI matrices)
+  --retries N          run a failed test again, up to N more times (the report says so)
+  --grep TEXT          only tests whose name contains TEXT (case-insensitive)
+
+Output:
+  --junit FILE         also write JUnit XML to FILE (a testcase per test, the contact ID as a property)
+  --json               print one JSON object: { tests: [{ name, file, status, durationMs, contactId,
+                       failure: { step, text } }], summary: { passed, failed, durationMs } }
+
+Exit codes: 0 every test passed, 1 a test failed (or a file is invalid), 2 bad usage.`;
+
+interface Options {
+  paths: string[];
+  sandbox: boolean;
+  flowsDir?: string;
+  endpoint?: string;
+  profile?: string;
+  region?: string;
+  parallel: number;
+  shard?: Shard;
+  retries: number;
+  junit?: string;
+  json: boolean;
+  grep?: string;
+}
+
+function count(name: string, v: string | undefined, min: number, fallback: number): number {
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!/^\d+$/.test(v.trim()) || n < min) throw new UsageError(`${name} must be a whole number of at least ${min} (got '${v}')`);
+  return n;
+}
+
+function parse(args: string[], io: CliIo): Options {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        sandbox: { type: 'boolean' },
+        flows: { type: 'string' },
+        endpoint: { type: 'string' },
+        profile: { type: 'string' },
+        region: { type: 'string' },
+        parallel: { type: 'string' },
+        shard: { type: 'string' },
+        retries: { type: 'string' },
+        junit: { type: 'string' },
+        json: { type: 'boolean' },
+        grep: { type: 'string' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message.replace(/\. To specify a positional argument.*$/s, ''));
+  }
+  const { values: v, positionals } = parsed;
+  if (v.flows !== undefined && !v.sandbox) throw new UsageError('--flows goes with --sandbox');
+  if (v.sandbox && v.endpoint !== undefined) throw new UsageError('use --sandbox or --endpoint, not both');
+  if (v.sandbox && v.profile !== undefined) throw new UsageError('--sandbox uses no AWS profile; leave out --profile');
+  if (v.endpoint !== undefined) {
+    const checked = checkEndpointUrl(v.endpoint, '--endpoint');
+    if ('error' in checked) throw new UsageError(checked.error);
+    v.endpoint = checked.url;
+  }
+  if (v.region !== undefined) {
+    const problem = checkRegion(v.region);
+    if (problem) throw new UsageError(`--region: ${problem}`);
+  }
+  let shard: Shard | undefined;
+  if (v.shard !== undefined) {
+    const s = parseShard(v.shard);
+    if (typeof s === 'string') throw new UsageError(s);
+    shard = s;
+  }
+  if (v.junit === '') throw new UsageError('--junit needs a file name');
+  return {
+    paths: positionals,
+    sandbox: v.sandbox ?? false,
+    ...(v.flows !== undefined ? { flowsDir: resolve(io.cwd, v.flows) } : {}),
+    ...(v.endpoint !== undefined ? { endpoint: v.endpoint } : {}),
+    ...(v.profile !== undefined ? { profile: v.profile } : {}),
+    ...(v.region !== undefined ? { region: v.region } : {}),
+    parallel: count('--parallel', v.parallel, 1, 4),
+    ...(shard ? { shard } : {}),
+    retries: count('--retries', v.retries, 0, 0),
+    ...(v.junit !== undefined ? { junit: resolve(io.cwd, v.junit) } : {}),
+    json: v.json ?? false,
+    ...(v.grep !== undefined ? { grep: v.grep } : {}),
+  };
+}
+
+interface Target {
+  session: AwsSession;
+  connection: Connection;
+  label: string;
+  sandbox?: SandboxHandle;
+}
+
+/**
+ * The connection, chosen as `chatreq launch` chooses it (sandbox, an endpoint with dummy
+ * credentials, a profile, the environment). [Follow-up: share one exported helper with launch.ts.]
+ */
+async function openTarget(o: Options, io: CliIo, logger: Logger): Promise<Target> {
+  if (o.sandbox) {
+    const sandbox = await startCliSandbox({ port: 0, ...(o.flowsDir ? { flowsDir: o.flowsDir } : {}) });
+    const connection: Connection = { kind: 'sandbox' };
+    const session = await openSession({ connection, sandboxEndpoint: sandbox.url, logger });
+    return { session, connection, label: `the built-in sandbox (${sandbox.url})`, sandbox };
+  }
+  const envRegion = io.env.AWS_REGION || io.env.AWS_DEFAULT_REGION;
+  const envKeys = !!(io.env.AWS_ACCESS_KEY_ID && io.env.AWS_SECRET_ACCESS_KEY);
+  if (o.endpoint && !o.profile && !io.env.AWS_PROFILE && !envKeys) {
+    const connection: Connection = { kind: 'sandbox' };
+    const session = await openSession({ connection, sandboxEndpoint: o.endpoint, logger });
+    return { session, connection, label: `${o.endpoint} (no AWS credentials configured: dummy credentials)` };
+  }
+  let connection: Connection;
+  if (o.profile) {
+    const profiles = await listProfiles(io.env as NodeJS.ProcessEnv).catch(() => undefined);
+    const region = o.region ?? envRegion ?? profiles?.profiles.find((p) => p.name === o.profile)?.region ?? DEFAULT_REGION;
+    connection = { kind: 'profile', profile: o.profile, region };
+  } else {
+    const summary = await listProfiles(io.env as NodeJS.ProcessEnv).catch(() => undefined);
+    const chosen = resolveDefaultConnection(io.env, summary?.profiles ?? []);
+    if (chosen.connection.kind === 'sandbox') {
+      throw new ChatCallError({
+        message: `No AWS connection: ${chosen.reason}`,
+        fix: 'Pass --profile NAME, set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or use --sandbox or --endpoint URL.',
+      });
+    }
+    connection = o.region ? { ...chosen.connection, region: o.region } : chosen.connection;
+  }
+  const fromEnv = resolveEndpoints({ trusted: true, env: io.env });
+  const endpoints = o.endpoint
+    ? { connect: o.endpoint, participant: o.endpoint, logs: o.endpoint }
+    : {
+        ...(fromEnv.connect ? { connect: fromEnv.connect.url } : {}),
+        ...(fromEnv.participant ? { participant: fromEnv.participant.url } : {}),
+        ...(io.env.AWS_ENDPOINT_URL_CLOUDWATCH_LOGS ? { logs: io.env.AWS_ENDPOINT_URL_CLOUDWATCH_LOGS } : {}),
+      };
+  const session = await openSession({ connection, endpoints, logger });
+  return { session, connection, label: `${connectionLabel(connection)}${endpoints.connect ? ` via ${endpoints.connect}` : ''}` };
+}
+
+interface Job {
+  file: string;
+  test: ChatTest;
+}
+
+function stderrLogger(io: CliIo): Logger {
+  return { ...silentLogger, error: (m) => io.stderr(`chatreq test: ${redactSecrets(m)}\n`) };
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => `    ${l}`)
+    .join('\n');
+}
+
+export const testCommand: CliCommand = {
+  name: 'test',
+  summary: 'Run conversation tests (*.chattest.json) against a flow',
+  usage,
+  async run(args: string[], io: CliIo): Promise<number> {
+    const o = parse(args, io);
+    const t0 = performance.now();
+    let files: string[];
+    try {
+      files = await discoverTestFiles(o.paths, io.cwd);
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      io.stderr(`chatreq test: ${err.code === 'ENOENT' ? `no such file or folder: ${err.path ?? ''}` : err.message}\n`);
+      return 2;
+    }
+    const rel = (f: string) => relative(io.cwd, f) || f;
+    const jobs: Job[] = [];
+    const invalid: ChatTestResult[] = [];
+    for (const file of files) {
+      const parsed = parseChatTestText(await readFile(file, 'utf8'));
+      const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
+      if (errors.length > 0) {
+        for (const d of errors) io.stderr(`${rel(file)}:${d.range.start.line + 1}:${d.range.start.character + 1} error ${d.code} ${d.message}\n`);
+        invalid.push({ name: rel(file), file, status: 'failed', durationMs: 0, failure: { step: 0, text: `The test file is invalid: ${errors[0].message}` }, steps: [] });
+        continue;
+      }
+      for (const test of parsed.tests) jobs.push({ file, test });
+    }
+    let selected = o.grep ? jobs.filter((j) => j.test.name.toLowerCase().includes(o.grep!.toLowerCase())) : jobs;
+    if (o.shard) selected = shardOf(selected, (j) => `${relative(io.cwd, j.file)}\u0000${j.test.name}`, o.shard);
+    if (files.length === 0) {
+      io.stderr(`chatreq test: no *.chattest.json files under ${o.paths.length > 0 ? o.paths.join(', ') : io.cwd}\n`);
+      return 1;
+    }
+    const logger = stderrLogger(io);
+    let target: Target | undefined;
+    if (selected.length > 0) {
+      try {
+        target = await openTarget(o, io, logger);
+      } catch (e) {
+        const err = e instanceof ChatCallError ? e.chatError : { message: (e as Error).message };
+        io.stderr(`chatreq test: ${err.message}${'fix' in err && err.fix ? `\n  ${err.fix}` : ''}\n`);
+        return 1;
+      }
+    }
+    const out = (t: string) => {
+      if (!o.json) io.stdout(t);
+    };
+    for (const r of invalid) out(`✗ ${r.name}: ${r.failure!.text}\n`);
+    if (target) out(`Running ${selected.length} test${selected.length === 1 ? '' : 's'} on ${target.label}${o.shard ? ` (shard ${o.shard.index}/${o.shard.count})` : ''}\n`);
+    let results: ChatTestResult[] = [];
+    try {
+      if (target) {
+        const t = target;
+        const deps = {
+          session: t.session,
+          readFile: (p: string) => readFile(p, 'utf8'),
+          env: io.env,
+          logger,
+          connectionKey: connectionKey(t.connection),
+          connectionLabel: t.label,
+        };
+        results = await mapLimit(selected, o.parallel, async (job) => {
+          const r = await runWithRetries(() => runChatTest(job.file, job.test, deps), o.retries);
+          const retried = r.retries ? ` (retried ${r.retries}×)` : '';
+          const contact = r.contactId ? ` contact ${r.contactId}` : '';
+          if (r.status === 'passed') out(`✓ ${job.test.name} (${rel(job.file)}) ${r.durationMs} ms${contact}${retried}\n`);
+          else out(`✗ ${job.test.name} (${rel(job.file)}) ${r.durationMs} ms${contact}${retried}\n${indent(r.failure?.text ?? 'failed')}\n`);
+          return r;
+        });
+      }
+    } finally {
+      target?.session.dispose();
+      await target?.sandbox?.close();
+    }
+    // Records stay out of every report (they are for the editor); tokens never were in them.
+    const all = [...invalid, ...results].map(({ record: _record, ...rest }) => rest);
+    const passed = all.filter((r) => r.status === 'passed').length;
+    const failed = all.filter((r) => r.status === 'failed').length;
+    const durationMs = Math.round(performance.now() - t0);
+    if (o.junit) {
+      try {
+        await writeFile(o.junit, junitXml(all, { cwd: io.cwd }));
+      } catch (e) {
+        io.stderr(`chatreq test: cannot write ${o.junit}: ${(e as Error).message}\n`);
+      }
+    }
+    if (o.json) {
+      const doc = {
+        tests: all.map((r) => ({
+          name: r.name,
+          file: rel(r.file),
+          status: r.status,
+          durationMs: r.durationMs,
+          contactId: r.contactId ?? null,
+          ...(r.retries ? { retries: r.retries } : {}),
+          failure: r.failure ? { step: r.failure.step, text: r.failure.text } : null,
+        })),
+        summary: { passed, failed, durationMs },
+      };
+      io.stdout(`${JSON.stringify(doc, null, 2)}\n`);
+    } else io.stdout(`${passed} passed, ${failed} failed\n`);
+    return failed > 0 ? 1 : 0;
+  },
+};

@@ -1,0 +1,83 @@
+/**
+ * Record as Test, pure: a chat (ChatRecord) becomes a conversation test. The request as `request`
+ * (a path relative to the test file, or the launch's target inline), each customer message as
+ * `say` (or `select` when it answered an interactive message with one of its options), each
+ * flow/bot/agent message as `expect` with its exact text, the final state as `expectEnded`.
+ */
+import { posix, relative, dirname, sep } from 'node:path';
+import { presentItem } from '../chat/present';
+import type { ChatRecord } from '../chat/types';
+import { isOtherSideMessage, messageText } from './matcher';
+import { CHATTEST_FILE_SUFFIX } from './model';
+
+export interface RecordOptions {
+  /** Where the test file will be written (absolute), to make `request` relative to it. */
+  testFile?: string;
+  name?: string;
+  timeoutSeconds?: number;
+}
+
+export interface RecordedTest {
+  $schema?: string;
+  name: string;
+  request: string | Record<string, unknown>;
+  timeoutSeconds?: number;
+  steps: Array<Record<string, unknown>>;
+}
+
+export function recordToTest(record: ChatRecord, options: RecordOptions = {}): RecordedTest {
+  let request: RecordedTest['request'];
+  const file = record.origin.requestFile;
+  if (file && options.testFile) {
+    const rel = relative(dirname(options.testFile), file).split(sep).join(posix.sep);
+    request = rel.startsWith('.') ? rel : `./${rel}`;
+  } else if (file) request = file;
+  else {
+    request = {
+      InstanceId: record.origin.instanceId,
+      ContactFlowId: record.origin.contactFlowId,
+      ParticipantDetails: { DisplayName: record.displayName || 'Customer' },
+      ...(Object.keys(record.attributes).length > 0 ? { Attributes: { ...record.attributes } } : {}),
+    };
+  }
+  const steps: Array<Record<string, unknown>> = [];
+  let pendingOptions: string[] | undefined;
+  for (const item of record.transcript) {
+    if (item.ContactId !== undefined && record.contactId !== undefined && item.ContactId !== record.contactId) continue;
+    const v = presentItem(item);
+    if (v.kind !== 'message' && v.kind !== 'interactive') continue;
+    if (item.ParticipantRole === 'CUSTOMER' || (record.participantId !== undefined && item.ParticipantId === record.participantId)) {
+      const text = item.Content ?? '';
+      if (text === '') continue;
+      if (pendingOptions?.includes(text)) steps.push({ select: text });
+      else steps.push({ say: text });
+      pendingOptions = undefined;
+      continue;
+    }
+    if (!isOtherSideMessage(item, record.participantId)) continue;
+    steps.push({ expect: { equals: messageText(item) } });
+    pendingOptions = v.kind === 'interactive' ? v.interactive?.options.map((o) => o.title) : undefined;
+  }
+  if (record.state === 'ended') steps.push({ expectEnded: true });
+  const name = options.name ?? `${record.origin.requestName ?? 'Chat'} conversation (recorded ${record.startedAt.slice(0, 10)})`;
+  return { name, request, ...(options.timeoutSeconds ? { timeoutSeconds: options.timeoutSeconds } : {}), steps };
+}
+
+/** The test as file text (two-space JSON, one step per line). */
+export function recordedTestText(test: RecordedTest): string {
+  const head = { ...test, steps: [] as unknown[] };
+  const lines = JSON.stringify(head, null, 2).split('\n');
+  const at = lines.findIndex((l) => l.startsWith('  "steps"'));
+  const steps = test.steps.map((s, i) => `    ${JSON.stringify(s)}${i < test.steps.length - 1 ? ',' : ''}`);
+  lines.splice(at, 1, '  "steps": [', ...steps, '  ]');
+  return `${lines.join('\n')}\n`;
+}
+
+/** A free file name next to the request: `<base>.chattest.json`, then `<base>-2.chattest.json`… */
+export function recordedTestFileName(requestName: string | undefined, exists: (name: string) => boolean): string {
+  const base = (requestName ?? 'chat').replace(/\.chatreq\.json$/, '') || 'chat';
+  for (let n = 1; ; n++) {
+    const name = `${base}${n === 1 ? '' : `-${n}`}${CHATTEST_FILE_SUFFIX}`;
+    if (!exists(name)) return name;
+  }
+}
