@@ -1,0 +1,112 @@
+/** The *.chattest.json model: one test or "tests", each step kind, and messages that name the step at its range. */
+import assert from 'node:assert/strict';
+import { describeStep, mergeOverride, parseChatTestText } from '../../../src/core/chattest';
+
+const text = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
+
+describe('chattest: the file model and its checks', () => {
+  it('reads one test with every step kind; a string expect is contains; timeout defaults to 10 s', () => {
+    const src = text({
+      name: 'Gold member',
+      request: './support.chatreq.json',
+      override: { Attributes: { tier: 'gold' } },
+      steps: [
+        { expect: 'Welcome' },
+        { expect: { matches: 'gold member', from: 'SYSTEM' } },
+        { say: 'where is my order' },
+        { select: 'Track my order' },
+        { expectAttributes: { tier: 'gold' } },
+        { expectTrace: 'UpdateContactAttributes' },
+        { expectEnded: true },
+      ],
+    });
+    const p = parseChatTestText(src);
+    assert.deepEqual(p.diagnostics, []);
+    assert.equal(p.tests.length, 1);
+    const t = p.tests[0];
+    assert.equal(t.name, 'Gold member');
+    assert.equal(t.request, './support.chatreq.json');
+    assert.deepEqual(t.override, { Attributes: { tier: 'gold' } });
+    assert.equal(t.timeoutSeconds, 10);
+    assert.deepEqual(
+      t.steps.map((s) => s.step),
+      [
+        { kind: 'expect', expect: { contains: 'Welcome' } },
+        { kind: 'expect', expect: { matches: 'gold member', from: 'SYSTEM' } },
+        { kind: 'say', say: 'where is my order' },
+        { kind: 'select', select: 'Track my order' },
+        { kind: 'expectAttributes', expectAttributes: { tier: 'gold' } },
+        { kind: 'expectTrace', expectTrace: 'UpdateContactAttributes' },
+        { kind: 'expectEnded', expectEnded: true },
+      ],
+    );
+    // Each step's range is its object in the file.
+    const third = t.steps[2];
+    assert.equal(src.slice(third.range.offset, third.range.offset + third.range.length).replace(/\s+/g, ''), '{"say":"whereismyorder"}');
+    assert.equal(third.range.start.line, src.slice(0, third.range.offset).split('\n').length - 1);
+    assert.equal(describeStep(t.steps[1].step), 'expect matches /gold member/, from SYSTEM');
+  });
+
+  it('reads "tests": [...] with inline StartChatContact requests and timeoutSeconds', () => {
+    const p = parseChatTestText(
+      text({
+        tests: [
+          { name: 'a', request: { InstanceId: 'i', ContactFlowId: 'f' }, timeoutSeconds: 2.5, steps: [{ expectEnded: true }] },
+          { name: 'b', request: 'x.chatreq.json', steps: [{ say: 'hi' }] },
+        ],
+      }),
+    );
+    assert.deepEqual(p.diagnostics, []);
+    assert.deepEqual(
+      p.tests.map((t) => [t.name, t.index, t.timeoutSeconds, t.request]),
+      [
+        ['a', 0, 2.5, { InstanceId: 'i', ContactFlowId: 'f' }],
+        ['b', 1, 10, 'x.chatreq.json'],
+      ],
+    );
+  });
+
+  it('names the test and the step in every message, at the step', () => {
+    const src = text({
+      tests: [
+        {
+          name: 'Bad steps',
+          request: './r.chatreq.json',
+          steps: [{ expect: 'ok' }, { expect: { contains: 'x', starts: 'y' } }, { say: '' }, { say: 'a', expect: 'b' }, { expect: { matches: '(' } }, { expectEnded: 'yes' }, { wait: 3 }],
+        },
+      ],
+    });
+    const p = parseChatTestText(src);
+    const msgs = p.diagnostics.map((d) => d.message);
+    assert.ok(msgs.some((m) => m.startsWith('Test "Bad steps", step 2: "expect" has "starts"')), msgs.join('\n'));
+    assert.ok(msgs.some((m) => m.startsWith('Test "Bad steps", step 3: "say" must be')));
+    assert.ok(msgs.some((m) => m.startsWith('Test "Bad steps", step 4 has "say" and "expect"')));
+    assert.ok(msgs.some((m) => m.startsWith('Test "Bad steps", step 5: "expect.matches" is not a valid regular expression')));
+    assert.ok(msgs.some((m) => m.startsWith('Test "Bad steps", step 6: "expectEnded" must be true')));
+    assert.ok(msgs.some((m) => m.startsWith('Test "Bad steps", step 7: "wait" is not a step')));
+    assert.ok(p.diagnostics.every((d) => d.severity === 'error'));
+    const d = p.diagnostics.find((x) => x.message.includes('step 3'))!;
+    assert.equal(src.slice(d.range.offset, d.range.offset + d.range.length), '""');
+    // The valid steps are kept, so the editor still shows them.
+    assert.equal(p.tests[0].steps[0].step.kind, 'expect');
+  });
+
+  it('reports a missing name, request or steps, unknown members, bad timeouts, duplicates and bad JSON', () => {
+    const a = parseChatTestText(text({ steps: [] })).diagnostics.map((d) => d.message);
+    assert.ok(a.some((m) => m.includes('has no "name"')));
+    assert.ok(a.some((m) => m.includes('has no "request"')));
+    assert.ok(a.some((m) => m.includes('"steps" is empty')));
+    const b = parseChatTestText(text({ name: 'n', request: 'r', steps: [{ say: 'x' }], timeoutSeconds: 0, extra: 1 })).diagnostics.map((d) => d.message);
+    assert.ok(b.some((m) => m.includes('"timeoutSeconds" must be a number of seconds above 0')));
+    assert.ok(b.some((m) => m.includes('"extra" is not a test member')));
+    const c = parseChatTestText(text({ tests: [{ name: 'n', request: 'r', steps: [{ say: 'x' }] }, { name: 'n', request: 'r', steps: [{ say: 'y' }] }] })).diagnostics;
+    assert.match(c[0].message, /same name as test 1/);
+    const d = parseChatTestText('{ "name": "x", // no\n }').diagnostics;
+    assert.equal(d[0].code, 'chattest/json');
+    assert.equal(parseChatTestText('[1]').diagnostics[0].code, 'chattest/not-an-object');
+  });
+
+  it('merges override deeply; null removes a member', () => {
+    assert.deepEqual(mergeOverride({ A: { x: '1', y: '2' }, B: 1, C: 'c' }, { A: { y: '3' }, B: [2], C: null }), { A: { x: '1', y: '3' }, B: [2] });
+  });
+});
