@@ -22,6 +22,7 @@ export const Commands = {
   clearChatHistory: 'chatreq.clearChatHistory',
   goToBlock: 'chatreq.goToBlock',
   fixInFile: 'chatreq.fixInFile',
+  openConversation: 'chatreq.openConversation',
   // sandbox
   startSandbox: 'chatreq.startSandbox',
   stopSandbox: 'chatreq.stopSandbox',

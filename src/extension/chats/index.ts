@@ -11,6 +11,7 @@ import type { ChatRecord, ChatSecrets } from '../../core/chat/types';
 import { idFromArn } from '../../core/request';
 import { flowContentUri } from '../explorer';
 import { FlowNode } from '../explorer/explorerTree';
+import { registerConversations, type ConversationPanels } from '../conversation';
 import { Commands } from '../ids';
 import type { Services } from '../services';
 import { ChatManager, type LiveChatHandle } from './chatManager';
@@ -20,6 +21,8 @@ import { ChatTreeNode, TestChatsTree, chatLabel, memberOfError } from './testCha
 export interface TestChats {
   readonly chats: ChatManager;
   readonly tree: TestChatsTree;
+  /** The conversation panels (they read `chats`). */
+  readonly conversations: ConversationPanels;
 }
 
 /**
@@ -400,6 +403,8 @@ export function registerTestChats(services: Services): TestChats {
     }),
   );
 
+  const conversations = registerConversations(services, chats, (arg) => chatArg(chats, arg, () => true, 'Open the conversation of which test chat?'));
+
   // Chats live when the window closed show their state after the first look at the view.
   const once = tree.treeView.onDidChangeVisibility((e) => {
     if (!e.visible) return;
@@ -408,5 +413,5 @@ export function registerTestChats(services: Services): TestChats {
   });
   context.subscriptions.push(once);
   if (tree.treeView.visible) void refreshAll();
-  return { chats, tree };
+  return { chats, tree, conversations };
 }

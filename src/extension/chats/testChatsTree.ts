@@ -271,6 +271,7 @@ export function chatNode(r: ChatRecord, now = new Date()): ChatTreeNode {
   const flags = [isLive(r) ? 'live' : r.state, r.origin.requestFile ? 'file' : undefined, r.contactId ? 'contact' : undefined].filter(Boolean).join('.');
   n.contextValue = `chatreq.chat.${flags}`;
   n.accessibilityInformation = { label: `Test chat ${chatLabel(r)}, ${stateLabel(r.state)}` };
+  n.command = { command: Commands.openConversation, title: 'Open Conversation', arguments: [n] };
   return n;
 }
 

@@ -1,0 +1,339 @@
+/**
+ * The conversation panel (browser code, runs in the webview). It draws the ConversationState the
+ * host sends (the ChatManager's record, as the customer sees it) and posts one message per user
+ * action. No innerHTML anywhere: every value from the chat is set as text.
+ */
+import {
+  type ConversationAction,
+  type ConversationState,
+  type ConversationWebviewState,
+  type Entry,
+  type FromConversation,
+  type InteractiveEntry,
+  type MdBlock,
+  type MdInline,
+  type MessageBody,
+  type MessageEntry,
+  type OptionView,
+  parseToConversation,
+  parseWebviewState,
+} from '../../core/chat/conversationProtocol';
+
+interface VsCodeApi {
+  postMessage(message: unknown): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+const vscode = acquireVsCodeApi();
+
+/** How long "… is typing" shows after a typing event (chat widgets show it for a few seconds [UNVERIFIED]). */
+const TYPING_SHOWN_MS = 6000;
+
+let saved: ConversationWebviewState | undefined = parseWebviewState(vscode.getState());
+let state: ConversationState | undefined;
+let firstRender = true;
+let lastCount = 0;
+
+function post(m: FromConversation): void {
+  vscode.postMessage(m);
+}
+
+function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: Array<Node | string>): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'class') el.className = v;
+    else el.setAttribute(k, v);
+  }
+  for (const c of children) el.append(c);
+  return el;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The page: header, the message list (role log), the typing line, the composer
+
+const app = document.getElementById('app')!;
+app.textContent = '';
+app.removeAttribute('aria-busy');
+
+const titleEl = h('h1', { class: 'title' });
+const stateEl = h('span', { class: 'state', role: 'status' });
+const contactEl = h('code', { class: 'contact' });
+const copyBtn = h('button', { class: 'secondary icon', type: 'button', 'aria-label': 'Copy contact ID', title: 'Copy contact ID' }, 'Copy');
+const endBtn = h('button', { class: 'secondary', type: 'button', 'data-action': 'end' }, 'End Chat');
+const relaunchBtn = h('button', { class: 'secondary', type: 'button', 'data-action': 'relaunch' }, 'Relaunch');
+const continueBtn = h('button', { class: 'secondary', type: 'button', 'data-action': 'continue' }, 'Continue as Persistent Chat');
+const header = h(
+  'header',
+  { class: 'head' },
+  h('div', { class: 'who' }, titleEl, h('div', { class: 'meta' }, stateEl, h('span', { class: 'contact-wrap' }, 'Contact ', contactEl, ' ', copyBtn))),
+  h('div', { class: 'actions', role: 'toolbar', 'aria-label': 'Chat actions' }, endBtn, relaunchBtn, continueBtn),
+);
+const banner = h('div', { class: 'banner error', role: 'alert', hidden: '' });
+const log = h('main', { id: 'log', class: 'log', role: 'log', 'aria-live': 'polite', 'aria-label': 'Conversation', tabindex: '0' });
+const typingEl = h('div', { class: 'typing', 'aria-live': 'polite' });
+const input = h('textarea', { id: 'composer', rows: '2', 'aria-label': 'Message as the customer', placeholder: 'Message as the customer (Enter to send, Shift+Enter for a new line)' });
+const sendBtn = h('button', { type: 'button', class: 'send' }, 'Send');
+const reasonEl = h('p', { class: 'reason', id: 'reason' });
+const composer = h('footer', { class: 'composer' }, reasonEl, h('div', { class: 'row' }, input, sendBtn));
+app.append(header, banner, log, typingEl, composer);
+
+const actions: Array<[HTMLButtonElement, ConversationAction]> = [
+  [endBtn, 'end'],
+  [relaunchBtn, 'relaunch'],
+  [continueBtn, 'continue'],
+  [copyBtn, 'copyContactId'],
+];
+for (const [btn, action] of actions) btn.addEventListener('click', () => post({ type: 'action', action }));
+
+function send(): void {
+  const text = input.value;
+  if (!state?.canTalk || text.trim() === '') return;
+  post({ type: 'send', text });
+  input.value = '';
+  input.focus();
+}
+input.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+    e.preventDefault();
+    send();
+  }
+});
+sendBtn.addEventListener('click', send);
+
+// ---------------------------------------------------------------------------------------------
+// Scroll position, kept through reloads (webview state; the serializer hands it back)
+
+const atEnd = (): boolean => log.scrollHeight - log.scrollTop - log.clientHeight < 24;
+let scrollQueued = false;
+log.addEventListener('scroll', () => {
+  if (scrollQueued) return;
+  scrollQueued = true;
+  requestAnimationFrame(() => {
+    scrollQueued = false;
+    remember();
+  });
+});
+
+function remember(): void {
+  if (!state) return;
+  saved = { chatId: state.chatId, scrollTop: Math.round(log.scrollTop), atEnd: atEnd() };
+  vscode.setState(saved);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Content
+
+function inline(nodes: MdInline[]): Node[] {
+  return nodes.map((n): Node => {
+    switch (n.t) {
+      case 'text':
+        return document.createTextNode(n.text);
+      case 'code':
+        return h('code', {}, n.text);
+      case 'br':
+        return h('br');
+      case 'link': {
+        // A button, not an anchor: the host asks before opening anything (and checks the scheme again).
+        const b = h('button', { type: 'button', class: 'link', title: n.href }, ...inline(n.children));
+        b.addEventListener('click', () => post({ type: 'openLink', href: n.href }));
+        return b;
+      }
+      default:
+        return h(n.t, {}, ...inline(n.children));
+    }
+  });
+}
+
+function blocks(bs: MdBlock[]): Node[] {
+  return bs.map((b): Node => {
+    switch (b.t) {
+      case 'p':
+        return h('p', {}, ...inline(b.children));
+      case 'h':
+        return h('p', { class: `md-h md-h${Math.min(b.level, 6)}`, role: 'heading', 'aria-level': String(b.level) }, ...inline(b.children));
+      case 'quote':
+        return h('blockquote', {}, ...inline(b.children));
+      case 'pre':
+        return h('pre', {}, h('code', {}, b.text));
+      case 'list':
+        return h(b.ordered ? 'ol' : 'ul', {}, ...b.items.map((i) => h('li', {}, ...inline(i))));
+    }
+  });
+}
+
+function body(b: MessageBody): Node[] {
+  switch (b.kind) {
+    case 'text':
+      return b.text ? [h('p', { class: 'text' }, b.text)] : [];
+    case 'markdown':
+      return [h('div', { class: 'md' }, ...blocks(b.blocks))];
+    case 'json': {
+      const out: Node[] = [];
+      if (b.note) out.push(h('p', { class: 'note' }, b.note));
+      out.push(h('details', { class: 'json', open: '' }, h('summary', {}, 'JSON'), h('pre', {}, h('code', {}, b.text))));
+      return out;
+    }
+  }
+}
+
+function optionButton(i: InteractiveEntry, o: OptionView, enabled: boolean): HTMLButtonElement {
+  const b = h('button', { type: 'button', class: `option${i.answered === o.title ? ' chosen' : ''}`, 'aria-label': o.subtitle ? `${o.title}, ${o.subtitle}` : o.title }, h('span', { class: 'opt-title' }, o.title));
+  if (o.subtitle) b.append(h('span', { class: 'opt-sub' }, o.subtitle));
+  if (i.answered === o.title) b.setAttribute('aria-pressed', 'true');
+  if (!enabled) b.disabled = true;
+  else b.addEventListener('click', () => post({ type: 'choose', itemId: i.itemId, title: o.title }));
+  return b;
+}
+
+function interactive(i: InteractiveEntry, canTalk: boolean): Node {
+  const enabled = canTalk && i.answered === undefined;
+  const box = h('div', { class: `interactive t-${i.templateType}`, role: 'group', 'aria-label': i.title });
+  box.append(h('p', { class: 'i-title' }, i.title));
+  if (i.subtitle) box.append(h('p', { class: 'i-sub' }, i.subtitle));
+  if (i.cards) {
+    const row = h('div', { class: 'cards' });
+    for (const c of i.cards) {
+      const card = h('div', { class: 'card', role: 'group', 'aria-label': c.title }, h('p', { class: 'i-title' }, c.title));
+      if (c.subtitle) card.append(h('p', { class: 'i-sub' }, c.subtitle));
+      card.append(h('div', { class: 'options' }, ...c.options.map((o) => optionButton(i, o, enabled))));
+      row.append(card);
+    }
+    box.append(row);
+  } else {
+    box.append(h('div', { class: 'options' }, ...i.options.map((o) => optionButton(i, o, enabled))));
+  }
+  if (i.answered !== undefined && i.replyTitle) box.append(h('p', { class: 'i-reply' }, i.replyTitle));
+  return box;
+}
+
+const ROLE_ICONS: Record<string, string> = { CUSTOMER: '🙂', AGENT: '🎧', SYSTEM: '⚙', CUSTOM_BOT: '🤖', SUPERVISOR: '👁' };
+
+function message(m: MessageEntry, canTalk: boolean): HTMLElement {
+  const el = h('div', { class: `msg ${m.side} role-${m.role || 'unknown'}`, 'data-key': m.key });
+  if (m.side === 'other') el.append(h('span', { class: 'avatar', 'aria-hidden': 'true', title: m.roleLabel }, ROLE_ICONS[m.role] ?? '•'));
+  const bubble = h('div', { class: 'bubble' });
+  const who = h('div', { class: 'who-line' }, h('span', { class: 'name' }, m.label));
+  if (m.side === 'other' && m.label !== m.roleLabel) who.append(h('span', { class: 'role' }, m.roleLabel));
+  who.append(h('time', { datetime: m.time, title: m.time }, m.clock));
+  bubble.append(who, ...body(m.body));
+  if (m.attachments) {
+    bubble.append(
+      h(
+        'ul',
+        { class: 'attachments', 'aria-label': 'Attachments' },
+        ...m.attachments.map((a) => h('li', {}, h('span', { 'aria-hidden': 'true' }, '📎 '), h('span', { class: 'att-name' }, a.name), a.type || a.status ? h('span', { class: 'att-type' }, ` ${[a.type, a.status].filter(Boolean).join(' · ')}`) : '')),
+      ),
+    );
+  }
+  if (m.interactive) bubble.append(interactive(m.interactive, canTalk));
+  if (m.receipt) {
+    const r = m.receipt;
+    const text = r.read ? 'Read' : r.delivered ? 'Delivered' : 'Sent';
+    bubble.append(h('div', { class: `receipt ${text.toLowerCase()}`, title: r.read ?? r.delivered ?? '' }, r.read ? '✓✓ Read' : r.delivered ? '✓ Delivered' : 'Sent'));
+  }
+  el.append(bubble);
+  return el;
+}
+
+function entry(e: Entry, canTalk: boolean): HTMLElement {
+  switch (e.kind) {
+    case 'day':
+      return h('div', { class: 'day', role: 'separator', 'aria-label': e.label }, h('span', {}, e.label));
+    case 'event':
+      return h('div', { class: `event ev-${e.eventName}`, 'data-key': e.key }, h('span', {}, e.text), ' ', h('time', { datetime: e.time, title: e.time }, e.clock));
+    case 'message':
+      return message(e, canTalk);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Drawing: entries are keyed; an entry that did not change keeps its DOM node (and focus)
+
+const drawn = new Map<string, { sig: string; el: HTMLElement }>();
+
+function render(s: ConversationState): void {
+  const follow = firstRender ? !(saved?.chatId === s.chatId && saved.atEnd === false && saved.scrollTop !== undefined) : atEnd();
+  state = s;
+  titleEl.textContent = s.title;
+  stateEl.textContent = s.stateLabel;
+  stateEl.className = `state st-${s.state}`;
+  contactEl.textContent = s.contactId ?? '—';
+  copyBtn.disabled = !s.contactId;
+  endBtn.disabled = !s.canEnd;
+  relaunchBtn.disabled = !s.canRelaunch;
+  continueBtn.disabled = !s.canContinue;
+  banner.hidden = !s.error;
+  banner.textContent = s.error ?? '';
+  input.disabled = !s.canTalk;
+  sendBtn.disabled = !s.canTalk;
+  reasonEl.textContent = s.disabledReason ?? '';
+  reasonEl.hidden = !s.disabledReason;
+  if (s.disabledReason) input.setAttribute('aria-describedby', 'reason');
+  else input.removeAttribute('aria-describedby');
+  // A new item from the other side ends their typing.
+  if (!s.canTalk || s.entries.length !== (state === s ? -1 : lastCount)) hideTyping();
+  lastCount = s.entries.length;
+
+  const keep = new Set<string>();
+  let prev: HTMLElement | undefined;
+  for (const e of s.entries) {
+    const sig = `${s.canTalk ? 1 : 0}${JSON.stringify(e)}`;
+    keep.add(e.key);
+    let d = drawn.get(e.key);
+    if (!d || d.sig !== sig) {
+      const el = entry(e, s.canTalk);
+      if (d) d.el.replaceWith(el);
+      d = { sig, el };
+      drawn.set(e.key, d);
+    }
+    const want: ChildNode | null = prev ? prev.nextSibling : log.firstChild;
+    if (want !== d.el) log.insertBefore(d.el, want);
+    prev = d.el;
+  }
+  for (const [key, d] of drawn) {
+    if (!keep.has(key)) {
+      d.el.remove();
+      drawn.delete(key);
+    }
+  }
+  if (s.entries.length === 0 && !log.querySelector('.empty')) log.append(h('p', { class: 'empty' }, 'No messages yet.'));
+  else if (s.entries.length > 0) log.querySelector('.empty')?.remove();
+
+  if (follow) log.scrollTop = log.scrollHeight;
+  else if (firstRender && saved?.scrollTop !== undefined) log.scrollTop = saved.scrollTop;
+  firstRender = false;
+  remember();
+  document.body.dataset.entries = String(s.entries.length);
+}
+
+let typingTimer: ReturnType<typeof setTimeout> | undefined;
+function hideTyping(): void {
+  clearTimeout(typingTimer);
+  typingEl.textContent = '';
+}
+function showTyping(label: string): void {
+  typingEl.textContent = `${label} is typing…`;
+  clearTimeout(typingTimer);
+  typingTimer = setTimeout(hideTyping, TYPING_SHOWN_MS);
+}
+
+window.addEventListener('message', (event: MessageEvent) => {
+  const m = parseToConversation(event.data);
+  if (!m) return;
+  switch (m.type) {
+    case 'state':
+      banner.hidden = true;
+      render(m.state);
+      return;
+    case 'typing':
+      showTyping(m.label);
+      return;
+    case 'error':
+      banner.hidden = false;
+      banner.textContent = m.message;
+      return;
+  }
+});
+
+post({ type: 'ready' });
