@@ -88,6 +88,12 @@ export interface ContactControl {
   flowLog?(record: FlowLogRecord, logging: FlowLoggingState): void;
   /** Optional: the contact entered a queue (DescribeContact's QueueInfo). */
   queued?(queue: { id: string; arn: string }): void;
+  /** Optional (Show view): a view token for a built-in view, or undefined when no view matches `ref`. */
+  showView?(ref: string): string | undefined;
+  /** Optional (Check queue status): live numbers for a queue of the contact's instance. */
+  queueMetrics?(queueId: string): { contactsInQueue: number; oldestContactAgeSeconds: number; agentsAvailable: number; agentsOnline: number; agentsStaffed: number };
+  /** Optional (Create persistent contact association): the status of a contact of the same instance. */
+  contactStatus?(contactId: string): 'ACTIVE' | 'ENDED' | undefined;
 }
 
 /** Implemented by the flow runtime; the service layer calls it. Every method must not throw. */

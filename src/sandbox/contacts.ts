@@ -50,6 +50,8 @@ export interface TranscriptItem {
   RelatedContactId?: string;
   /** Persistent chats only: set on the current session's items. */
   ContactId?: string;
+  /** ATTACHMENT items: what was shared (Smithy AttachmentItem). */
+  Attachments?: Array<{ ContentType: string; AttachmentId: string; AttachmentName: string; Status: 'APPROVED' | 'REJECTED' | 'IN_PROGRESS' }>;
   MessageMetadata?: {
     MessageId: string;
     Receipts?: Array<{ DeliveredTimestamp?: string; ReadTimestamp?: string; RecipientParticipantId: string }>;
@@ -198,8 +200,17 @@ export class ContactStore {
     this.byWebSocketToken.set(token, { participant: p, expires });
   }
 
+  /** Show view: mints a DescribeView token for a built-in view (set by the sandbox). */
+  issueViewToken?: (contact: Contact, ref: string) => string | undefined;
+  /** How many simulated agents staff a queue (agents.json); none by default. */
+  agentsFor?: (contact: Contact, queueId: string) => number;
+
+  /** Called when an ended contact is dropped for good (attachments and view tokens go with it). */
+  onForget?: (contactId: string) => void;
+
   private forget(contact: Contact): void {
     this.contacts.delete(contact.contactId);
+    this.onForget?.(contact.contactId);
     for (const p of contact.participants) {
       if (p.participantToken) this.byParticipantToken.delete(p.participantToken);
       if (p.connectionToken) this.byConnectionToken.delete(p.connectionToken);
@@ -384,6 +395,23 @@ export class ContactStore {
         if (contact.status === 'ENDED') return;
         contact.queue = { id: queue.id, arn: queue.arn, enqueuedAt: this.clock.now() };
         contact.updatedAt = this.clock.now();
+      },
+      showView: (ref) => this.issueViewToken?.(contact, ref),
+      queueMetrics: (queueId) => {
+        const now = this.clock.now().getTime();
+        let contactsInQueue = 0;
+        let oldest = 0;
+        for (const c of this.contacts.values()) {
+          if (c.status !== 'ACTIVE' || c.instance !== contact.instance || !c.queue || (c.queue.id !== queueId && c.queue.arn !== queueId)) continue;
+          contactsInQueue++;
+          oldest = Math.max(oldest, Math.floor((now - c.queue.enqueuedAt.getTime()) / 1000));
+        }
+        const agents = this.agentsFor?.(contact, queueId) ?? 0;
+        return { contactsInQueue, oldestContactAgeSeconds: oldest, agentsAvailable: agents, agentsOnline: agents, agentsStaffed: agents };
+      },
+      contactStatus: (id) => {
+        const c = this.contacts.get(id);
+        return c && c.instance === contact.instance ? c.status : undefined;
       },
       end: (reason) => this.end(contact, reason, false),
       now: () => this.clock.now(),

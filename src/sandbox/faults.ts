@@ -20,6 +20,12 @@ export const OPERATIONS = [
   'SendEvent',
   'GetTranscript',
   'DisconnectParticipant',
+  'StartAttachmentUpload',
+  'CompleteAttachmentUpload',
+  'GetAttachment',
+  'DescribeView',
+  'GetAuthenticationUrl',
+  'CancelParticipantAuthentication',
   'FilterLogEvents',
 ] as const;
 export type OperationName = (typeof OPERATIONS)[number];

@@ -40,7 +40,7 @@ function byParticipantToken(core: SandboxCore, input: OperationInput): Participa
   throw accessDenied('You do not have sufficient access to perform this action: the ParticipantToken is not valid.');
 }
 
-function byConnectionToken(core: SandboxCore, input: OperationInput): Participant {
+export function byConnectionToken(core: SandboxCore, input: OperationInput): Participant {
   const token = bearer(input, 'ConnectionToken');
   const p = core.store.byConnectionToken.get(token);
   if (!p) {
@@ -60,13 +60,13 @@ function byConnectionToken(core: SandboxCore, input: OperationInput): Participan
  * transcript, so a chat widget can show how it ended; only a participant that disconnected itself
  * loses access altogether.
  */
-function requireReadable(p: Participant): void {
+export function requireReadable(p: Participant): void {
   if (p.disconnected) {
     throw accessDenied('You do not have sufficient access to perform this action: this participant has disconnected from the chat.');
   }
 }
 
-function requireActive(p: Participant): void {
+export function requireActive(p: Participant): void {
   if (p.left || p.contact.status === 'ENDED') {
     throw accessDenied('You do not have sufficient access to perform this action: the participant has left or the chat has ended.');
   }
@@ -107,7 +107,7 @@ export function createParticipantConnection(core: SandboxCore, input: OperationI
   return out;
 }
 
-function replay(p: Participant, token: string | undefined): unknown {
+export function replay(p: Participant, token: string | undefined): unknown {
   return token === undefined ? undefined : p.replies.get(token);
 }
 
@@ -208,7 +208,7 @@ function receipt(core: SandboxCore, contact: Contact, p: Participant, type: stri
 }
 
 /** The contact and the ones it continues (persistent chat), newest first. */
-function chain(core: SandboxCore, contact: Contact): Contact[] {
+export function chain(core: SandboxCore, contact: Contact): Contact[] {
   const out = [contact];
   let c: Contact | undefined = contact;
   while (c?.previousContactId && out.length < 100) {

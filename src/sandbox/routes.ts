@@ -4,7 +4,9 @@ import { type OperationInput, type SandboxCore } from './core';
 import { type ServiceName } from './errors';
 import { type OperationName } from './faults';
 import * as logs from './logsOps';
+import * as attachments from './attachments';
 import * as participant from './participantOps';
+import * as views from './participantViews';
 import { type JsonObject } from './validate';
 
 export interface Route {
@@ -38,6 +40,12 @@ export const ROUTES: Route[] = [
   { op: 'SendEvent', service: 'participant', method: 'POST', pattern: /^\/participant\/event$/, labels: [], hasBody: true, handler: participant.sendEvent, throttleType: T },
   { op: 'GetTranscript', service: 'participant', method: 'POST', pattern: /^\/participant\/transcript$/, labels: [], hasBody: true, handler: participant.getTranscript, throttleType: T },
   { op: 'DisconnectParticipant', service: 'participant', method: 'POST', pattern: /^\/participant\/disconnect$/, labels: [], hasBody: true, handler: participant.disconnectParticipant, throttleType: T },
+  { op: 'StartAttachmentUpload', service: 'participant', method: 'POST', pattern: /^\/participant\/start-attachment-upload$/, labels: [], hasBody: true, handler: attachments.startAttachmentUpload, throttleType: T },
+  { op: 'CompleteAttachmentUpload', service: 'participant', method: 'POST', pattern: /^\/participant\/complete-attachment-upload$/, labels: [], hasBody: true, handler: attachments.completeAttachmentUpload, throttleType: T },
+  { op: 'GetAttachment', service: 'participant', method: 'POST', pattern: /^\/participant\/attachment$/, labels: [], hasBody: true, handler: attachments.getAttachment, throttleType: T },
+  { op: 'DescribeView', service: 'participant', method: 'GET', pattern: /^\/participant\/views\/([^/]+)$/, labels: ['ViewToken'], hasBody: false, handler: views.describeView, throttleType: T },
+  { op: 'GetAuthenticationUrl', service: 'participant', method: 'POST', pattern: /^\/participant\/authentication-url$/, labels: [], hasBody: true, handler: views.getAuthenticationUrl, throttleType: T },
+  { op: 'CancelParticipantAuthentication', service: 'participant', method: 'POST', pattern: /^\/participant\/cancel-authentication$/, labels: [], hasBody: true, handler: views.cancelParticipantAuthentication, throttleType: T },
 ];
 
 /** An awsJson1_1 operation: `POST /` named by its `X-Amz-Target` header. */

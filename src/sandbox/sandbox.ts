@@ -1,6 +1,7 @@
 /** startSandbox: the server, its state and the handle tests and the extension drive it with. */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { type AddressInfo } from 'node:net';
+import { AttachmentStore } from './attachments';
 import { DEMO_INSTANCE_ID, demoInstance, loadFlowsFolder, type ContactFlowType, type InstanceRecord } from './catalog';
 import { systemClock, type SandboxClock } from './clock';
 import { idleRuntime, type ContactRuntime, type FlowLogRecord } from './contactRuntime';
@@ -9,6 +10,7 @@ import { type SandboxCore } from './core';
 import { FaultBox, type FaultRule, type Quotas } from './faults';
 import { flowLogGroupName, LogStore } from './flowLogs';
 import { createIdentityService, type IdentityOptions, type IdentityService } from './identity';
+import { findBuiltInView, ViewTokens } from './participantViews';
 import { clientErrorResponse, createHandler, decodePathSegment, hostAllowed, sendJson, type RequestLogEntry } from './server';
 import { ChatSockets } from './websocket';
 
@@ -129,6 +131,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     store.onNotice = (contact, notice) => report(contact.contactId, notice);
   }
   let port = 0;
+  const attachmentStore = new AttachmentStore();
+  const viewTokens = new ViewTokens();
+  store.issueViewToken = (contact, ref) => {
+    const view = findBuiltInView(ref);
+    return view ? viewTokens.issue(view, contact.contactId) : undefined;
+  };
+  store.onForget = (id) => {
+    attachmentStore.forgetContact(id);
+    viewTokens.forgetContact(id);
+  };
   const core: SandboxCore = {
     region,
     clock,
@@ -138,6 +150,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     logs,
     runtime: () => runtime,
     wsBase: () => `ws://127.0.0.1:${port}`,
+    httpBase: () => `http://127.0.0.1:${port}`,
+    attachments: attachmentStore,
+    viewTokens,
     startTokens: new Map(),
   };
 

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type ServerResponse } from 'node:http';
+import { handleAttachmentData } from './attachments';
 import { type SandboxCore } from './core';
 import { internalError, ServiceError, type ServiceName } from './errors';
 import { type FaultRule } from './faults';
@@ -37,7 +38,7 @@ const PARTICIPANT_CORS = {
   Vary: 'Origin',
 };
 const PREFLIGHT = {
-  'Access-Control-Allow-Methods': 'POST, OPTIONS',
+  'Access-Control-Allow-Methods': 'GET, POST, PUT, OPTIONS',
   'Access-Control-Allow-Headers':
     'content-type, x-amz-bearer, authorization, x-amz-date, x-amz-content-sha256, x-amz-security-token, x-amz-user-agent, amz-sdk-invocation-id, amz-sdk-request',
   'Access-Control-Max-Age': '86400',
@@ -346,7 +347,7 @@ export function createHandler(core: SandboxCore, opts: HttpOptions) {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
       const method = (req.method ?? 'GET').toUpperCase();
-      if (path.startsWith('/participant/')) {
+      if (path.startsWith('/participant/') || path.startsWith('/sandbox/attachment-data/')) {
         const origin = allowedOrigin(req.headers.origin);
         const allow: Record<string, string> = origin ? { 'Access-Control-Allow-Origin': origin } : {};
         for (const [k, v] of Object.entries({ ...PARTICIPANT_CORS, ...allow })) res.setHeader(k, v);
@@ -357,6 +358,10 @@ export function createHandler(core: SandboxCore, opts: HttpOptions) {
           res.end();
           return;
         }
+      }
+      if (path.startsWith('/sandbox/attachment-data/')) {
+        operation = method === 'PUT' ? 'AttachmentUpload' : 'AttachmentDownload';
+        if (await handleAttachmentData(core, req, res, path)) return;
       }
       if (path === '/sandbox' || path.startsWith('/sandbox/')) {
         operation = 'SandboxAdmin';

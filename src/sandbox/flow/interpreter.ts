@@ -42,7 +42,8 @@ type Outcome =
 
 type Parked =
   | { kind: 'lex'; action: FlowAction; conversation: LexConversation; sessionAttributes: Record<string, string>; timeoutMs: number; cancel: () => void }
-  | { kind: 'wait'; action: FlowAction; events: string[]; cancel: () => void };
+  | { kind: 'wait'; action: FlowAction; events: string[]; cancel: () => void }
+  | { kind: 'view'; action: FlowAction; cancel: () => void };
 
 interface Running {
   flow: Flow;
@@ -178,6 +179,13 @@ export class FlowContact {
         if (!parked.events.includes('CustomerReturned')) return;
         this.unpark();
         this.resume(parked.action, resultBranch(parked.action, 'CustomerReturned'), 'the customer sent a message');
+        return;
+      }
+      if (parked.kind === 'view') {
+        const text = customerText(message);
+        if (text === undefined) return;
+        this.unpark();
+        this.resume(parked.action, viewBranch(parked.action, text), `the customer answered the view with "${text.slice(0, 100)}"`);
         return;
       }
       const text = customerText(message);
@@ -492,6 +500,31 @@ export class FlowContact {
         this.hooks[hook] = ref;
         return next(`${hook} = ${ref}`);
       }
+      case 'ShowView':
+        return this.showView(action);
+      case 'CreateTask': {
+        // The task contact is not created or run: the sandbox has no task channel. The block takes
+        // its Success path, as Connect does when the task is accepted.
+        const name = resolveParameter(param(p.Name), this.scope) ?? '';
+        if (name === '') return error('NoMatchingError', 'the task has no Name');
+        this.blockLog = { parameters: textParameters(p, this.scope) };
+        this.notice(`CreateTask "${action.Identifier}": task "${name}" accepted (the sandbox does not run task contacts).`);
+        return next(`task "${name}" created (not run)`);
+      }
+      case 'CheckMetricData':
+        return this.checkQueueStatus(action);
+      case 'CreatePersistentContactAssociation': {
+        const source = resolveParameter(param(p.SourceContactId), this.scope) ?? '';
+        const type = param(p.RehydrationType, 'ENTIRE_PAST_SESSION');
+        if (!['ENTIRE_PAST_SESSION', 'FROM_SEGMENT'].includes(type)) return error('NoMatchingError', `RehydrationType "${type}" is not ENTIRE_PAST_SESSION or FROM_SEGMENT`);
+        if (source === '') return error('NoMatchingError', 'SourceContactId has no value');
+        const status = this.control.contactStatus?.(source);
+        if (status === undefined) return error('NoMatchingError', `no contact "${source}" in this instance`);
+        if (status !== 'ENDED') return error('NoMatchingError', `contact "${source}" has not ended`);
+        this.blockLog = { parameters: { SourceContactId: source, RehydrationType: type } };
+        // The association is accepted; the sandbox does not copy the past transcript into this chat.
+        return next(`associated with ${source} (${type}; transcript not rehydrated)`);
+      }
       case 'EndFlowExecution':
         return { kind: 'stop', endContact: false };
       case 'DisconnectParticipant':
@@ -578,6 +611,62 @@ export class FlowContact {
     const result = open ? 'True' : 'False';
     const outcome = resultBranch(action, result);
     return { ...outcome, note: `${ref ?? 'queue without hours (always open)'} at ${at.toISOString()}: ${open ? 'in hours' : 'out of hours'}` };
+  }
+
+  /**
+   * Show view on chat: the view reaches the customer as an interactive message carrying a
+   * DescribeView token, and the block waits for the answer. The message's template shape
+   * (templateType "ViewResource" with data.content.viewToken) is [UNVERIFIED]; so is the
+   * Timeout error name. The answer (an interactive response or plain text naming the action) picks
+   * the Condition that Equals it, else the block's NextAction.
+   */
+  private showView(action: FlowAction): Outcome {
+    const p = action.Parameters;
+    const resource = p.ViewResource as { Id?: unknown } | undefined;
+    const ref = resolveParameter(param(resource?.Id), this.scope) ?? '';
+    if (ref === '') return { kind: 'branch', branch: { type: 'error', errorType: 'NoMatchingError' }, note: 'ViewResource.Id has no value' };
+    const token = this.control.showView?.(ref);
+    if (!token) {
+      return { kind: 'branch', branch: { type: 'error', errorType: 'NoMatchingError' }, note: `no view "${ref}" in the sandbox (built-in views: detail, cards, form, list, confirmation)` };
+    }
+    const seconds = Number(resolveParameter(param(p.InvocationTimeLimitSeconds, '300'), this.scope));
+    const timeout = Number.isFinite(seconds) && seconds > 0 ? seconds : 300;
+    this.blockLog = { parameters: { ViewResource: ref } };
+    this.say(JSON.stringify({ templateType: 'ViewResource', version: '1.0', data: { content: { viewId: ref, viewToken: token } } }), systemName, interactiveType);
+    const cancel = this.control.setTimer(timeout * 1000, () =>
+      this.guard(() => {
+        if (this.parked?.kind !== 'view' || this.parked.action !== action) return;
+        this.parked = undefined;
+        this.resume(action, { kind: 'branch', branch: { type: 'error', errorType: 'Timeout' } }, `no answer within ${timeout}s`);
+      }),
+    );
+    this.parked = { kind: 'view', action, cancel };
+    return { kind: 'park', note: `view ${ref} shown` };
+  }
+
+  /**
+   * Check queue status (CheckMetricData): compares one queue metric with the Conditions. The
+   * numbers are the sandbox's own (contacts it queued; agents from agents.json, else none).
+   */
+  private checkQueueStatus(action: FlowAction): Outcome {
+    const p = action.Parameters;
+    const ref = p.QueueId !== undefined ? resolveParameter(param(p.QueueId), this.scope) : this.targetQueue?.id;
+    if (!ref) return { kind: 'branch', branch: { type: 'error', errorType: 'NoMatchingError' }, note: 'no queue given and no working queue set' };
+    const queue = p.QueueId === undefined ? this.targetQueue : this.lookupQueue(ref, false);
+    if (!queue) return { kind: 'branch', branch: { type: 'error', errorType: 'NoMatchingError' }, note: `no queue "${ref}" in instance ${this.view.instanceId}` };
+    const m = this.control.queueMetrics?.(queue.id) ?? { contactsInQueue: 0, oldestContactAgeSeconds: 0, agentsAvailable: 0, agentsOnline: 0, agentsStaffed: 0 };
+    const metric = param(p.MetricType, 'NumberOfContactsInQueue');
+    const values: Record<string, number> = {
+      NumberOfContactsInQueue: m.contactsInQueue,
+      OldestContactInQueueAgeSeconds: m.oldestContactAgeSeconds,
+      NumberOfAgentsAvailable: m.agentsAvailable,
+      NumberOfAgentsOnline: m.agentsOnline,
+      NumberOfAgentsStaffed: m.agentsStaffed,
+    };
+    if (!(metric in values)) return { kind: 'branch', branch: { type: 'error', errorType: 'NoMatchingError' }, note: `metric "${metric}" is not one the sandbox tracks` };
+    const value = String(values[metric]);
+    this.blockLog = { parameters: { Queue: queue.arn, MetricType: metric }, results: value };
+    return this.choose(action, value, `${metric} of ${queue.name} = ${value}`);
   }
 
   private startWait(action: FlowAction): Outcome {
@@ -745,6 +834,18 @@ export class FlowContact {
 }
 
 /** The Equals condition whose operand is the block's result, or NoMatchingCondition. */
+/** A block parameter as text: strings and numbers as they are, anything else the fallback. */
+function param(v: unknown, fallback = ''): string {
+  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : fallback;
+}
+
+function viewBranch(action: FlowAction, answer: string): Outcome {
+  const index = action.Transitions.Conditions.findIndex((c) => c.Condition.Operator === 'Equals' && c.Condition.Operands.includes(answer));
+  if (index >= 0) return { kind: 'branch', branch: { type: 'condition', index } };
+  if (action.Transitions.NextAction !== undefined) return { kind: 'branch', branch: { type: 'next' } };
+  return { kind: 'branch', branch: { type: 'error', errorType: 'NoMatchingCondition' }, note: `answer ${answer}` };
+}
+
 function resultBranch(action: FlowAction, result: string): Outcome {
   const index = action.Transitions.Conditions.findIndex((c) => c.Condition.Operator === 'Equals' && c.Condition.Operands.includes(result));
   return index >= 0
