@@ -184,12 +184,16 @@ export async function runChatTest(testFile: string, test: ChatTest, deps: Runner
     const timeoutMs = test.timeoutSeconds * 1000;
     const consumed = new Set<string>();
     const answered = new Set<string>();
-    // The first step reports everything the flow has said.
+    // "Received since the previous step": what arrived after the previous step began (a reply can
+    // come before SendMessage returns) and no expect has taken. The first step reports everything.
     let seenBefore = new Set<string>();
+    let startedAt = new Set<string>();
     for (let k = 0; k < test.steps.length; k++) {
       const { step, index } = test.steps[k];
       const s0 = performance.now();
       const label = `Step ${index + 1} (${describeStep(step)})`;
+      seenBefore = new Set([...startedAt, ...consumed]);
+      startedAt = new Set(r.transcript.map((i) => i.Id));
       let outcome: { ok: true } | { ok: false; text: string; expected?: string; actual?: string; cancelled?: boolean };
       try {
         outcome = await runStep(step, chat, { timeoutMs, consumed, answered, seenBefore, deps, signal: options.signal, label });
@@ -201,7 +205,6 @@ export async function runChatTest(testFile: string, test: ChatTest, deps: Runner
         const sr: StepResult = { index, status: 'passed', durationMs };
         steps.push(sr);
         options.onStep?.(sr, test);
-        seenBefore = new Set(r.transcript.map((i) => i.Id));
         continue;
       }
       const cancelled = options.signal?.aborted ?? false;
