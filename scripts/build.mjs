@@ -178,6 +178,8 @@ async function copyDistAssets() {
   new Function('module', 'exports', 'require', outputFiles[0].text)(mod, mod.exports, createRequire(import.meta.url));
   mkdirSync(join(root, 'dist/schema'), { recursive: true });
   writeFileSync(join(root, 'dist/schema/chatreq.schema.json'), `${JSON.stringify(mod.exports.editorSchema(), null, 2)}\n`);
+  // The conversation-test schema (*.chattest.json) is static.
+  cpSync(join(root, 'src/core/chattest/chattest.schema.json'), join(root, 'dist/schema/chattest.schema.json'));
 }
 
 async function main() {

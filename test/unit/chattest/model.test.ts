@@ -1,5 +1,7 @@
 /** The *.chattest.json model: one test or "tests", each step kind, and messages that name the step at its range. */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describeStep, mergeOverride, parseChatTestText } from '../../../src/core/chattest';
 
 const text = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
@@ -108,5 +110,18 @@ describe('chattest: the file model and its checks', () => {
 
   it('merges override deeply; null removes a member', () => {
     assert.deepEqual(mergeOverride({ A: { x: '1', y: '2' }, B: 1, C: 'c' }, { A: { y: '3' }, B: [2], C: null }), { A: { x: '1', y: '3' }, B: [2] });
+  });
+});
+
+describe('chattest: the JSON schema (jsonValidation)', () => {
+  it('lists exactly the step kinds and test members the checks know', () => {
+    const schema = JSON.parse(readFileSync(join(__dirname, '../../../../src/core/chattest/chattest.schema.json'), 'utf8')) as {
+      definitions: { step: { properties: Record<string, unknown> }; test: { properties: Record<string, unknown>; required: string[] }; expectObject: { properties: Record<string, unknown> } };
+    };
+    assert.deepEqual(Object.keys(schema.definitions.step.properties), ['expect', 'say', 'select', 'expectAttributes', 'expectEnded', 'expectTrace']);
+    assert.deepEqual(Object.keys(schema.definitions.test.properties), ['$schema', 'name', 'request', 'override', 'timeoutSeconds', 'steps']);
+    assert.deepEqual(Object.keys(schema.definitions.expectObject.properties), ['equals', 'contains', 'matches', 'from']);
+    const sample = readFileSync(join(__dirname, '../../../../examples/workspace/support.chattest.json'), 'utf8');
+    assert.deepEqual(parseChatTestText(sample).diagnostics, []);
   });
 });
