@@ -11,6 +11,7 @@ import { createLogger } from './log';
 import { createSandboxHost, registerSandboxCommands } from './sandboxCommands';
 import type { Services } from './services';
 import { registerTestChats, type TestChats } from './chats';
+import { registerChatTests } from './testing';
 
 /** What activate() returns to other extensions: the version, nothing that reaches an account. */
 export interface ChatreqPublicApi {
@@ -50,6 +51,7 @@ export function activate(context: vscode.ExtensionContext): ChatreqApi | Chatreq
   const requestForm = registerRequestForm(services);
   const testChats = registerTestChats(services);
   usage.watchView(testChats.tree.treeView);
+  registerChatTests(services, testChats);
 
   const activationMs = performance.now() - started;
   logger.info(`Chatreq ${VERSION} activated in ${activationMs.toFixed(1)} ms (VS Code ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'})`);

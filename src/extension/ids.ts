@@ -23,6 +23,10 @@ export const Commands = {
   goToBlock: 'chatreq.goToBlock',
   fixInFile: 'chatreq.fixInFile',
   openConversation: 'chatreq.openConversation',
+  // conversation tests (Test Explorer)
+  saveAsConversationTest: 'chatreq.saveAsConversationTest',
+  /** Not contributed: integration tests drive the conversation-test controller through it. */
+  chatTestsInternals: 'chatreq._chatTestsInternals',
   // sandbox
   startSandbox: 'chatreq.startSandbox',
   stopSandbox: 'chatreq.stopSandbox',

@@ -1,0 +1,353 @@
+/**
+ * Conversation tests in VS Code's Test Explorer: a TestController that finds `*.chattest.json` in
+ * the workspace (and follows edits, saved or not), each test with its steps as children at their
+ * ranges; a Run profile that runs them with the core runner (the one `chatreq test` uses) on the
+ * current connection, concurrently up to `chatreq.tests.parallel`, streaming step results and
+ * showing a failure at the failing step with expected/actual; cancel stops the waits. Each run's
+ * chat is put into the Test Chats panel. Also "Save as Conversation Test" on a chat.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ChatRecord } from '../../core/chat/types';
+import {
+  isChatTestFileName,
+  mapLimit,
+  parseChatTestText,
+  recordedTestFileName,
+  recordedTestText,
+  recordToTest,
+  runChatTest,
+  type ChatTest,
+  type ChatTestResult,
+  type StepResult,
+} from '../../core/chattest';
+import type { Range as CoreRange } from '../../core/request';
+import { connectionKey } from '../../core/connection';
+import type { TestChats } from '../chats';
+import { Commands } from '../ids';
+import type { Services } from '../services';
+
+const CONTROLLER_ID = 'chatreq.chatTests';
+const GLOB = '**/*.chattest.json';
+const EXCLUDE = '**/node_modules/**';
+
+/** What one item of a run ended as (integration tests read these; the UI shows the same). */
+export interface RunEvent {
+  id: string;
+  status: 'started' | 'passed' | 'failed' | 'skipped' | 'errored';
+  message?: string;
+  expected?: string;
+  actual?: string;
+  uri?: string;
+  line?: number;
+}
+
+export interface ChatTestsHandle {
+  readonly controller: vscode.TestController;
+  readonly runProfile: vscode.TestRunProfile;
+  /** Re-reads every test file of the workspace. */
+  refresh(): Promise<void>;
+  /** The file's item (after discovery), or undefined. */
+  fileItem(uri: vscode.Uri): vscode.TestItem | undefined;
+  /** Runs `include` (every test when left out) as the Run profile does; resolves once the run ends. */
+  run(include?: readonly vscode.TestItem[], token?: vscode.CancellationToken): Promise<{ events: RunEvent[]; results: ChatTestResult[] }>;
+  /** Save as Conversation Test, for a chat ID. */
+  saveAsTest(chatId: string): Promise<vscode.Uri | undefined>;
+}
+
+function toRange(r: CoreRange): vscode.Range {
+  return new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
+}
+
+interface TestData {
+  kind: 'file' | 'test' | 'step';
+  uri: vscode.Uri;
+  test?: ChatTest;
+  stepIndex?: number;
+}
+
+function stepLabel(test: ChatTest, index: number): string {
+  const s = test.steps.find((x) => x.index === index)?.step;
+  if (!s) return `step ${index + 1}`;
+  switch (s.kind) {
+    case 'expect': {
+      const e = s.expect;
+      const what = e.equals ?? e.contains ?? (e.matches !== undefined ? `/${e.matches}/` : '');
+      return `expect ${JSON.stringify(what)}${e.from ? ` from ${e.from}` : ''}`;
+    }
+    case 'say':
+      return `say ${JSON.stringify(s.say)}`;
+    case 'select':
+      return `select ${JSON.stringify(s.select)}`;
+    case 'expectAttributes':
+      return `expectAttributes ${Object.keys(s.expectAttributes).join(', ')}`;
+    case 'expectEnded':
+      return s.expectEnded ? 'expectEnded' : 'expect still open';
+    case 'expectTrace':
+      return `expectTrace ${JSON.stringify(s.expectTrace)}`;
+  }
+}
+
+export function registerChatTests(services: Services, testChats: TestChats): ChatTestsHandle {
+  const { context, logger } = services;
+  const controller = vscode.tests.createTestController(CONTROLLER_ID, 'Chat Conversation Tests');
+  context.subscriptions.push(controller);
+  const data = new WeakMap<vscode.TestItem, TestData>();
+
+  const readText = async (uri: vscode.Uri): Promise<string> => {
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (open) return open.getText();
+    return Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
+  };
+
+  /** (Re)builds a file's items from its text. */
+  const updateFile = (uri: vscode.Uri, text: string): vscode.TestItem => {
+    const id = uri.toString();
+    let file = controller.items.get(id);
+    if (!file) {
+      file = controller.createTestItem(id, path.basename(uri.fsPath), uri);
+      controller.items.add(file);
+    }
+    data.set(file, { kind: 'file', uri });
+    const parsed = parseChatTestText(text);
+    const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
+    file.error = errors.length > 0 ? new vscode.MarkdownString().appendText(`${errors[0].message}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}`) : undefined;
+    const children: vscode.TestItem[] = [];
+    for (const t of parsed.tests) {
+      const testItem = controller.createTestItem(`${id}::${t.name}`, t.name, uri);
+      testItem.range = toRange(t.range);
+      data.set(testItem, { kind: 'test', uri, test: t });
+      const steps = t.steps.map((s) => {
+        const si = controller.createTestItem(`${id}::${t.name}::${s.index}`, `${s.index + 1}. ${stepLabel(t, s.index)}`, uri);
+        si.range = toRange(s.range);
+        data.set(si, { kind: 'step', uri, test: t, stepIndex: s.index });
+        return si;
+      });
+      testItem.children.replace(steps);
+      children.push(testItem);
+    }
+    file.children.replace(children);
+    return file;
+  };
+
+  const loadFile = async (uri: vscode.Uri): Promise<void> => {
+    try {
+      updateFile(uri, await readText(uri));
+    } catch (e) {
+      logger.debug(`[tests] cannot read ${uri.toString()}: ${(e as Error).message}`);
+      controller.items.delete(uri.toString());
+    }
+  };
+
+  const refresh = async (): Promise<void> => {
+    const uris = await vscode.workspace.findFiles(GLOB, EXCLUDE);
+    const keep = new Set(uris.map((u) => u.toString()));
+    controller.items.forEach((item) => {
+      if (!keep.has(item.id)) controller.items.delete(item.id);
+    });
+    await Promise.all(uris.map(loadFile));
+  };
+  controller.refreshHandler = () => refresh();
+  controller.resolveHandler = async (item) => {
+    if (!item) await refresh();
+  };
+
+  const watcher = vscode.workspace.createFileSystemWatcher(GLOB);
+  context.subscriptions.push(
+    watcher,
+    watcher.onDidCreate((u) => void loadFile(u)),
+    watcher.onDidChange((u) => void loadFile(u)),
+    watcher.onDidDelete((u) => controller.items.delete(u.toString())),
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      if (isChatTestFileName(e.document.uri.path) && e.document.uri.scheme === 'file') updateFile(e.document.uri, e.document.getText());
+    }),
+    vscode.workspace.onDidOpenTextDocument((d) => {
+      if (isChatTestFileName(d.uri.path) && d.uri.scheme === 'file') updateFile(d.uri, d.getText());
+    }),
+  );
+
+  /** The tests a request means: files expand to their tests, steps run their test. */
+  const collect = (include: readonly vscode.TestItem[] | undefined, exclude: readonly vscode.TestItem[] | undefined): vscode.TestItem[] => {
+    const out = new Map<string, vscode.TestItem>();
+    const excluded = new Set((exclude ?? []).map((i) => i.id));
+    const add = (item: vscode.TestItem) => {
+      if (excluded.has(item.id)) return;
+      const d = data.get(item);
+      if (!d) return;
+      if (d.kind === 'file') item.children.forEach(add);
+      else if (d.kind === 'test') out.set(item.id, item);
+      else if (item.parent && !excluded.has(item.parent.id)) out.set(item.parent.id, item.parent);
+    };
+    if (include) include.forEach(add);
+    else controller.items.forEach(add);
+    return [...out.values()];
+  };
+
+  const runTests = async (request: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<{ events: RunEvent[]; results: ChatTestResult[] }> => {
+    const events: RunEvent[] = [];
+    const results: ChatTestResult[] = [];
+    const items = collect(request.include, request.exclude);
+    const run = controller.createTestRun(request, 'Chat conversation tests');
+    const note = (item: vscode.TestItem, e: Omit<RunEvent, 'id'>) => events.push({ id: item.id, ...e });
+    try {
+      for (const item of items) {
+        run.enqueued(item);
+        item.children.forEach((s) => run.enqueued(s));
+      }
+      if (!vscode.workspace.isTrusted) {
+        const text = 'Running conversation tests is turned off in Restricted Mode: each test starts a chat with settings this workspace controls. Trust the workspace to run them.';
+        for (const item of items) {
+          run.errored(item, new vscode.TestMessage(text));
+          note(item, { status: 'errored', message: text });
+        }
+        return { events, results };
+      }
+      let access;
+      try {
+        access = await services.connections.access();
+      } catch (e) {
+        const text = `No connection to run the tests on: ${(e as Error).message}`;
+        for (const item of items) {
+          run.errored(item, new vscode.TestMessage(text));
+          note(item, { status: 'errored', message: text });
+        }
+        return { events, results };
+      }
+      const abort = new AbortController();
+      const sub = token.onCancellationRequested(() => abort.abort());
+      const parallel = Math.max(1, vscode.workspace.getConfiguration('chatreq').get<number>('tests.parallel', 4));
+      const deps = {
+        session: access.session,
+        readFile: (p: string) => readText(vscode.Uri.file(p)),
+        env: process.env,
+        logger,
+        connectionKey: connectionKey(services.connections.current),
+        connectionLabel: services.connections.label,
+      };
+      try {
+        await mapLimit(items, parallel, async (item) => {
+          const d = data.get(item)!;
+          const test = d.test!;
+          if (abort.signal.aborted) {
+            run.skipped(item);
+            note(item, { status: 'skipped' });
+            return;
+          }
+          const stepItem = (index: number) => item.children.get(`${item.id}::${index}`);
+          run.started(item);
+          note(item, { status: 'started' });
+          const onStep = (s: StepResult) => {
+            const si = stepItem(s.index);
+            if (!si) return;
+            if (s.status === 'passed') {
+              run.passed(si, s.durationMs);
+              note(si, { status: 'passed' });
+            } else if (s.status === 'skipped') {
+              run.skipped(si);
+              note(si, { status: 'skipped' });
+            } else {
+              const m = failureMessage(s.message ?? 'failed', s.expected, s.actual, new vscode.Location(d.uri, si.range!));
+              run.failed(si, m, s.durationMs);
+              note(si, { status: 'failed', message: s.message ?? '', ...(s.expected !== undefined ? { expected: s.expected } : {}), ...(s.actual !== undefined ? { actual: s.actual } : {}), uri: d.uri.toString(), line: si.range!.start.line });
+            }
+          };
+          const r = await runChatTest(d.uri.fsPath, test, deps, { signal: abort.signal, onStep });
+          results.push(r);
+          if (r.record) {
+            // The run's chat, in the Test Chats panel (a request file as a URI, like a launch's).
+            const rec: ChatRecord = r.record.origin.requestFile ? { ...r.record, origin: { ...r.record.origin, requestFile: vscode.Uri.file(r.record.origin.requestFile).toString() } } : r.record;
+            testChats.chats.put(rec);
+          }
+          run.appendOutput(`${r.status === 'passed' ? '✓' : r.status === 'failed' ? '✗' : '-'} ${test.name}${r.contactId ? ` (contact ${r.contactId})` : ''} ${r.durationMs} ms\r\n`, undefined, item);
+          if (r.status === 'passed') {
+            run.passed(item, r.durationMs);
+            note(item, { status: 'passed' });
+          } else if (r.status === 'skipped') {
+            run.skipped(item);
+            note(item, { status: 'skipped' });
+          } else {
+            const f = r.failure!;
+            const si = f.step > 0 ? stepItem(f.step - 1) : undefined;
+            const where = new vscode.Location(d.uri, si?.range ?? item.range!);
+            run.failed(item, failureMessage(f.text, f.expected, f.actual, where), r.durationMs);
+            note(item, { status: 'failed', message: f.text, uri: d.uri.toString(), line: where.range.start.line, ...(f.expected !== undefined ? { expected: f.expected } : {}), ...(f.actual !== undefined ? { actual: f.actual } : {}) });
+          }
+        });
+      } finally {
+        sub.dispose();
+      }
+    } finally {
+      run.end();
+    }
+    return { events, results };
+  };
+
+  const runProfile = controller.createRunProfile('Run', vscode.TestRunProfileKind.Run, (request, token) => runTests(request, token).then(() => undefined), true);
+
+  const saveAsTest = async (chatId: string): Promise<vscode.Uri | undefined> => {
+    await testChats.chats.ready();
+    const record = testChats.chats.get(chatId);
+    if (!record) {
+      void vscode.window.showInformationMessage('That test chat is no longer in the Test Chats panel.');
+      return undefined;
+    }
+    const requestUri = record.origin.requestFile ? (/^[a-z][a-z0-9+.-]*:/i.test(record.origin.requestFile) ? vscode.Uri.parse(record.origin.requestFile) : vscode.Uri.file(record.origin.requestFile)) : undefined;
+    const dir = requestUri ? vscode.Uri.joinPath(requestUri, '..') : vscode.workspace.workspaceFolders?.[0]?.uri;
+    if (!dir) {
+      void vscode.window.showWarningMessage('Open a folder first: the conversation test is saved into the workspace.');
+      return undefined;
+    }
+    const existing = new Set<string>();
+    try {
+      for (const [name] of await vscode.workspace.fs.readDirectory(dir)) existing.add(name);
+    } catch {
+      // A folder that cannot be listed: the first name is tried.
+    }
+    const name = recordedTestFileName(record.origin.requestName, (n) => existing.has(n));
+    const target = vscode.Uri.joinPath(dir, name);
+    const forRecorder: ChatRecord = requestUri ? { ...record, origin: { ...record.origin, requestFile: requestUri.fsPath } } : record;
+    const test = recordToTest(forRecorder, { testFile: target.fsPath });
+    await vscode.workspace.fs.writeFile(target, Buffer.from(recordedTestText(test), 'utf8'));
+    updateFile(target, recordedTestText(test));
+    await vscode.window.showTextDocument(target, { preview: false });
+    logger.info(`[tests] saved ${record.contactId ?? record.id} as ${target.toString()} (${test.steps.length} steps)`);
+    return target;
+  };
+
+  const handle: ChatTestsHandle = {
+    controller,
+    runProfile,
+    refresh,
+    fileItem: (uri) => controller.items.get(uri.toString()),
+    run: (include, token) => runTests(new vscode.TestRunRequest(include, undefined, runProfile), token ?? new vscode.CancellationTokenSource().token),
+    saveAsTest,
+  };
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand(Commands.saveAsConversationTest, (arg: unknown) => {
+      const id = typeof arg === 'string' ? arg : typeof arg === 'object' && arg !== null && typeof (arg as { chatId?: unknown }).chatId === 'string' ? (arg as { chatId: string }).chatId : undefined;
+      if (id) return saveAsTest(id);
+      const chats = testChats.chats.list();
+      if (chats.length === 0) {
+        void vscode.window.showInformationMessage('No test chat to save. Launch one with "Chatreq: Launch Test Chat".');
+        return undefined;
+      }
+      return vscode.window
+        .showQuickPick(
+          chats.map((r) => ({ label: r.origin.requestName ?? r.displayName, description: `${r.state}${r.contactId ? ` · ${r.contactId}` : ''}`, id: r.id })),
+          { title: 'Save which chat as a conversation test?' },
+        )
+        .then((p) => (p ? saveAsTest(p.id) : undefined));
+    }),
+    // Not contributed: the integration tests drive the controller through it.
+    vscode.commands.registerCommand(Commands.chatTestsInternals, () => handle),
+  );
+  void refresh().catch((e: unknown) => logger.warn(`[tests] discovery failed: ${(e as Error).message}`));
+  return handle;
+}
+
+function failureMessage(text: string, expected: string | undefined, actual: string | undefined, location: vscode.Location): vscode.TestMessage {
+  const m = expected !== undefined && actual !== undefined ? vscode.TestMessage.diff(text, expected, actual) : new vscode.TestMessage(text);
+  m.location = location;
+  return m;
+}

@@ -1,0 +1,173 @@
+/**
+ * Conversation tests in the real extension host, against the sandbox: the Test Explorer finds a
+ * *.chattest.json with its tests and steps at their ranges (and follows an edit), a run passes, a
+ * failure is shown at the failing step's range with expected/actual, and a chat saved as a test
+ * from the Test Chats panel runs green.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ChatRecord } from '../../src/core/chat/types';
+import type { ChatreqApi } from '../../src/extension/extension';
+import type { ChatTestsHandle } from '../../src/extension/testing';
+import { api, until } from './connectionSupport';
+
+const DEMO_INSTANCE = '5f1b7c3e-8a2d-4c6f-9e41-2b7d0a9c3e58';
+const SUPPORT_BOT = '0c6a3f51-7d2e-4b8a-9f14-6e2d3c8b1a07';
+
+function workspaceDir(): string {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the integration tests run with a workspace folder');
+  return folder.uri.fsPath;
+}
+
+async function sandboxApi(): Promise<ChatreqApi> {
+  const a = await api();
+  a.services.connections.useTransient({ kind: 'sandbox' });
+  await a.services.sandbox.start();
+  return a;
+}
+
+async function handle(): Promise<ChatTestsHandle> {
+  await api();
+  const h = await vscode.commands.executeCommand<ChatTestsHandle | undefined>('chatreq._chatTestsInternals');
+  assert.ok(h?.controller, 'the conversation-test internals command returned nothing');
+  return h;
+}
+
+describe('Conversation tests: Test Explorer and Save as Conversation Test', function () {
+  this.timeout(60_000);
+  const created: string[] = [];
+  const tag = `${process.pid}-${Date.now()}`;
+  const write = (name: string, v: unknown): vscode.Uri => {
+    const p = path.join(workspaceDir(), name);
+    fs.writeFileSync(p, `${JSON.stringify(v, null, 2)}\n`);
+    created.push(p);
+    return vscode.Uri.file(p);
+  };
+  after(() => {
+    for (const p of created) fs.rmSync(p, { force: true });
+  });
+
+  let requestName: string;
+  before(() => {
+    requestName = `ct-support-${tag}.chatreq.json`;
+    write(requestName, { InstanceId: DEMO_INSTANCE, ContactFlowId: SUPPORT_BOT, ParticipantDetails: { DisplayName: 'Ada' } });
+  });
+
+  it('discovers a test file with its tests and their steps at their ranges, and follows an edit', async () => {
+    const h = await handle();
+    const uri = write(`ct-discover-${tag}.chattest.json`, {
+      tests: [
+        { name: 'greets', request: `./${requestName}`, steps: [{ expect: 'How can I help' }, { say: 'where is my order' }, { expect: { contains: 'order number' } }] },
+        { name: 'second', request: `./${requestName}`, steps: [{ expectEnded: false }] },
+      ],
+    });
+    const file = await until('the file in the Test Explorer', async () => {
+      await h.refresh();
+      const f = h.fileItem(uri);
+      return f && f.children.size === 2 ? f : undefined;
+    });
+    const greets = file.children.get(`${uri.toString()}::greets`)!;
+    assert.ok(greets, 'the test item');
+    assert.equal(greets.children.size, 3);
+    const text = fs.readFileSync(uri.fsPath, 'utf8');
+    const say = greets.children.get(`${greets.id}::1`)!;
+    assert.equal(say.label, '2. say "where is my order"');
+    const lines = text.split('\n');
+    assert.match(lines[say.range!.start.line], /"say": "where is my order"|\{/);
+    assert.ok(lines.slice(say.range!.start.line, say.range!.end.line + 1).join('\n').includes('"say": "where is my order"'), 'the step item is at the step');
+
+    // An unsaved edit is followed: a third test appears.
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const edit = new vscode.WorkspaceEdit();
+    const parsed = JSON.parse(doc.getText()) as { tests: unknown[] };
+    parsed.tests.push({ name: 'third', request: `./${requestName}`, steps: [{ expectEnded: false }] });
+    edit.replace(uri, new vscode.Range(0, 0, doc.lineCount, 0), `${JSON.stringify(parsed, null, 2)}\n`);
+    await vscode.workspace.applyEdit(edit);
+    await until('the edit in the Test Explorer', () => (h.fileItem(uri)?.children.size === 3 ? true : undefined));
+    await doc.save();
+  });
+
+  it('runs a test that passes, each step passed, its chat in the Test Chats panel', async () => {
+    const a = await sandboxApi();
+    const h = await handle();
+    const uri = write(`ct-pass-${tag}.chattest.json`, {
+      name: 'order number',
+      request: `./${requestName}`,
+      steps: [{ expect: 'How can I help' }, { say: 'where is my order' }, { expect: { contains: 'order number', from: 'BOT' } }, { say: '12345' }, { expect: 'shipped' }, { expectEnded: true }],
+    });
+    const file = await until('the file', async () => {
+      await h.refresh();
+      return h.fileItem(uri)?.children.size === 1 ? h.fileItem(uri) : undefined;
+    });
+    const { events, results } = await h.run([file]);
+    assert.equal(results.length, 1);
+    assert.equal(results[0].status, 'passed', results[0].failure?.text);
+    const test = file.children.get(`${uri.toString()}::order number`)!;
+    assert.equal(events.find((e) => e.id === test.id && e.status !== 'started')?.status, 'passed');
+    const stepEvents = events.filter((e) => e.id.startsWith(`${test.id}::`));
+    assert.deepEqual(
+      stepEvents.map((e) => e.status),
+      ['passed', 'passed', 'passed', 'passed', 'passed', 'passed'],
+    );
+    const rec = a.testChats.chats.list().find((r) => r.contactId === results[0].contactId);
+    assert.ok(rec, 'the run is in the Test Chats panel');
+  });
+
+  it('a failure is shown at the failing step with expected and actual', async () => {
+    await sandboxApi();
+    const h = await handle();
+    const uri = write(`ct-fail-${tag}.chattest.json`, {
+      name: 'wrong question',
+      request: `./${requestName}`,
+      timeoutSeconds: 1,
+      steps: [{ expect: 'How can I help' }, { say: 'where is my order' }, { expect: { equals: 'What is your name?' } }, { expectEnded: true }],
+    });
+    const file = await until('the file', async () => {
+      await h.refresh();
+      return h.fileItem(uri)?.children.size === 1 ? h.fileItem(uri) : undefined;
+    });
+    const test = file.children.get(`${uri.toString()}::wrong question`)!;
+    const failing = test.children.get(`${test.id}::2`)!;
+    const { events } = await h.run([test]);
+    const stepFail = events.find((e) => e.id === failing.id)!;
+    assert.equal(stepFail.status, 'failed');
+    assert.equal(stepFail.line, failing.range!.start.line, 'at the failing step');
+    assert.equal(stepFail.expected, 'a message equal to "What is your name?"');
+    assert.equal(stepFail.actual, 'BOT: "Sure. What is your order number?"');
+    const testFail = events.find((e) => e.id === test.id && e.status === 'failed')!;
+    assert.equal(testFail.line, failing.range!.start.line);
+    assert.match(testFail.message!, /^Step 3 \(expect equals "What is your name\?"\)/);
+    assert.equal(events.find((e) => e.id === `${test.id}::3`)?.status, 'skipped');
+  });
+
+  it('Save as Conversation Test: a chat from the Test Chats panel becomes a test next to its request, which runs green', async () => {
+    const a = await sandboxApi();
+    const h = await handle();
+    const requestUri = vscode.Uri.file(path.join(workspaceDir(), requestName));
+    const record = await vscode.commands.executeCommand<ChatRecord>('chatreq.launchTestChat', requestUri);
+    assert.ok(record, 'launched');
+    const chat = a.testChats.chats.liveChat(record.id)!;
+    await until('the bot to ask', () => (a.testChats.chats.get(record.id)!.transcript.some((i) => i.Content?.includes('How can I help')) ? true : undefined));
+    await chat.reply('where is my order');
+    await until('the bot to ask for the number', () => (a.testChats.chats.get(record.id)!.transcript.some((i) => i.Content?.includes('order number')) ? true : undefined));
+    await chat.reply('12345');
+    await until('the chat to end', () => (a.testChats.chats.get(record.id)!.state === 'ended' ? true : undefined));
+    const saved = await vscode.commands.executeCommand<vscode.Uri>('chatreq.saveAsConversationTest', record.id);
+    assert.ok(saved);
+    created.push(saved.fsPath);
+    assert.equal(path.dirname(saved.fsPath), workspaceDir(), 'next to the request');
+    assert.ok(saved.fsPath.endsWith('.chattest.json'));
+    assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), saved.toString(), 'opened');
+    const doc = JSON.parse(fs.readFileSync(saved.fsPath, 'utf8')) as { request: string; steps: Array<Record<string, unknown>> };
+    assert.equal(doc.request, `./${requestName}`);
+    assert.deepEqual(doc.steps.filter((s) => 'say' in s), [{ say: 'where is my order' }, { say: '12345' }]);
+    assert.deepEqual(doc.steps.at(-1), { expectEnded: true });
+    const file = await until('the saved file', () => h.fileItem(saved));
+    const { results } = await h.run([file]);
+    assert.equal(results.length, 1);
+    assert.equal(results[0].status, 'passed', results[0].failure?.text);
+  });
+});
