@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import type { Frame, Page } from 'playwright-core';
+import { openFile, openWorkbench, runCommand, type Workbench } from './workbench';
+
+const REQUEST = `${JSON.stringify(
+  {
+    InstanceId: '5f1b7c3e-8a2d-4c6f-9e41-2b7d0a9c3e58',
+    ContactFlowId: '4c9e2b7a-5d13-4f86-a0b2-7e6d1c3f8a95',
+    ParticipantDetails: { DisplayName: 'Ada Tester' },
+    SupportedMessagingContentTypes: ['text/plain', 'application/vnd.amazonaws.connect.message.interactive'],
+  },
+  null,
+  2,
+)}\n`;
+
+/**
+ * The document frame of a conversation panel (webviews nest an iframe in an iframe) once it has
+ * drawn a chat; `accept` picks among several (by their contact ID).
+ */
+async function conversationFrame(page: Page, accept: (contactId: string) => boolean = () => true, timeoutMs = 60_000): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const f of page.frames()) {
+      const contact = await f
+        .$('body[data-entries] #log[role="log"]')
+        .then(async (el) => (el ? await f.locator('.contact').innerText() : undefined))
+        .catch(() => undefined);
+      if (contact !== undefined && contact !== '—' && accept(contact)) return f;
+    }
+    if (Date.now() > deadline) throw new Error(`no conversation panel rendered; frames: ${page.frames().map((f) => f.url()).join(', ')}`);
+    await page.waitForTimeout(250);
+  }
+}
+
+for (const theme of [
+  { name: 'dark', id: 'Default Dark Modern' },
+  { name: 'light', id: 'Default Light Modern' },
+  { name: 'high-contrast', id: 'Default High Contrast' },
+]) describe(`Conversation panel in the workbench (${theme.name} theme, Chatreq installed from its .vsix)`, function () {
+  let wb: Workbench;
+
+  before(async () => {
+    wb = await openWorkbench({ files: { 'help.chatreq.json': REQUEST }, settings: { 'workbench.colorTheme': theme.id } });
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await wb.screenshot(`conversation-${theme.name}-failed-${this.currentTest.title.slice(0, 40).replace(/[^a-z0-9]+/gi, '-')}`);
+  });
+
+  after(async () => {
+    await wb?.close();
+  });
+
+  it('opens the conversation, answers the ListPicker by clicking, and a typed reply gets the bot’s answer', async () => {
+    const { page } = wb;
+    await openFile(page, 'help.chatreq.json');
+    await runCommand(page, 'Chatreq: Launch Test Chat');
+    await page.locator('.part.sidebar .monaco-list-row', { hasText: 'help · Ada Tester' }).first().waitFor({ timeout: 60_000 });
+    await runCommand(page, 'Chatreq: Open Conversation');
+    const first = await conversationFrame(page);
+    const firstContact = await first.locator('.contact').innerText();
+
+    // The bot's ListPicker, as controls; clicking an option sends it as the customer.
+    const option = first.locator('.interactive button.option', { hasText: 'Track an order' });
+    await option.waitFor({ timeout: 30_000 });
+    assert.equal(await first.locator('.msg.other', { has: option }).locator('.name').innerText(), 'BOT', 'the bot’s menu is on the left under its name');
+    assert.equal(await first.locator('[role="log"]').count(), 1);
+    await wb.screenshot(`conversation-listpicker-${theme.name}`);
+    await option.click();
+    await first.locator('.msg.customer .bubble', { hasText: 'Track an order' }).waitFor({ timeout: 30_000 });
+    await first.locator('.msg.other .bubble', { hasText: 'You can track any order' }).waitFor({ timeout: 30_000 });
+    await first.locator('.interactive .i-reply', { hasText: 'Thanks for choosing!' }).waitFor({ timeout: 30_000 });
+    assert.equal(await option.isDisabled(), true, 'an answered menu takes no second answer');
+    // The flow disconnects after its answer: the composer says why it is off.
+    await first.locator('.reason', { hasText: /ended/ }).waitFor({ timeout: 30_000 });
+    assert.equal(await first.locator('#composer').isDisabled(), true);
+
+    // Relaunch from the header: a new chat in its own panel; type the answer instead.
+    await first.locator('button[data-action="relaunch"]').click();
+    const second = await conversationFrame(page, (c) => c !== firstContact);
+    await second.locator('.interactive button.option', { hasText: 'Start a return' }).waitFor({ timeout: 30_000 });
+    const composer = second.locator('#composer');
+    await composer.click();
+    await composer.pressSequentially('Start a return');
+    await composer.press('Shift+Enter');
+    assert.equal(await composer.inputValue(), 'Start a return\n', 'Shift+Enter adds a new line');
+    await composer.press('Backspace');
+    await composer.press('Enter');
+    await second.locator('.msg.customer .bubble', { hasText: 'Start a return' }).waitFor({ timeout: 30_000 });
+    assert.equal(await composer.inputValue(), '', 'Enter sent the message');
+    await second.locator('.msg.other .bubble', { hasText: 'Returns are free within 30 days' }).waitFor({ timeout: 30_000 });
+    assert.equal(await second.locator('.interactive button.option.chosen').innerText().then((t) => t.split('\n')[0]), 'Start a return', 'the typed answer marks the option');
+    await wb.screenshot(`conversation-${theme.name}`);
+  });
+});
