@@ -299,6 +299,7 @@ interface StartRequest {
   relatedContactId?: string;
   segmentAttributes: Record<string, unknown>;
   customerId?: string;
+  disconnectAgent: boolean;
 }
 
 function validateStart(b: JsonObject): StartRequest {
@@ -340,7 +341,7 @@ function validateStart(b: JsonObject): StartRequest {
   }
   const customerId = v.str(b.CustomerId, 'CustomerId', { min: 1, max: 128 });
   const doce = v.list(b.DisconnectOnCustomerExit, 'DisconnectOnCustomerExit', { min: 1, max: 1 });
-  doce?.forEach((x, i) => v.str(x, `DisconnectOnCustomerExit.${i + 1}.member`, { enum: ['AGENT'] }));
+  const disconnectAgent = (doce ?? []).map((x, i) => v.str(x, `DisconnectOnCustomerExit.${i + 1}.member`, { enum: ['AGENT'] })).includes('AGENT');
   v.check();
 
   // Rules the service enforces beyond the model's traits.
@@ -396,6 +397,7 @@ function validateStart(b: JsonObject): StartRequest {
     ...(relatedContactId !== undefined ? { relatedContactId } : {}),
     segmentAttributes: seg ?? {},
     ...(customerId !== undefined ? { customerId } : {}),
+    disconnectAgent,
   };
 }
 
@@ -475,6 +477,7 @@ export function startChatContact(core: SandboxCore, input: OperationInput): Json
     ...(req.relatedContactId !== undefined ? { relatedContactId: req.relatedContactId } : {}),
     ...(req.initialMessage ? { initialMessage: req.initialMessage } : {}),
   });
+  if (req.disconnectAgent) contact.disconnectAgentOnCustomerExit = true;
   const customer = contact.customer;
   core.store.post(contact, {
     Type: 'EVENT',
@@ -549,6 +552,8 @@ const DISCONNECT_REASONS: Record<NonNullable<Contact['endReason']>, string> = {
   FLOW_DISCONNECT: 'CONTACT_FLOW_DISCONNECT',
   EXPIRED: 'EXPIRED',
   CUSTOMER_DISCONNECT: 'CUSTOMER_DISCONNECT',
+  // The agent left the chat (sandbox agent): AGENT_DISCONNECT [UNVERIFIED].
+  AGENT_DISCONNECT: 'AGENT_DISCONNECT',
   ERROR: 'OTHER',
 };
 

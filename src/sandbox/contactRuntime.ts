@@ -76,7 +76,7 @@ export interface ContactControl {
   /** Replaces the contact's user-defined attributes (what DescribeContact would show). */
   setAttributes(attributes: Record<string, string>): void;
   /** Ends the contact: the chat-ended event is posted and every participant disconnected. */
-  end(reason: 'FLOW_DISCONNECT' | 'CUSTOMER_DISCONNECT' | 'API' | 'EXPIRED' | 'ERROR'): void;
+  end(reason: 'FLOW_DISCONNECT' | 'CUSTOMER_DISCONNECT' | 'AGENT_DISCONNECT' | 'API' | 'EXPIRED' | 'ERROR'): void;
   /** The sandbox clock (tests may fix or advance it). */
   now(): Date;
   /** A cancellable timer on the sandbox clock. */
@@ -87,7 +87,7 @@ export interface ContactControl {
    */
   flowLog?(record: FlowLogRecord, logging: FlowLoggingState): void;
   /** Optional: the contact entered a queue (DescribeContact's QueueInfo). */
-  queued?(queue: { id: string; arn: string }): void;
+  queued?(queue: { id: string; arn: string; name?: string }): void;
   /** Optional (Show view): a view token for a built-in view, or undefined when no view matches `ref`. */
   showView?(ref: string): string | undefined;
   /** Optional (Check queue status): live numbers for a queue of the contact's instance. */
@@ -104,6 +104,8 @@ export interface ContactRuntime {
   customerMessage(contactId: string, message: { ContentType: string; Content: string }): void;
   /** The customer left (DisconnectParticipant) or the contact was stopped (StopContact). */
   contactEnded(contactId: string): void;
+  /** Optional: an agent accepted the contact, so the flow stops routing it (the queue flow ends). */
+  agentJoined?(contactId: string): void;
   /**
    * Optional: what the runtime did on a contact (e.g. the actions it ran), for the sandbox's admin
    * view (`GET /sandbox/contacts/{ContactId}` returns it as `trace`). Must be JSON-serialisable.

@@ -105,6 +105,8 @@ export interface Contact {
   updatedAt: Date;
   /** Set once the flow put the contact in a queue. */
   queue?: { id: string; arn: string; enqueuedAt: Date };
+  /** DisconnectOnCustomerExit: ["AGENT"]: the customer leaving also disconnects the agent. */
+  disconnectAgentOnCustomerExit?: boolean;
   /** Set once an agent joined (a runtime that brings one in). */
   agent?: { id: string; connectedAt: Date };
   /** The sandbox's notices for this contact (never shown to participants), newest last, bounded. */
@@ -139,6 +141,14 @@ const DISPLAY_NAMES: Partial<Record<ParticipantRole, string>> = { SYSTEM: 'SYSTE
  * `+`, `/` and `=`); base64url would start with `-` about 1 time in 64, which the AWS CLI's
  * argument parser takes for an option. Standard base64 never starts with `-`.
  */
+/** Delays of the `realistic` pace, in ms (see SandboxOptions.pace). */
+export interface PaceDelays {
+  flowMessageMs: number;
+  botTypingMs: number;
+  botReplyMs: number;
+  agentReplyMs: number;
+}
+
 export function newToken(): string {
   return randomBytes(96).toString('base64');
 }
@@ -202,6 +212,8 @@ export class ContactStore {
 
   /** Show view: mints a DescribeView token for a built-in view (set by the sandbox). */
   issueViewToken?: (contact: Contact, ref: string) => string | undefined;
+  /** The flow put a contact in a queue (the agent desk may send an agent). */
+  onQueued?: (contact: Contact, queue: { id: string; arn: string; name?: string }) => void;
   /** How many simulated agents staff a queue (agents.json); none by default. */
   agentsFor?: (contact: Contact, queueId: string) => number;
 
@@ -358,7 +370,52 @@ export class ContactStore {
     if (report) this.safely(() => report(contact, text));
   }
 
+  /**
+   * The `realistic` pace: what the runtime posts reaches the chat later, in order (each item
+   * waits for the one before). Undefined (the `instant` pace, the default) delivers at once.
+   */
+  pace?: PaceDelays;
+  /** Per contact: when the last paced item is due (epoch ms). */
+  private readonly paceDue = new Map<string, number>();
+
+  /** Runs `deliver` now (instant pace) or after the paced delay, keeping the contact's order. */
+  private paced(contact: Contact, extraMs: number, deliver: () => void): void {
+    const pace = this.pace;
+    if (!pace) {
+      deliver();
+      return;
+    }
+    const now = this.clock.now().getTime();
+    const due = Math.max(now, this.paceDue.get(contact.contactId) ?? 0) + extraMs;
+    if (due <= now) {
+      deliver();
+      return;
+    }
+    this.paceDue.set(contact.contactId, due);
+    this.clock.setTimer(due - now, () => {
+      if (this.paceDue.get(contact.contactId) === due) this.paceDue.delete(contact.contactId);
+      this.safely(deliver);
+    });
+  }
+
   control(contact: Contact): ContactControl {
+    const postNow = (input: TranscriptItemInput) => {
+      if (contact.status === 'ENDED') return;
+      const role = input.ParticipantRole;
+      const participantId = input.ParticipantId ?? (role === 'CUSTOMER' ? contact.customer.participantId : (contact.roleIds[role] ??= randomUUID()));
+      const displayName = input.DisplayName ?? (role === 'CUSTOMER' ? contact.customer.displayName : DISPLAY_NAMES[role]);
+      const item: Omit<TranscriptItem, 'Id' | 'AbsoluteTime'> = {
+        Type: input.Type,
+        ContentType: input.ContentType,
+        ...(input.Content !== undefined ? { Content: input.Content } : {}),
+        ParticipantId: participantId,
+        ...(displayName !== undefined ? { DisplayName: displayName } : {}),
+        ParticipantRole: role,
+      };
+      this.trackParticipant(contact, input.ContentType, role, participantId, displayName);
+      // Typing indicators are pushed live but, as in Connect, not kept in the transcript.
+      this.post(contact, item, input.ContentType !== EVENT.typing);
+    };
     return {
       post: (input: TranscriptItemInput) => {
         if (input.ContentType === NOTICE_CONTENT_TYPE) {
@@ -366,20 +423,22 @@ export class ContactStore {
           return;
         }
         if (contact.status === 'ENDED') return;
-        const role = input.ParticipantRole;
-        const participantId = input.ParticipantId ?? (role === 'CUSTOMER' ? contact.customer.participantId : (contact.roleIds[role] ??= randomUUID()));
-        const displayName = input.DisplayName ?? (role === 'CUSTOMER' ? contact.customer.displayName : DISPLAY_NAMES[role]);
-        const item: Omit<TranscriptItem, 'Id' | 'AbsoluteTime'> = {
-          Type: input.Type,
-          ContentType: input.ContentType,
-          ...(input.Content !== undefined ? { Content: input.Content } : {}),
-          ParticipantId: participantId,
-          ...(displayName !== undefined ? { DisplayName: displayName } : {}),
-          ParticipantRole: role,
-        };
-        this.trackParticipant(contact, input.ContentType, role, participantId, displayName);
-        // Typing indicators are pushed live but, as in Connect, not kept in the transcript.
-        this.post(contact, item, input.ContentType !== EVENT.typing);
+        const pace = this.pace;
+        if (pace && input.Type === 'MESSAGE') {
+          if (input.DisplayName === 'BOT') {
+            // A bot reply: typing first, then the message, as a Lex bot is seen answering.
+            this.paced(contact, pace.botTypingMs, () => postNow({ Type: 'EVENT', ContentType: EVENT.typing, ParticipantRole: input.ParticipantRole, DisplayName: 'BOT' }));
+            this.paced(contact, pace.botReplyMs, () => postNow(input));
+          } else {
+            this.paced(contact, pace.flowMessageMs, () => postNow(input));
+          }
+          return;
+        }
+        if (pace) {
+          this.paced(contact, 0, () => postNow(input));
+          return;
+        }
+        postNow(input);
       },
       setAttributes: (attributes) => {
         contact.attributes = { ...attributes };
@@ -395,6 +454,7 @@ export class ContactStore {
         if (contact.status === 'ENDED') return;
         contact.queue = { id: queue.id, arn: queue.arn, enqueuedAt: this.clock.now() };
         contact.updatedAt = this.clock.now();
+        this.safely(() => this.onQueued?.(contact, queue));
       },
       showView: (ref) => this.issueViewToken?.(contact, ref),
       queueMetrics: (queueId) => {
@@ -413,7 +473,8 @@ export class ContactStore {
         const c = this.contacts.get(id);
         return c && c.instance === contact.instance ? c.status : undefined;
       },
-      end: (reason) => this.end(contact, reason, false),
+      // Paced: the end waits for the items posted before it.
+      end: (reason) => this.paced(contact, 0, () => this.end(contact, reason, false)),
       now: () => this.clock.now(),
       setTimer: (ms, fn) =>
         this.clock.setTimer(ms, () => {
@@ -426,7 +487,7 @@ export class ContactStore {
    * An agent or bot the runtime brings in (its participant.joined event) becomes a participant of
    * the contact, so the end of the chat also shows it leaving, as Connect's transcripts do.
    */
-  private trackParticipant(contact: Contact, contentType: string, role: ParticipantRole, participantId: string, displayName: string | undefined): void {
+  trackParticipant(contact: Contact, contentType: string, role: ParticipantRole, participantId: string, displayName: string | undefined): void {
     if (role === 'CUSTOMER') return;
     const known = contact.participants.find((p) => p.participantId === participantId);
     if (contentType === EVENT.joined && !known) {

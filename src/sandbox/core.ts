@@ -1,6 +1,7 @@
 /** The shared state every operation handler works on. */
 import { type InstanceRecord } from './catalog';
 import { type SandboxClock } from './clock';
+import { type AgentDesk } from './agents';
 import { type AttachmentStore } from './attachments';
 import { type ContactRuntime } from './contactRuntime';
 import { type ContactStore } from './contacts';
@@ -22,6 +23,8 @@ export interface SandboxCore {
   wsBase(): string;
   /** `http://127.0.0.1:PORT` (attachment upload and download URLs). */
   httpBase(): string;
+  /** The sandbox's agents (simulated per queue, or driven by hand). */
+  agents: AgentDesk;
   /** Chat attachments, in memory. */
   attachments: AttachmentStore;
   /** View tokens the Show view block issued (DescribeView). */

@@ -8,7 +8,10 @@ export {
   type SandboxHandle,
   type SandboxInstanceInfo,
   type SandboxOptions,
+  type AgentAction,
+  PACE_REALISTIC,
 } from './sandbox';
+export { type AgentConfig, type AgentsConfig, parseAgentsFile } from './agents';
 export { ManualClock, systemClock, type SandboxClock } from './clock';
 export { DEMO_FLOWS, DEMO_INSTANCE_ALIAS, DEMO_INSTANCE_ID, DEMO_QUEUES, type ContactFlowType } from './catalog';
 export {

@@ -143,6 +143,7 @@ export function sendMessage(core: SandboxCore, input: OperationInput): JsonObjec
   if (clientToken !== undefined) p.replies.set(clientToken, response);
   const runtime = core.runtime();
   core.store.safely(() => runtime.customerMessage(contact.contactId, { ContentType: type!, Content: content! }));
+  core.store.safely(() => core.agents.customerMessage(contact, content!));
   return response;
 }
 
@@ -337,7 +338,18 @@ export function disconnectParticipant(core: SandboxCore, input: OperationInput):
   if (earlier) return earlier as JsonObject;
   requireActive(p);
   p.disconnected = true;
-  core.store.end(p.contact, 'CUSTOMER_DISCONNECT', true, p);
+  const contact = p.contact;
+  if (core.agents.hasAgent(contact) && !contact.disconnectAgentOnCustomerExit) {
+    // Without DisconnectOnCustomerExit: ["AGENT"] the agent stays until they close the chat; only
+    // the customer leaves. (A simulated agent closes it at once; a hand-driven one when told.)
+    p.left = true;
+    p.connected = false;
+    core.store.post(contact, { Type: 'EVENT', ContentType: EVENT.left, ParticipantId: p.participantId, DisplayName: p.displayName, ParticipantRole: p.role });
+    core.store.safely(() => core.agents.customerLeft(contact));
+  } else {
+    // With the flag (or no agent) the customer's exit disconnects everyone and ends the contact.
+    core.store.end(contact, 'CUSTOMER_DISCONNECT', true, p);
+  }
   const response = {};
   if (clientToken !== undefined) p.replies.set(clientToken, response);
   return response;

@@ -1,11 +1,12 @@
 /** startSandbox: the server, its state and the handle tests and the extension drive it with. */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { type AddressInfo } from 'node:net';
+import { AgentDesk, AgentError, loadAgentsFile, parseAgentsFile, type AgentsConfig } from './agents';
 import { AttachmentStore } from './attachments';
 import { DEMO_INSTANCE_ID, demoInstance, loadFlowsFolder, type ContactFlowType, type InstanceRecord } from './catalog';
 import { systemClock, type SandboxClock } from './clock';
 import { idleRuntime, type ContactRuntime, type FlowLogRecord } from './contactRuntime';
-import { ContactStore, type ContactState } from './contacts';
+import { ContactStore, type ContactState, type PaceDelays } from './contacts';
 import { type SandboxCore } from './core';
 import { FaultBox, type FaultRule, type Quotas } from './faults';
 import { flowLogGroupName, LogStore } from './flowLogs';
@@ -59,6 +60,17 @@ export interface SandboxOptions {
   flowLogs?: 'always' | 'whenEnabled' | 'off';
   /** Flow-log events kept per log group before the oldest are dropped. Default 10,000. */
   maxFlowLogEvents?: number;
+  /**
+   * Simulated agents per queue (key: queue ID, ARN or name), as in a flows folder's agents.json,
+   * which is read when `flowsDir` is set and this is not. See src/sandbox/agents.ts for the format.
+   */
+  agents?: AgentsConfig;
+  /**
+   * `instant` (default): flow messages and bot replies arrive at once, for tests.
+   * `realistic`: they arrive after typical service latencies (PACE_REALISTIC), with a typing
+   * event before each bot and simulated-agent reply, so UI states can be seen.
+   */
+  pace?: 'instant' | 'realistic';
   /** Called with each sandbox notice about a contact (never shown to participants). */
   onNotice?: (contactId: string, notice: string) => void;
 }
@@ -70,6 +82,17 @@ export interface SandboxInstanceInfo {
   /** `content` is the Flow-language JSON string (what DescribeContactFlow returns as Content). */
   flows: Array<{ id: string; arn: string; name: string; type: ContactFlowType; status: 'PUBLISHED' | 'SAVED'; source: string; content: string }>;
 }
+
+/**
+ * The `realistic` pace's delays. These are [UNVERIFIED] estimates of what a chat client sees on
+ * Connect (no published figures): a flow's Send message block shows up about 0.4 s after the block
+ * before it; a Lex reply is preceded by typing after about 0.3 s and arrives about 1.2 s later;
+ * a person typing an answer takes a few seconds (2.5 s here).
+ */
+export const PACE_REALISTIC: PaceDelays = { flowMessageMs: 400, botTypingMs: 300, botReplyMs: 1200, agentReplyMs: 2500 };
+
+/** An agent action, for the admin route and `SandboxHandle.agent`. */
+export type AgentAction = { action: 'join'; name?: string } | { action: 'send'; text: string; contentType?: 'text/plain' | 'text/markdown' } | { action: 'typing' } | { action: 'leave' };
 
 export interface SandboxHandle {
   /** `http://127.0.0.1:PORT`: the endpoint for both the Connect and the Participant clients. */
@@ -102,6 +125,16 @@ export interface SandboxHandle {
    * Without an alias: the demo instance's, or the only instance's.
    */
   flowLogs(alias?: string): FlowLogRecord[];
+  /**
+   * Acts as the contact's agent: `join` (the contact must have reached a queue), `send` a
+   * message, show `typing`, or `leave` (which ends the chat, as an agent closing it does).
+   * Throws with a message for an unknown or ended contact or an action out of turn.
+   */
+  agent(contactId: string, action: AgentAction): { participantId?: string; id?: string };
+  agentJoin(contactId: string, name?: string): { participantId: string };
+  agentSend(contactId: string, text: string): { id: string };
+  agentTyping(contactId: string): void;
+  agentLeave(contactId: string): void;
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<SandboxHandle> {
@@ -130,6 +163,23 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const report = options.onNotice;
     store.onNotice = (contact, notice) => report(contact.contactId, notice);
   }
+  if (options.pace !== undefined && options.pace !== 'instant' && options.pace !== 'realistic') {
+    throw new Error(`startSandbox: options.pace must be 'instant' or 'realistic', got ${JSON.stringify(options.pace)}.`);
+  }
+  if (options.pace === 'realistic') store.pace = PACE_REALISTIC;
+  const agentConfigs = options.agents ? parseAgentsFile(JSON.stringify({ queues: options.agents }), 'options.agents') : options.flowsDir !== undefined ? loadAgentsFile(options.flowsDir) : {};
+  const agents = new AgentDesk(
+    store,
+    clock,
+    agentConfigs,
+    (contact) => {
+      const r = runtime;
+      if (r.agentJoined) store.safely(() => r.agentJoined!(contact.contactId));
+    },
+    () => store.pace?.agentReplyMs ?? 0,
+  );
+  store.onQueued = (contact, queue) => agents.queued(contact, queue);
+  store.agentsFor = (_contact, queueId) => agents.staffing({ id: queueId });
   let port = 0;
   const attachmentStore = new AttachmentStore();
   const viewTokens = new ViewTokens();
@@ -138,6 +188,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     return view ? viewTokens.issue(view, contact.contactId) : undefined;
   };
   store.onForget = (id) => {
+    agents.forget(id);
     attachmentStore.forgetContact(id);
     viewTokens.forgetContact(id);
   };
@@ -151,6 +202,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     runtime: () => runtime,
     wsBase: () => `ws://127.0.0.1:${port}`,
     httpBase: () => `http://127.0.0.1:${port}`,
+    agents,
     attachments: attachmentStore,
     viewTokens,
     startTokens: new Map(),
@@ -190,6 +242,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const id = decodePathSegment(parts[2], 'contact id');
       if (!store.contacts.has(id)) fail(404, `No contact '${parts[2].slice(0, 256)}' in this sandbox.`);
       else sendJson(res, 200, { contactId: id, dropped: sockets.dropSockets(id) });
+    } else if (parts[1] === 'contacts' && parts.length === 4 && parts[3] === 'agent' && method === 'POST') {
+      const id = decodePathSegment(parts[2], 'contact id');
+      const b = (await body()) as Record<string, unknown>;
+      try {
+        sendJson(res, 200, { contactId: id, ...runAgent(id, b as AgentAction) });
+      } catch (e) {
+        if (!(e instanceof AgentError)) throw e;
+        fail(e.status, e.message);
+      }
     } else if ((parts[1] === 'faults' || parts[1] === 'quotas') && parts.length === 2 && (method === 'GET' || method === 'PUT')) {
       if (method === 'PUT') {
         const b = (await body()) as { faults?: unknown };
@@ -208,6 +269,31 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return false;
     }
     return true;
+  };
+
+  const runAgent = (contactId: string, a: AgentAction): { participantId?: string; id?: string } => {
+    const action = (a as { action?: unknown } | undefined)?.action;
+    switch (action) {
+      case 'join': {
+        const name = (a as { name?: unknown }).name;
+        if (name !== undefined && (typeof name !== 'string' || name.length < 1 || name.length > 256)) throw new AgentError(400, 'name must be a string of 1-256 characters.');
+        return agents.join(contactId, name);
+      }
+      case 'send': {
+        const { text, contentType } = a as { text?: unknown; contentType?: unknown };
+        if (typeof text !== 'string') throw new AgentError(400, 'send needs {"action": "send", "text": "..."}.');
+        if (contentType !== undefined && contentType !== 'text/plain' && contentType !== 'text/markdown') throw new AgentError(400, 'contentType must be text/plain or text/markdown.');
+        return agents.send(contactId, text, contentType ?? 'text/plain');
+      }
+      case 'typing':
+        agents.typing(contactId);
+        return {};
+      case 'leave':
+        agents.leave(contactId);
+        return {};
+      default:
+        throw new AgentError(400, 'action must be one of join, send, typing, leave.');
+    }
   };
 
   const sockets = new ChatSockets(store, clock);
@@ -277,6 +363,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     listContacts,
     ...(identity ? { identity } : {}),
     dropSockets: (contactId) => sockets.dropSockets(contactId),
+    agent: runAgent,
+    agentJoin: (contactId, name) => agents.join(contactId, name),
+    agentSend: (contactId, text) => agents.send(contactId, text),
+    agentTyping: (contactId) => agents.typing(contactId),
+    agentLeave: (contactId) => agents.leave(contactId),
     flowLogs(alias) {
       const name = alias ?? (instances.find((i) => i.id === DEMO_INSTANCE_ID) ?? instances[0])?.alias;
       return name === undefined ? [] : logs.flowRecords(flowLogGroupName(name));

@@ -56,6 +56,9 @@ export function createFlowRuntime(options: FlowRuntimeOptions): FlowRuntime {
     contactEnded(contactId): void {
       active.get(contactId)?.contactEnded();
     },
+    agentJoined(contactId): void {
+      active.get(contactId)?.contactEnded('an agent joined; the flow stops routing the contact');
+    },
     getTrace(contactId): FlowTrace | undefined {
       const trace = active.get(contactId)?.trace ?? ended.get(contactId);
       return trace ? structuredClone(trace) : undefined;

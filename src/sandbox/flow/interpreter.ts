@@ -569,7 +569,7 @@ export class FlowContact {
     if (this.queued) return { kind: 'branch', branch: { type: 'error', errorType: 'NoMatchingError' }, note: 'the contact is already in a queue' };
     if (queue.atCapacity) return { kind: 'branch', branch: { type: 'error', errorType: 'QueueAtCapacity' }, note: `queue ${queue.name} is at capacity` };
     this.queued = true;
-    this.control.queued?.({ id: queue.id, arn: queue.arn });
+    this.control.queued?.({ id: queue.id, arn: queue.arn, name: queue.name });
     this.blockLog = { parameters: { Queue: queue.arn } };
     this.control.post({ Type: 'EVENT', ContentType: `${eventPrefix}transfer.succeeded`, ParticipantRole: 'SYSTEM', DisplayName: systemName });
     const hook = this.hooks.CustomerQueue;
