@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { startSandboxWithFlows, type RequestLogEntry, type SandboxHandle } from '../../sandbox';
 import { type CliCommand, type CliIo, UsageError } from '../command';
 
-const usage = `Usage: chatreq sandbox [--port N] [--flows DIR] [--log]
+const usage = `Usage: chatreq sandbox [--port N] [--flows DIR] [--pace instant|realistic] [--log]
 
 Runs the Connect sandbox: a local Amazon Connect + Participant Service on 127.0.0.1 that speaks
 the real wire protocol, so the AWS SDKs, the AWS CLI and amazon-connect-chatjs work against it.
@@ -15,6 +15,10 @@ with Ctrl+C (SIGINT) or SIGTERM.
                  DIR/<alias>/*.flow.json  an instance per subfolder, named after it
                A flow's Id is its file name when that is a UUID (<uuid>.flow.json), otherwise a
                stable id derived from the instance and file name.
+               DIR/agents.json          simulated agents per queue (see the README)
+  --pace P     instant (default): flow messages and bot replies arrive at once;
+               realistic: they arrive after typical service latencies, with typing before
+               bot and agent replies, so a client's typing and connecting states can be seen
   --log        print one line per request on stderr: operation, status, error type, time
                (tokens never appear)
 
@@ -24,6 +28,7 @@ region such as us-east-1.`;
 interface Parsed {
   port: number;
   flowsDir?: string;
+  pace?: 'instant' | 'realistic';
   log?: (line: string) => void;
 }
 
@@ -43,6 +48,10 @@ function parseArgs(args: string[], io: CliIo): Parsed {
       out.port = Number(v);
     } else if (flag === '--flows') {
       out.flowsDir = resolve(io.cwd, value());
+    } else if (flag === '--pace') {
+      const v = value();
+      if (v !== 'instant' && v !== 'realistic') throw new UsageError(`--pace must be instant or realistic (got '${v}')`);
+      out.pace = v;
     } else if (a === '--log') {
       out.log = (line) => io.stderr(`${line}\n`);
     } else {
@@ -58,6 +67,7 @@ export function startCliSandbox(parsed: Parsed): Promise<SandboxHandle> {
   return startSandboxWithFlows({
     port: parsed.port,
     ...(parsed.flowsDir ? { flowsDir: parsed.flowsDir } : {}),
+    ...(parsed.pace ? { pace: parsed.pace } : {}),
     ...(log
       ? {
           onRequest: (e: RequestLogEntry) =>

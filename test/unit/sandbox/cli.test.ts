@@ -91,6 +91,38 @@ describe('chatreq sandbox (the CLI command)', function () {
     assert.equal(r.stdout, line);
   });
 
+  it('--pace realistic delays the flow\'s messages by the documented latency', async () => {
+    const r = run(['sandbox', '--pace', 'realistic']);
+    children.push(r.child);
+    const url = /http:\/\/127\.0\.0\.1:\d+/.exec(await r.firstLine)![0];
+    const cfg = { region: 'us-east-1', endpoint: url, credentials: { accessKeyId: 'x', secretAccessKey: 'y' }, maxAttempts: 1 };
+    const connect = new ConnectClient(cfg);
+    const participant = new ConnectParticipantClient(cfg);
+    try {
+      const s = await connect.send(new StartChatContactCommand({ InstanceId: DEMO_INSTANCE_ID, ContactFlowId: DEMO_FLOWS.supportBot, ParticipantDetails: { DisplayName: 'Cli' } }));
+      const conn = await participant.send(new CreateParticipantConnectionCommand({ ParticipantToken: s.ParticipantToken!, Type: ['CONNECTION_CREDENTIALS'] }));
+      const token = conn.ConnectionCredentials!.ConnectionToken!;
+      const transcript = async () => (await participant.send(new GetTranscriptCommand({ ConnectionToken: token, SortOrder: 'ASCENDING', ScanDirection: 'FORWARD' }))).Transcript!;
+      // Poll (the server's real clock paces it) until the welcome arrives, then compare its time
+      // with the customer's join: the flow message came at least 400 ms later.
+      let items = await transcript();
+      const deadline = Date.now() + 5000;
+      while (!items.some((i) => i.Type === 'MESSAGE' && i.ParticipantRole === 'SYSTEM') && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 20));
+        items = await transcript();
+      }
+      const joined = items.find((i) => i.ParticipantRole === 'CUSTOMER')!;
+      const welcome = items.find((i) => i.Type === 'MESSAGE' && i.ParticipantRole === 'SYSTEM');
+      assert.ok(welcome, 'the welcome arrived');
+      assert.ok(Date.parse(welcome.AbsoluteTime!) - Date.parse(joined.AbsoluteTime!) >= 400, `${joined.AbsoluteTime} -> ${welcome.AbsoluteTime}`);
+    } finally {
+      connect.destroy();
+      participant.destroy();
+    }
+    r.child.kill('SIGTERM');
+    assert.equal(await r.exit, 0);
+  });
+
   it('reports a busy port and a malformed flow file clearly, exit 1', async () => {
     blocker = createServer();
     await new Promise<void>((resolve) => blocker!.listen(0, '127.0.0.1', resolve));
@@ -114,6 +146,8 @@ describe('chatreq sandbox (the CLI command)', function () {
     assert.match(io.err, /unknown argument '--colour'/);
     assert.equal(await runCli(['sandbox', '--flows'], io), 2);
     assert.match(io.err, /--flows needs a value/);
+    assert.equal(await runCli(['sandbox', '--pace', 'slow'], io), 2);
+    assert.match(io.err, /--pace must be instant or realistic/);
     assert.equal(await runCli(['help'], io), 0);
     assert.match(io.out, /sandbox\s+Run the local Connect sandbox/);
   });
