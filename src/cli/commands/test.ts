@@ -15,6 +15,8 @@ import {
   type ChatTest,
   type ChatTestResult,
   type Shard,
+  createPacer,
+  DEFAULT_LAUNCH_RATE,
 } from '../../core/chattest';
 import { checkEndpointUrl, checkRegion, connectionKey, connectionLabel, DEFAULT_REGION, listProfiles, resolveDefaultConnection, resolveEndpoints, type Connection } from '../../core/connection';
 import { redactSecrets, silentLogger, type Logger } from '../../core/log';
@@ -41,6 +43,8 @@ Running:
   --shard I/N          run only the I-th of N deterministic slices of the suite (CI matrices)
   --retries N          run a failed test again, up to N more times (the report says so)
   --grep TEXT          only tests whose name contains TEXT (case-insensitive)
+  --rate N             on AWS: StartChatContact calls per second across the parallel tests
+                       (default 5, the default account quota); the sandbox is not paced
 
 Output:
   --junit FILE         also write JUnit XML to FILE (a testcase per test, the contact ID as a property)
@@ -62,6 +66,7 @@ interface Options {
   junit?: string;
   json: boolean;
   grep?: string;
+  rate?: number;
 }
 
 function count(name: string, v: string | undefined, min: number, fallback: number): number {
@@ -90,6 +95,7 @@ function parse(args: string[], io: CliIo): Options {
         junit: { type: 'string' },
         json: { type: 'boolean' },
         grep: { type: 'string' },
+        rate: { type: 'string' },
       },
     });
   } catch (e) {
@@ -128,6 +134,7 @@ function parse(args: string[], io: CliIo): Options {
     ...(v.junit !== undefined ? { junit: resolve(io.cwd, v.junit) } : {}),
     json: v.json ?? false,
     ...(v.grep !== undefined ? { grep: v.grep } : {}),
+    ...(v.rate !== undefined ? { rate: count('--rate', v.rate, 1, DEFAULT_LAUNCH_RATE) } : {}),
   };
 }
 
@@ -261,6 +268,8 @@ export const testCommand: CliCommand = {
           logger,
           connectionKey: connectionKey(t.connection),
           connectionLabel: t.label,
+          // On AWS the launches are paced to the StartChatContact rate; the sandbox has no quota by default.
+          pace: createPacer(t.connection.kind === 'sandbox' ? Infinity : o.rate ?? DEFAULT_LAUNCH_RATE),
         };
         results = await mapLimit(selected, o.parallel, async (job) => {
           const r = await runWithRetries(() => runChatTest(job.file, job.test, deps), o.retries);

@@ -58,7 +58,39 @@ export interface RunnerDeps {
   logger?: Logger;
   connectionKey?: string;
   connectionLabel?: string;
+  /** Resolves when the next StartChatContact may go out (see {@link createPacer}); default: at once. */
+  pace?: (signal?: AbortSignal) => Promise<void>;
 }
+
+/**
+ * Paces launches to `perSecond` StartChatContact calls (one slot every 1/perSecond s, shared by
+ * every concurrent test), so a parallel run stays under the account's rate instead of leaning on
+ * throttling retries. Infinity (the sandbox) never waits.
+ */
+export function createPacer(perSecond: number, now: () => number = Date.now): (signal?: AbortSignal) => Promise<void> {
+  if (!Number.isFinite(perSecond)) return () => Promise.resolve();
+  const interval = 1000 / perSecond;
+  let next = 0;
+  return (signal) => {
+    const t = now();
+    const slot = Math.max(t, next);
+    next = slot + interval;
+    const wait = slot - t;
+    if (wait <= 0) return Promise.resolve();
+    return new Promise<void>((res) => {
+      const timer = setTimeout(done, wait);
+      function done() {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        res();
+      }
+      signal?.addEventListener('abort', done, { once: true });
+    });
+  };
+}
+
+/** The StartChatContact rate to pace at: the account default (5/s) on AWS, none on the sandbox. */
+export const DEFAULT_LAUNCH_RATE = 5;
 
 export interface RunOptions {
   signal?: AbortSignal;
@@ -167,6 +199,11 @@ export async function runChatTest(testFile: string, test: ChatTest, deps: Runner
     instanceId: input.InstanceId!,
     contactFlowId: input.ContactFlowId!,
   };
+  if (options.signal?.aborted) {
+    skipRest(0);
+    return result('skipped', fail(0, 'The run was cancelled.'));
+  }
+  await deps.pace?.(options.signal);
   if (options.signal?.aborted) {
     skipRest(0);
     return result('skipped', fail(0, 'The run was cancelled.'));

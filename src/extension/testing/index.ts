@@ -20,6 +20,8 @@ import {
   type ChatTest,
   type ChatTestResult,
   type StepResult,
+  createPacer,
+  DEFAULT_LAUNCH_RATE,
 } from '../../core/chattest';
 import type { Range as CoreRange } from '../../core/request';
 import { connectionKey } from '../../core/connection';
@@ -223,6 +225,8 @@ export function registerChatTests(services: Services, testChats: TestChats): Cha
         logger,
         connectionKey: connectionKey(services.connections.current),
         connectionLabel: services.connections.label,
+        // Concurrent tests share one StartChatContact pace on AWS (the sandbox has no quota by default).
+        pace: createPacer(services.connections.current.kind === 'sandbox' ? Infinity : DEFAULT_LAUNCH_RATE),
       };
       try {
         await mapLimit(items, parallel, async (item) => {

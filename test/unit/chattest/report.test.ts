@@ -1,6 +1,6 @@
 /** JUnit XML (checked with a strict XML parser) and shards that partition a suite exactly. */
 import assert from 'node:assert/strict';
-import { junitXml, parseShard, shardOf, type ChatTestResult } from '../../../src/core/chattest';
+import { createPacer, junitXml, parseShard, shardOf, type ChatTestResult } from '../../../src/core/chattest';
 import { all, parseXml } from './xml';
 
 const result = (name: string, status: ChatTestResult['status'], extra: Partial<ChatTestResult> = {}): ChatTestResult => ({ name, file: '/w/a.chattest.json', status, durationMs: 1234, steps: [], ...extra });
@@ -58,5 +58,26 @@ describe('chattest: JUnit and shards', () => {
     }
     assert.deepEqual(parseShard('2/4'), { index: 2, count: 4 });
     for (const bad of ['0/4', '5/4', '1/0', 'x', '1-2']) assert.equal(typeof parseShard(bad), 'string');
+  });
+});
+
+describe('chattest: launch pacing', () => {
+  it('hands out one StartChatContact slot every 1/rate s across concurrent callers; Infinity never waits; abort releases', async () => {
+    const pace = createPacer(40);
+    const at: number[] = [];
+    await Promise.all(Array.from({ length: 6 }, () => pace().then(() => at.push(performance.now()))));
+    at.sort((a, b) => a - b);
+    // 6 slots at 25 ms apart: the last is at least ~125 ms after the first (timers may be late, never early).
+    assert.ok(at[5] - at[0] >= 120, `spread ${at[5] - at[0]} ms`);
+    const free = createPacer(Infinity);
+    const t0 = performance.now();
+    await Promise.all(Array.from({ length: 100 }, () => free()));
+    assert.ok(performance.now() - t0 < 50);
+    const slow = createPacer(0.01);
+    await slow();
+    const ac = new AbortController();
+    const waiting = slow(ac.signal);
+    ac.abort();
+    await waiting;
   });
 });
