@@ -2,16 +2,16 @@ import type { Stats } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { MAX_REQUEST_FILE_BYTES, validateRequestBytes, type Diagnostic } from '../../core/request';
-import { type CliCommand, type CliIo, UsageError } from '../command';
+import { type CliCommand, type CliIo, parseCommandArgs, UsageError } from '../command';
 
-const usage = `Usage: chatreq validate [--json] PATH...
+const usage = `Usage: chatreq validate [--json] [--] PATH...
 
 Checks StartChatContact request files (*.chatreq.json) with the same checks as the editor:
 strict JSON, the request schema, and Chatreq's rules (attribute budget, content types, ARNs
 where IDs belong, unset \${env:NAME} references, ...).
 
 PATH is a file (any name) or a folder: folders are searched recursively for *.chatreq.json
-(node_modules and dot-folders are skipped).
+(node_modules and dot-folders are skipped). Put -- before a path that starts with '-'.
 
 Output: one line per problem, file:line:col severity code message (1-based line and column).
   --json   print one JSON document instead: { files: [{ file, diagnostics } | { file, error }],
@@ -44,10 +44,8 @@ export const validateCommand: CliCommand = {
   summary: 'Check *.chatreq.json request files (exit 1 on errors)',
   usage,
   async run(args: string[], io: CliIo): Promise<number> {
-    const json = args.includes('--json');
-    const unknown = args.filter((a) => a.startsWith('-') && a !== '--json');
-    if (unknown.length > 0) throw new UsageError(`unknown option ${unknown[0]}`);
-    const paths = args.filter((a) => !a.startsWith('-'));
+    const { values, positionals: paths } = parseCommandArgs(args, { json: { type: 'boolean' } });
+    const json = values.json === true;
     if (paths.length === 0) throw new UsageError('give at least one file or folder to check');
 
     const results: Result[] = [];
