@@ -210,8 +210,6 @@ describe('instance explorer', function () {
     assert.ok(expected);
     assert.deepEqual(JSON.parse(editor.document.getText()), JSON.parse(expected));
     assert.match(editor.document.getText(), /^\{\n {2}"/, 'pretty-printed with two spaces');
-    // A content-provider document: nothing can write it back (no file system behind the scheme).
-    assert.notEqual(vscode.workspace.fs.isWritableFileSystem('chatreq-flow'), true);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
