@@ -31,7 +31,7 @@ const SHOWN_MEMBERS = new Set<string>([
 ]);
 
 /** Diagnostics that mean the text is not a JSON object the form can edit. */
-const BLOCKING = new Set(['chatreq/json-syntax', 'chatreq/json-too-deep', 'chatreq/not-an-object']);
+const BLOCKING = new Set(['chatreq/json-syntax', 'chatreq/json-leading-zero', 'chatreq/json-too-deep', 'chatreq/not-an-object']);
 
 const INTEGER_FIELDS = new Set<ScalarField>(['ChatDurationInMinutes']);
 
