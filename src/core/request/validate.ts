@@ -73,13 +73,53 @@ function tooDeepAt(text: string): number {
  * string node gets its substituted value (ranges still point at what is written). Strings with an
  * unset reference keep their text and are skipped by the checks, as before.
  */
-function substituteTree(node: Node, env: Record<string, string | undefined>): void {
-  if (node.type === 'string' && typeof node.value === 'string' && hasEnvReference(node.value)) (node as { value: unknown }).value = substituteEnv(node.value, env);
-  for (const c of node.children ?? []) substituteTree(c, env);
+function substituteTree(node: Node, env: Record<string, string | undefined>, out: Substituted[] = []): Substituted[] {
+  if (node.type === 'string' && typeof node.value === 'string' && hasEnvReference(node.value)) {
+    const value = substituteEnv(node.value, env);
+    if (value !== node.value) {
+      out.push({ offset: node.offset, length: node.length, value });
+      (node as { value: unknown }).value = value;
+    }
+  }
+  for (const c of node.children ?? []) substituteTree(c, env, out);
+  return out;
+}
+
+interface Substituted {
+  offset: number;
+  length: number;
+  /** The value the checks saw. */
+  value: string;
+}
+
+/**
+ * A problem found in a substituted value is about the environment, not the text: no quick fix
+ * (it would overwrite the reference with a literal), and the value itself is not repeated (an
+ * environment variable may hold a secret); the message names the reference instead.
+ */
+function aboutEnvironment(r: Reporter, from: number, substituted: Substituted[]): void {
+  for (const d of r.diagnostics.slice(from)) {
+    const s = substituted.find((x) => d.range.offset >= x.offset && d.range.offset + d.range.length <= x.offset + x.length);
+    if (!s) continue;
+    const written = r.text.slice(s.offset + 1, s.offset + s.length - 1);
+    delete d.fixes;
+    let message = d.message.split(JSON.stringify(s.value)).join(JSON.stringify(written));
+    if (s.value.length >= 3) message = message.split(s.value).join(written);
+    d.message = `${message} (checked with ${written} as set in the environment)`;
+  }
 }
 
 function checkTree(root: Node, r: Reporter, options: ValidateOptions): void {
-  if (options.env) substituteTree(root, options.env);
+  const substituted = options.env ? substituteTree(root, options.env) : [];
+  const from = r.diagnostics.length;
+  try {
+    checkMembers(root, r, options);
+  } finally {
+    if (substituted.length > 0) aboutEnvironment(r, from, substituted);
+  }
+}
+
+function checkMembers(root: Node, r: Reporter, options: ValidateOptions): void {
   if (root.type !== 'object') {
     r.node(
       'chatreq/not-an-object',

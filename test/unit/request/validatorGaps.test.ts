@@ -157,6 +157,16 @@ describe('validator gaps', () => {
       assert.deepEqual(codes({ INSTANCE: 'x'.repeat(101), MODE: 'COMPLETE' }), ['chatreq/too-long']);
     });
 
+    it('never offers a fix that would replace the reference, and never prints the value', () => {
+      const ds = validateRequestText(text, { env: { INSTANCE: '11111111-2222-4333-8444-555555555555', MODE: 'complete' } });
+      assert.deepEqual(ds.map((d) => d.code), ['chatreq/invalid-value']);
+      assert.equal(ds[0].fixes, undefined, JSON.stringify(ds[0].fixes));
+      assert.doesNotMatch(ds[0].message, /complete/);
+      assert.match(ds[0].message, /\$\{env:MODE\}/);
+      const n = validateRequestText(JSON.stringify({ ParticipantDetails: { DisplayName: 'A' }, ChatDurationInMinutes: '${env:MINUTES}' }), { env: { MINUTES: '90' } });
+      assert.deepEqual(n.map((d) => [d.code, d.fixes]), [['chatreq/wrong-type', undefined]]);
+    });
+
     it('the CLI passes its environment', async () => {
       const name = write('env.chatreq.json', text);
       const io = captureIo(dir, { INSTANCE: '11111111-2222-4333-8444-555555555555', MODE: 'SOMETIMES' });
