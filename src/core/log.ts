@@ -37,7 +37,8 @@ const SECRET_KEYS = [
   'accessToken',
   'Authorization',
 ];
-const SECRET_KEY_SUFFIX = '[A-Za-z0-9_-]*(?:token|secret|password|signature)';
+// Error codes such as ExpiredToken, InvalidIdentityToken or BadToken name a problem, not a secret.
+const SECRET_KEY_SUFFIX = '(?!(?:Expired|Invalid|Bad)[A-Za-z]*Token\\b)[A-Za-z0-9_-]*(?:token|secret|password|signature)';
 
 const keyAlternation = SECRET_KEYS.map((k) => k.replace(/[-]/g, '\\-')).join('|');
 /**

@@ -99,6 +99,12 @@ describe('core/log redaction of whole values', () => {
     assert.ok(out.includes('AccessDeniedException: User is not authorized'), out);
   });
 
+  it('keeps AWS error codes that end in Token readable', () => {
+    for (const m of ['ExpiredToken: The security token included in the request is expired', 'InvalidIdentityToken: Incorrect token audience', 'BadToken: x']) {
+      assert.equal(redactSecrets(m), m);
+    }
+  });
+
   it('leaves text without secrets untouched', () => {
     const plain = '{"InstanceId":"11111111-2222-4333-8444-555555555555","ContactFlowId":"f-1","ParticipantDetails":{"DisplayName":"Ann"}} 200 OK in 12 ms';
     assert.equal(redactSecrets(plain), plain);
