@@ -46,6 +46,20 @@ add(`activation: loading the bundle (median of ${loads.length})`, median(loads),
 add(`activation: Chatreq's activate() (median of ${bodies.length})`, median(bodies), 'ms');
 add(`activation: ext.activate() in the extension host, all in (median of ${totals.length})`, median(totals), 'ms');
 for (const p of new Set(problems)) console.log(`  (${problems.filter((x) => x === p).length} run(s) not counted: ${p})`);
+// Test Chats in the extension host: Launch command to the flow's first message in the tree, and a
+// 200-chat history restored into a fresh manager.
+{
+  const dir = mkdtempSync(join(tmpdir(), 'chatreq-bench-'));
+  const out = join(dir, 'launch.json');
+  await runIntegration({ testsModule: join(root, 'out/test/support/launchProbe.js'), env: { CHATREQ_BENCH_OUT: out }, onLog: () => undefined });
+  const r = existsSync(out) ? JSON.parse(readFileSync(out, 'utf8')) : { error: 'the probe wrote nothing' };
+  rmSync(dir, { recursive: true, force: true });
+  if (r.error) console.log(`  Test Chats probe failed: ${r.error}`);
+  else {
+    add(`test chats: Launch command to first flow message in the tree (median of ${r.launchToFirstMessageMs.length})`, median(r.launchToFirstMessageMs), 'ms');
+    add(`test chats: restore a 200-chat history (median of ${r.restore200Ms.length})`, median(r.restore200Ms), 'ms');
+  }
+}
 // Leave the development build (sourcemaps) in dist/ for the tests.
 spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { cwd: root, stdio: 'ignore' });
 

@@ -1,10 +1,11 @@
 import { VERSION } from '../core/version';
 import { type CliCommand, type CliIo, UsageError } from './command';
+import { launchCommand } from './commands/launch';
 import { sandboxCommand } from './commands/sandbox';
 import { validateCommand } from './commands/validate';
 
 /** Every CLI command, in the order `chatreq help` lists them. */
-const commands: CliCommand[] = [validateCommand, sandboxCommand];
+const commands: CliCommand[] = [validateCommand, launchCommand, sandboxCommand];
 
 export function helpText(): string {
   const width = Math.max(8, ...commands.map((c) => c.name.length));

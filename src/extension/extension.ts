@@ -10,12 +10,20 @@ import type { RequestFormProvider } from './form/requestFormProvider';
 import { createLogger } from './log';
 import { createSandboxHost, registerSandboxCommands } from './sandboxCommands';
 import type { Services } from './services';
-import { TestChatsView } from './views/testChatsView';
+import { registerTestChats, type TestChats } from './chats';
 
-/** What activate() returns: handles the integration tests use to look inside. */
-export interface ChatreqApi {
+/** What activate() returns to other extensions: the version, nothing that reaches an account. */
+export interface ChatreqPublicApi {
   readonly version: string;
-  readonly testChats: TestChatsView;
+}
+
+/**
+ * What activate() returns when VS Code runs the extension for its tests (ExtensionMode.Test
+ * only): handles the integration tests use to look inside. Never returned otherwise, because
+ * through `services` any extension could reach credentials and tokens.
+ */
+export interface ChatreqApi extends ChatreqPublicApi {
+  readonly testChats: TestChats;
   readonly services: Services;
   /** How long activate() took, in milliseconds (the benchmark reads it; the log says it). */
   readonly activationMs: number;
@@ -23,7 +31,7 @@ export interface ChatreqApi {
   readonly requestForm: RequestFormProvider;
 }
 
-export function activate(context: vscode.ExtensionContext): ChatreqApi {
+export function activate(context: vscode.ExtensionContext): ChatreqApi | ChatreqPublicApi {
   const started = performance.now();
   const { channel, logger } = createLogger();
   context.subscriptions.push(channel);
@@ -34,21 +42,18 @@ export function activate(context: vscode.ExtensionContext): ChatreqApi {
   context.subscriptions.push(sandbox, connections, account);
   const services: Services = { context, channel, logger, sandbox, connections, account };
 
-  const testChats = new TestChatsView();
-  context.subscriptions.push(
-    testChats,
-    vscode.commands.registerCommand(Commands.showLog, () => channel.show(true)),
-    vscode.commands.registerCommand(Commands.refreshTestChats, () => testChats.refresh()),
-  );
+  context.subscriptions.push(vscode.commands.registerCommand(Commands.showLog, () => channel.show(true)));
   registerSandboxCommands(services);
   // Feature modules register here: registerX(services).
   const usage = registerConnections(services);
-  usage.watchView(testChats.treeView);
   registerAuthoring(services);
   const requestForm = registerRequestForm(services);
+  const testChats = registerTestChats(services);
+  usage.watchView(testChats.tree.treeView);
 
   const activationMs = performance.now() - started;
   logger.info(`Chatreq ${VERSION} activated in ${activationMs.toFixed(1)} ms (VS Code ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'})`);
+  if (context.extensionMode !== vscode.ExtensionMode.Test) return { version: VERSION };
   return { version: VERSION, testChats, services, requestForm, activationMs };
 }
 

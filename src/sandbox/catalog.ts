@@ -12,6 +12,7 @@ import { basename, join } from 'node:path';
 import { checkFlowDocument, FlowFileError, parseFlowText, type FlowDocument } from './flowFile';
 import afterHours from './demo/afterHours.flow.json';
 import feedbackDraft from './demo/feedbackDraft.flow.json';
+import helpMenu from './demo/helpMenu.flow.json';
 import orderStatus from './demo/orderStatus.flow.json';
 import queueWait from './demo/queueWait.flow.json';
 import supportBot from './demo/supportBot.flow.json';
@@ -54,6 +55,8 @@ export const DEMO_FLOWS = {
   afterHours: '2d8c6e41-9a3b-4f07-8e5c-b14a7d0f6c92',
   queueWait: 'e5a1c7d3-0f8b-4a29-b6e4-1c9d3a7f5b80',
   feedbackDraft: '1f6b4d8a-3c7e-4b29-95d1-a0e8c4f27b63',
+  /** Sends an interactive ListPicker (text when the chat cannot show it) and branches on the answer. */
+  helpMenu: '4c9e2b7a-5d13-4f86-a0b2-7e6d1c3f8a95',
 } as const;
 
 /** A queue of the demo instance (what UpdateContactTargetQueue in the demo flows names). */
@@ -181,6 +184,7 @@ export function demoInstance(region: string): InstanceRecord {
     [DEMO_FLOWS.afterHours, afterHours, 'afterHours'],
     [DEMO_FLOWS.queueWait, queueWait, 'queueWait'],
     [DEMO_FLOWS.feedbackDraft, feedbackDraft, 'feedbackDraft'],
+    [DEMO_FLOWS.helpMenu, helpMenu, 'helpMenu'],
   ];
   for (const [id, json, name] of entries) {
     // A structured clone, so a flow runtime that mutates its document cannot change the demo.

@@ -524,3 +524,72 @@ export function stopContact(core: SandboxCore, input: OperationInput): JsonObjec
   return {};
 }
 
+
+// ---------------------------------------------------------------- contacts
+
+/**
+ * Why a contact ended, as DescribeContact's DisconnectReason. The values come from the contact
+ * record data model's list for chat and are [UNVERIFIED] against a live DescribeContact:
+ * StopContact -> API, a flow's Disconnect block -> CONTACT_FLOW_DISCONNECT, the chat's duration
+ * running out -> EXPIRED, the customer's DisconnectParticipant -> CUSTOMER_DISCONNECT, and a
+ * sandbox failure (flow not found, runtime error) -> OTHER.
+ */
+const DISCONNECT_REASONS: Record<NonNullable<Contact['endReason']>, string> = {
+  API: 'API',
+  FLOW_DISCONNECT: 'CONTACT_FLOW_DISCONNECT',
+  EXPIRED: 'EXPIRED',
+  CUSTOMER_DISCONNECT: 'CUSTOMER_DISCONNECT',
+  ERROR: 'OTHER',
+};
+
+function contactOf(core: SandboxCore, instance: InstanceRecord, contactId: string, member: string): Contact {
+  const c = contactIn(core, instance, contactId);
+  if (!c) throw resourceNotFound(`${member}: no contact '${contactId.slice(0, 256)}' in instance ${instance.id}.`);
+  return c;
+}
+
+export function describeContact(core: SandboxCore, input: OperationInput): JsonObject {
+  const v = new Validator(invalidParameter);
+  const instanceId = v.str(input.labels.InstanceId, 'InstanceId', { required: true, min: 1, max: 100 });
+  const contactId = v.str(input.labels.ContactId, 'ContactId', { required: true, min: 1, max: 256 });
+  v.check();
+  const instance = findInstance(core, instanceId!);
+  const c = contactOf(core, instance, contactId!, 'ContactId');
+  const segment: JsonObject = structuredClone(c.segmentAttributes);
+  // Connect tags a chat with this subtype; the exact value is [UNVERIFIED].
+  segment['connect:Subtype'] ??= { ValueString: 'connect:Chat' };
+  const contact: JsonObject = {
+    Arn: `${instance.arn}/contact/${c.contactId}`,
+    Id: c.contactId,
+    InitialContactId: c.initialContactId,
+    // A persistent chat names the contact it continues here [UNVERIFIED: Connect may use only RelatedContactId].
+    ...(c.previousContactId ? { PreviousContactId: c.previousContactId } : {}),
+    ...(c.relatedContactId ? { RelatedContactId: c.relatedContactId } : {}),
+    Channel: 'CHAT',
+    // StartChatContact contacts report API [UNVERIFIED].
+    InitiationMethod: 'API',
+    InitiationTimestamp: epoch(c.startedAt),
+    // A chat is connected to the system as soon as it starts (the flow runs at once) [INFERRED].
+    ConnectedToSystemTimestamp: epoch(c.startedAt),
+    LastUpdateTimestamp: epoch(c.updatedAt),
+    ...(c.endedAt ? { DisconnectTimestamp: epoch(c.endedAt) } : {}),
+    ...(c.endReason ? { DisconnectReason: DISCONNECT_REASONS[c.endReason] } : {}),
+    ...(c.queue ? { QueueInfo: { Id: c.queue.id, EnqueueTimestamp: epoch(c.queue.enqueuedAt) } } : {}),
+    ...(c.agent ? { AgentInfo: { Id: c.agent.id, ConnectedToAgentTimestamp: epoch(c.agent.connectedAt) } } : {}),
+    ...(c.customerId !== undefined ? { CustomerId: c.customerId } : {}),
+    Attributes: { ...c.attributes },
+    SegmentAttributes: segment,
+  };
+  return { Contact: contact };
+}
+
+export function getContactAttributes(core: SandboxCore, input: OperationInput): JsonObject {
+  const v = new Validator(invalidRequest);
+  const instanceId = v.str(input.labels.InstanceId, 'InstanceId', { required: true, min: 1, max: 100 });
+  const initialId = v.str(input.labels.InitialContactId, 'InitialContactId', { required: true, min: 1, max: 256 });
+  v.check();
+  const instance = findInstance(core, instanceId!);
+  const c = contactOf(core, instance, initialId!, 'InitialContactId');
+  // The current attributes: what the request started with plus what the flow has set since.
+  return { Attributes: { ...c.attributes } };
+}

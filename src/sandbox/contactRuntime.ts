@@ -7,9 +7,19 @@
 
 export type ParticipantRole = 'AGENT' | 'CUSTOMER' | 'SYSTEM' | 'CUSTOM_BOT' | 'SUPERVISOR';
 
+/**
+ * The ContentType of the sandbox's own notices (unsupported block, missing mock, step budget).
+ * A runtime may post them; the service layer never delivers them to a participant.
+ */
+export const SANDBOX_NOTICE_CONTENT_TYPE = 'application/vnd.chatreq.sandbox.notice';
+
 /** What the runtime may add to a contact's transcript (pushed on the WebSocket too). */
 export interface TranscriptItemInput {
-  Type: 'MESSAGE' | 'EVENT' | 'ATTACHMENT' | 'CONNECTION_ACK' | 'MESSAGE_METADATA';
+  /**
+   * `MESSAGEMETADATA` is what receipt items carry on the wire (client SDK samples show it); the
+   * Smithy ChatItemType enum does not list it, so it is typed here rather than taken from the model.
+   */
+  Type: 'MESSAGE' | 'EVENT' | 'ATTACHMENT' | 'CONNECTION_ACK' | 'MESSAGEMETADATA';
   ContentType: string;
   Content?: string;
   ParticipantRole: ParticipantRole;
@@ -33,7 +43,31 @@ export interface ContactView {
   customerDisplayName: string;
   customerParticipantId: string;
   initialMessage?: { ContentType: string; Content: string };
+  /** SupportedMessagingContentTypes from StartChatContact (text/plain when the request gave none). */
+  supportedContentTypes?: readonly string[];
 }
+
+/**
+ * One flow-log record (one block run), with the member names Connect writes to CloudWatch Logs
+ * (reference chat-extras §1.2). Parameter values are strings, as in Connect's records.
+ */
+export interface FlowLogRecord {
+  ContactId: string;
+  /** The full flow ARN, not the bare ID. */
+  ContactFlowId: string;
+  ContactFlowName: string;
+  /** The legacy block name (e.g. SetQueue), not the Flow-language Type. */
+  ContactFlowModuleType: string;
+  Identifier: string;
+  /** ISO 8601 with milliseconds and Z. */
+  Timestamp: string;
+  Parameters: Record<string, string>;
+  Results?: string;
+  ExternalResults?: Record<string, string>;
+}
+
+/** Where the flow stands on logging: never set, or the last Set logging behavior block's value. */
+export type FlowLoggingState = 'unset' | 'enabled' | 'disabled';
 
 /** What the service layer lets the runtime do to one contact. */
 export interface ContactControl {
@@ -47,6 +81,13 @@ export interface ContactControl {
   now(): Date;
   /** A cancellable timer on the sandbox clock. */
   setTimer(ms: number, fn: () => void): () => void;
+  /**
+   * Optional: a block ran. The service layer decides, from `logging` and its own setting, whether
+   * the record goes to the instance's flow-log group.
+   */
+  flowLog?(record: FlowLogRecord, logging: FlowLoggingState): void;
+  /** Optional: the contact entered a queue (DescribeContact's QueueInfo). */
+  queued?(queue: { id: string; arn: string }): void;
 }
 
 /** Implemented by the flow runtime; the service layer calls it. Every method must not throw. */

@@ -10,9 +10,19 @@ import {
   type ContactControl,
   type ContactRuntime,
   type ContactView,
+  SANDBOX_NOTICE_CONTENT_TYPE,
+  type FlowLogRecord,
+  type FlowLoggingState,
   type ParticipantRole,
   type TranscriptItemInput,
 } from './contactRuntime';
+
+/**
+ * Sandbox notices are about the sandbox, not the chat: the service layer never delivers them to a
+ * participant (GetTranscript or WebSocket); it keeps them on the contact (the admin view) and
+ * reports them (the sandbox's onNotice).
+ */
+const NOTICE_CONTENT_TYPE = SANDBOX_NOTICE_CONTENT_TYPE;
 
 export const EVENT = {
   joined: 'application/vnd.amazonaws.connect.event.participant.joined',
@@ -89,6 +99,14 @@ export interface Contact {
   /** One participant id per non-customer role the runtime posts as, so a role keeps its id. */
   roleIds: Partial<Record<ParticipantRole, string>>;
   cancelExpiry?: () => void;
+  /** When anything about the contact last changed (DescribeContact's LastUpdateTimestamp). */
+  updatedAt: Date;
+  /** Set once the flow put the contact in a queue. */
+  queue?: { id: string; arn: string; enqueuedAt: Date };
+  /** Set once an agent joined (a runtime that brings one in). */
+  agent?: { id: string; connectedAt: Date };
+  /** The sandbox's notices for this contact (never shown to participants), newest last, bounded. */
+  notices: string[];
 }
 
 export interface ContactState {
@@ -106,6 +124,8 @@ export interface ContactState {
   segmentAttributes: Record<string, unknown>;
   participants: Array<{ participantId: string; role: ParticipantRole; displayName: string; connected: boolean; left: boolean }>;
   transcript: TranscriptItem[];
+  /** The sandbox's notices about this contact (they never reach a participant). */
+  notices: string[];
   trace?: unknown;
 }
 
@@ -121,6 +141,20 @@ export class ContactStore {
   readonly byParticipantToken = new Map<string, Participant>();
   readonly byConnectionToken = new Map<string, Participant>();
   readonly byWebSocketToken = new Map<string, { participant: Participant; expires: number }>();
+
+  /**
+   * Where the flow runtime's flow-log records go (set by the sandbox). Called only for records the
+   * logging policy lets through.
+   */
+  onFlowLog: ((contact: Contact, record: FlowLogRecord) => void) | undefined;
+  /**
+   * `always` (the sandbox default): every block is logged unless a Set logging behavior block
+   * turned logging off. `whenEnabled`: as in Connect, only after a Set logging behavior block
+   * turned it on. `off`: nothing is logged.
+   */
+  flowLogPolicy: 'always' | 'whenEnabled' | 'off' = 'always';
+  /** Where notices are reported besides the contact (e.g. the sandbox's log). */
+  onNotice: ((contact: Contact, notice: string) => void) | undefined;
 
   /** Ended contacts, oldest first: beyond `maxEndedContacts` the oldest are forgotten. */
   private readonly endedOrder: Contact[] = [];
@@ -206,6 +240,8 @@ export class ContactStore {
       transcript: [],
       participants: [],
       roleIds: {},
+      updatedAt: this.clock.now(),
+      notices: [],
       ...(init.initialMessage ? { initialMessage: init.initialMessage } : {}),
     } as unknown as Contact;
     const customer: Participant = {
@@ -232,6 +268,7 @@ export class ContactStore {
   /** Appends an item to the transcript and pushes it to every subscribed WebSocket of the contact. */
   post(contact: Contact, item: Omit<TranscriptItem, 'Id' | 'AbsoluteTime'>, store = true): TranscriptItem {
     const full: TranscriptItem = { AbsoluteTime: this.clock.now().toISOString(), Id: randomUUID(), ...item };
+    contact.updatedAt = this.clock.now();
     if (store) contact.transcript.push(full);
     this.push(contact, full);
     return full;
@@ -264,6 +301,7 @@ export class ContactStore {
     contact.status = 'ENDED';
     contact.endReason = reason;
     contact.endedAt = this.clock.now();
+    contact.updatedAt = contact.endedAt;
     contact.cancelExpiry?.();
     delete contact.cancelExpiry;
     this.endedOrder.push(contact);
@@ -286,12 +324,31 @@ export class ContactStore {
       customerDisplayName: contact.customer.displayName,
       customerParticipantId: contact.customer.participantId,
       ...(contact.initialMessage ? { initialMessage: { ...contact.initialMessage } } : {}),
+      supportedContentTypes: [...contact.supportedContentTypes],
     };
+  }
+
+  private recordNotice(contact: Contact, content: string | undefined): void {
+    let text = content ?? '';
+    try {
+      const parsed = JSON.parse(text) as { notice?: unknown };
+      if (typeof parsed.notice === 'string') text = parsed.notice;
+    } catch {
+      // keep the raw content
+    }
+    contact.notices.push(text);
+    if (contact.notices.length > 100) contact.notices.shift();
+    const report = this.onNotice;
+    if (report) this.safely(() => report(contact, text));
   }
 
   control(contact: Contact): ContactControl {
     return {
       post: (input: TranscriptItemInput) => {
+        if (input.ContentType === NOTICE_CONTENT_TYPE) {
+          this.recordNotice(contact, input.Content);
+          return;
+        }
         if (contact.status === 'ENDED') return;
         const role = input.ParticipantRole;
         const participantId = input.ParticipantId ?? (role === 'CUSTOMER' ? contact.customer.participantId : (contact.roleIds[role] ??= randomUUID()));
@@ -310,6 +367,18 @@ export class ContactStore {
       },
       setAttributes: (attributes) => {
         contact.attributes = { ...attributes };
+        contact.updatedAt = this.clock.now();
+      },
+      flowLog: (record: FlowLogRecord, logging: FlowLoggingState) => {
+        const policy = this.flowLogPolicy;
+        const on = policy === 'always' ? logging !== 'disabled' : policy === 'whenEnabled' ? logging === 'enabled' : false;
+        const sink = this.onFlowLog;
+        if (on && sink) sink(contact, record);
+      },
+      queued: (queue) => {
+        if (contact.status === 'ENDED') return;
+        contact.queue = { id: queue.id, arn: queue.arn, enqueuedAt: this.clock.now() };
+        contact.updatedAt = this.clock.now();
       },
       end: (reason) => this.end(contact, reason, false),
       now: () => this.clock.now(),
@@ -328,6 +397,7 @@ export class ContactStore {
     if (role === 'CUSTOMER') return;
     const known = contact.participants.find((p) => p.participantId === participantId);
     if (contentType === EVENT.joined && !known) {
+      if (role === 'AGENT' && !contact.agent) contact.agent = { id: participantId, connectedAt: this.clock.now() };
       contact.participants.push({
         participantId,
         role,
@@ -371,6 +441,7 @@ export class ContactStore {
         left: p.left,
       })),
       transcript: structuredClone(contact.transcript),
+      notices: [...contact.notices],
       ...(trace !== undefined ? { trace } : {}),
     };
   }

@@ -4,6 +4,7 @@ import { type SandboxClock } from './clock';
 import { type ContactRuntime } from './contactRuntime';
 import { type ContactStore } from './contacts';
 import { type FaultBox } from './faults';
+import { type LogStore } from './flowLogs';
 import { type JsonObject } from './validate';
 
 export interface SandboxCore {
@@ -12,6 +13,8 @@ export interface SandboxCore {
   instances: InstanceRecord[];
   store: ContactStore;
   faults: FaultBox;
+  /** CloudWatch Logs groups (the instances' flow logs). */
+  logs: LogStore;
   runtime(): ContactRuntime;
   /** `ws://127.0.0.1:PORT`, known once the server listens. */
   wsBase(): string;

@@ -4,7 +4,7 @@
  * AWS CLI read (see the reference, §5.3).
  */
 
-export type ServiceName = 'connect' | 'participant';
+export type ServiceName = 'connect' | 'participant' | 'logs';
 
 export class ServiceError extends Error {
   constructor(
@@ -21,6 +21,7 @@ export class ServiceError extends Error {
 
 /** Connect and Participant name their server fault differently. */
 export function internalError(service: ServiceName, message: string): ServiceError {
+  if (service === 'logs') return new ServiceError(500, 'ServiceUnavailableException', message);
   return service === 'connect'
     ? new ServiceError(500, 'InternalServiceException', message)
     : new ServiceError(500, 'InternalServerException', message);

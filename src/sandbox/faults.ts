@@ -13,11 +13,14 @@ export const OPERATIONS = [
   'SearchContactFlows',
   'StartChatContact',
   'StopContact',
+  'DescribeContact',
+  'GetContactAttributes',
   'CreateParticipantConnection',
   'SendMessage',
   'SendEvent',
   'GetTranscript',
   'DisconnectParticipant',
+  'FilterLogEvents',
 ] as const;
 export type OperationName = (typeof OPERATIONS)[number];
 

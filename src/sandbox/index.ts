@@ -11,7 +11,17 @@ export {
 } from './sandbox';
 export { ManualClock, systemClock, type SandboxClock } from './clock';
 export { DEMO_FLOWS, DEMO_INSTANCE_ALIAS, DEMO_INSTANCE_ID, DEMO_QUEUES, type ContactFlowType } from './catalog';
-export { idleRuntime, type ContactControl, type ContactRuntime, type ContactView, type TranscriptItemInput } from './contactRuntime';
+export {
+  idleRuntime,
+  SANDBOX_NOTICE_CONTENT_TYPE,
+  type ContactControl,
+  type ContactRuntime,
+  type ContactView,
+  type FlowLogRecord,
+  type FlowLoggingState,
+  type TranscriptItemInput,
+} from './contactRuntime';
+export { flowLogGroupName } from './flowLogs';
 export { type ContactState, type TranscriptItem } from './contacts';
 export { OPERATIONS, type FaultRule, type OperationName, type Quotas } from './faults';
 export { FlowFileError } from './flowFile';

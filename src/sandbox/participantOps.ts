@@ -197,7 +197,9 @@ function receipt(core: SandboxCore, contact: Contact, p: Participant, type: stri
   const item: TranscriptItem = {
     AbsoluteTime: at,
     Id: randomUUID(),
-    Type: 'MESSAGE_METADATA',
+    // The wire value is MESSAGEMETADATA (one word), as Connect's client SDKs receive it; the
+    // Smithy ChatItemType enum lists MESSAGE_DELIVERED/MESSAGE_READ instead, which chatjs ignores.
+    Type: 'MESSAGEMETADATA',
     ContentType: 'application/vnd.amazonaws.connect.event.message.metadata',
     MessageMetadata: structuredClone(target.MessageMetadata),
   };
@@ -260,7 +262,14 @@ export function getTranscript(core: SandboxCore, input: OperationInput): JsonObj
   const contacts = chain(core, p.contact);
   const target = contactId === undefined ? p.contact : contacts.find((c) => c.contactId === contactId);
   if (!target) throw accessDenied(`ContactId '${contactId!}' is not in this participant's contact chain.`);
-  const items = contactId === undefined && contacts.length > 1 ? persistentTranscript(contacts) : target.transcript;
+  // Every item of the current session carries ContactId (Item.ContactId: "populated only when the
+  // transcript item is from the current chat session"); a past session's items carry RelatedContactId.
+  const items =
+    contactId === undefined && contacts.length > 1
+      ? persistentTranscript(contacts)
+      : target === p.contact
+        ? target.transcript.map((i) => ({ ...i, ContactId: target.contactId }))
+        : target.transcript.map((i) => ({ ...i, RelatedContactId: target.contactId }));
   const size = max === undefined || max === 0 ? 10 : max;
 
   let start: number;

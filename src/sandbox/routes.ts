@@ -3,6 +3,7 @@ import * as connect from './connectOps';
 import { type OperationInput, type SandboxCore } from './core';
 import { type ServiceName } from './errors';
 import { type OperationName } from './faults';
+import * as logs from './logsOps';
 import * as participant from './participantOps';
 import { type JsonObject } from './validate';
 
@@ -29,11 +30,29 @@ export const ROUTES: Route[] = [
   { op: 'SearchContactFlows', service: 'connect', method: 'POST', pattern: /^\/search-contact-flows$/, labels: [], hasBody: true, handler: connect.searchContactFlows, throttleType: T },
   { op: 'StartChatContact', service: 'connect', method: 'PUT', pattern: /^\/contact\/chat$/, labels: [], hasBody: true, handler: connect.startChatContact, throttleType: TMR },
   { op: 'StopContact', service: 'connect', method: 'POST', pattern: /^\/contact\/stop$/, labels: [], hasBody: true, handler: connect.stopContact, throttleType: TMR },
+  // DescribeContact models ThrottlingException (429); GetContactAttributes models no throttle error.
+  { op: 'DescribeContact', service: 'connect', method: 'GET', pattern: /^\/contacts\/([^/]+)\/([^/]+)$/, labels: ['InstanceId', 'ContactId'], hasBody: false, handler: connect.describeContact, throttleType: T },
+  { op: 'GetContactAttributes', service: 'connect', method: 'GET', pattern: /^\/contact\/attributes\/([^/]+)\/([^/]+)$/, labels: ['InstanceId', 'InitialContactId'], hasBody: false, handler: connect.getContactAttributes, throttleType: TMR },
   { op: 'CreateParticipantConnection', service: 'participant', method: 'POST', pattern: /^\/participant\/connection$/, labels: [], hasBody: true, handler: participant.createParticipantConnection, throttleType: T },
   { op: 'SendMessage', service: 'participant', method: 'POST', pattern: /^\/participant\/message$/, labels: [], hasBody: true, handler: participant.sendMessage, throttleType: T },
   { op: 'SendEvent', service: 'participant', method: 'POST', pattern: /^\/participant\/event$/, labels: [], hasBody: true, handler: participant.sendEvent, throttleType: T },
   { op: 'GetTranscript', service: 'participant', method: 'POST', pattern: /^\/participant\/transcript$/, labels: [], hasBody: true, handler: participant.getTranscript, throttleType: T },
   { op: 'DisconnectParticipant', service: 'participant', method: 'POST', pattern: /^\/participant\/disconnect$/, labels: [], hasBody: true, handler: participant.disconnectParticipant, throttleType: T },
+];
+
+/** An awsJson1_1 operation: `POST /` named by its `X-Amz-Target` header. */
+export interface JsonRoute {
+  op: OperationName;
+  service: ServiceName;
+  target: string;
+  handler: (core: SandboxCore, input: OperationInput) => JsonObject;
+  throttleType: string;
+  /** CloudWatch Logs throttles with 400 [UNVERIFIED]; Connect's REST routes use 429. */
+  throttleStatus: number;
+}
+
+export const JSON_ROUTES: JsonRoute[] = [
+  { op: 'FilterLogEvents', service: 'logs', target: 'Logs_20140328.FilterLogEvents', handler: logs.filterLogEvents, throttleType: T, throttleStatus: 400 },
 ];
 
 export type RouteMatch = { route: Route; labels: string[] } | { route?: undefined; sameMethodPaths: string[]; otherMethod?: Route };

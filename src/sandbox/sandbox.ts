@@ -1,13 +1,14 @@
 /** startSandbox: the server, its state and the handle tests and the extension drive it with. */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { type AddressInfo } from 'node:net';
-import { demoInstance, loadFlowsFolder, type ContactFlowType, type InstanceRecord } from './catalog';
+import { DEMO_INSTANCE_ID, demoInstance, loadFlowsFolder, type ContactFlowType, type InstanceRecord } from './catalog';
 import { systemClock, type SandboxClock } from './clock';
-import { idleRuntime, type ContactRuntime } from './contactRuntime';
+import { idleRuntime, type ContactRuntime, type FlowLogRecord } from './contactRuntime';
 import { ContactStore, type ContactState } from './contacts';
 import type { FlowFileError } from './flowFile';
 import { type SandboxCore } from './core';
 import { FaultBox, type FaultRule, type Quotas } from './faults';
+import { flowLogGroupName, LogStore } from './flowLogs';
 import { createIdentityService, type IdentityOptions, type IdentityService } from './identity';
 import { createHandler, sendJson, type RequestLogEntry } from './server';
 import { ChatSockets } from './websocket';
@@ -50,6 +51,20 @@ export interface SandboxOptions {
    * default policy (MFA code 123456 for roles whose name contains "mfa"); false turns them off.
    */
   identity?: IdentityOptions | false;
+  /**
+   * Flow logs (one record per block run, in log group `/aws/connect/<instance alias>`, readable
+   * with CloudWatch Logs FilterLogEvents on the sandbox URL). Real Connect logs only after a Set
+   * logging behavior block turns logging on; many flows (the demo ones among them) never run
+   * that block, and a developer testing in the sandbox wants to see their flow's path anyway. So:
+   * - `always` (default): every block is logged unless a Set logging behavior block turned it off;
+   * - `whenEnabled`: Connect's rule, only after a Set logging behavior block turned it on;
+   * - `off`: nothing is logged (the groups still exist, empty).
+   */
+  flowLogs?: 'always' | 'whenEnabled' | 'off';
+  /** Flow-log events kept per log group before the oldest are dropped. Default 10,000. */
+  maxFlowLogEvents?: number;
+  /** Called with each sandbox notice about a contact (never shown to participants). */
+  onNotice?: (contactId: string, notice: string) => void;
 }
 
 export interface SandboxInstanceInfo {
@@ -81,6 +96,16 @@ export interface SandboxHandle {
   listContacts(): Array<Pick<ContactState, 'contactId' | 'instanceId' | 'contactFlowId' | 'status' | 'startedAt'>>;
   /** The identity stand-ins (their answered calls in `events`), unless turned off. */
   identity?: IdentityService;
+  /**
+   * Cuts every participant WebSocket of the contact without a close frame (as a network drop
+   * does), so clients must reconnect. Returns how many sockets were cut (0 for unknown contacts).
+   */
+  dropSockets(contactId: string): number;
+  /**
+   * The flow-log records of an instance's log group (`/aws/connect/<alias>`), oldest first.
+   * Without an alias: the demo instance's, or the only instance's.
+   */
+  flowLogs(alias?: string): FlowLogRecord[];
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<SandboxHandle> {
@@ -94,6 +119,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   if (options.faults) faults.setFaults(options.faults);
   if (options.quotas) faults.setQuotas(options.quotas);
   const store = new ContactStore(clock, () => runtime, options.maxEndedContacts ?? 10_000, options.onRuntimeError);
+  const logs = new LogStore(options.maxFlowLogEvents ?? 10_000);
+  // Flow logs are on for every sandbox instance, so each has its group from the start (as a new
+  // Connect instance has "Enable flow logs" on by default).
+  for (const i of instances) logs.createGroup(flowLogGroupName(i.alias));
+  store.flowLogPolicy = options.flowLogs ?? 'always';
+  store.onFlowLog = (contact, record) => {
+    // Stream naming is [UNVERIFIED] (no source found): one stream per flow, named by the flow's ID.
+    const stream = record.ContactFlowId.slice(record.ContactFlowId.lastIndexOf('/') + 1);
+    const at = Date.parse(record.Timestamp);
+    logs.append(flowLogGroupName(contact.instance.alias), stream, Number.isNaN(at) ? clock.now().getTime() : at, JSON.stringify(record), clock.now().getTime());
+  };
+  if (options.onNotice) {
+    const report = options.onNotice;
+    store.onNotice = (contact, notice) => report(contact.contactId, notice);
+  }
   let port = 0;
   const core: SandboxCore = {
     region,
@@ -101,6 +141,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     instances,
     store,
     faults,
+    logs,
     runtime: () => runtime,
     wsBase: () => `ws://127.0.0.1:${port}`,
     startTokens: new Map(),
@@ -131,6 +172,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const state = getContact(decodeURIComponent(parts[2]));
       if (state) sendJson(res, 200, state);
       else fail(404, `No contact '${parts[2].slice(0, 256)}' in this sandbox.`);
+    } else if (parts[1] === 'flow-logs' && parts.length === 3 && method === 'GET') {
+      const alias = decodeURIComponent(parts[2]);
+      if (!logs.hasGroup(flowLogGroupName(alias))) fail(404, `No instance with the alias '${alias.slice(0, 100)}' in this sandbox.`);
+      else sendJson(res, 200, { logGroupName: flowLogGroupName(alias), records: logs.flowRecords(flowLogGroupName(alias)) });
+    } else if (parts[1] === 'contacts' && parts.length === 4 && parts[3] === 'drop-sockets' && method === 'POST') {
+      req.resume();
+      const id = decodeURIComponent(parts[2]);
+      if (!store.contacts.has(id)) fail(404, `No contact '${parts[2].slice(0, 256)}' in this sandbox.`);
+      else sendJson(res, 200, { contactId: id, dropped: sockets.dropSockets(id) });
     } else if ((parts[1] === 'faults' || parts[1] === 'quotas') && parts.length === 2 && (method === 'GET' || method === 'PUT')) {
       if (method === 'PUT') {
         const b = (await body()) as { faults?: unknown };
@@ -210,5 +260,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     getContact,
     listContacts,
     ...(identity ? { identity } : {}),
+    dropSockets: (contactId) => sockets.dropSockets(contactId),
+    flowLogs(alias) {
+      const name = alias ?? (instances.find((i) => i.id === DEMO_INSTANCE_ID) ?? instances[0])?.alias;
+      return name === undefined ? [] : logs.flowRecords(flowLogGroupName(name));
+    },
   };
 }

@@ -10,7 +10,7 @@ import { type SandboxCore } from './core';
 import { internalError, ServiceError, type ServiceName } from './errors';
 import { type FaultRule } from './faults';
 import type { IdentityService } from './identity';
-import { matchRoute, ROUTES, type Route } from './routes';
+import { JSON_ROUTES, matchRoute, ROUTES, type JsonRoute, type Route } from './routes';
 import { isObject, type JsonObject } from './validate';
 
 /** One line of the optional request log: what was called and how it ended. Never holds tokens. */
@@ -69,6 +69,13 @@ function sendError(res: ServerResponse, e: ServiceError, extraHeaders: Record<st
   sendJson(res, e.status, { Message: e.message, ...e.extra }, { 'x-amzn-ErrorType': e.type, ...extraHeaders });
 }
 
+const AWS_JSON = 'application/x-amz-json-1.1';
+
+/** awsJson1_1 errors: `{"__type": ..., "message": ...}` and the same type in x-amzn-ErrorType. */
+function sendAwsJsonError(res: ServerResponse, e: ServiceError, extraHeaders: Record<string, string> = {}): void {
+  sendJson(res, e.status, { __type: e.type, message: e.message, ...e.extra }, { 'Content-Type': AWS_JSON, 'x-amzn-ErrorType': e.type, ...extraHeaders });
+}
+
 class BodyError extends ServiceError {}
 
 /** Reads the body up to `limit` bytes; beyond it, the request is refused with 413. */
@@ -118,11 +125,11 @@ function tooLarge(limit: number): BodyError {
   return new BodyError(413, 'RequestEntityTooLargeException', `The request body is larger than the ${limit} bytes this endpoint accepts.`);
 }
 
-function parseJsonBody(raw: Buffer, contentType: string | undefined): JsonObject {
+function parseJsonBody(raw: Buffer, contentType: string | undefined, accepted = 'application/json'): JsonObject {
   if (raw.length === 0) return {};
   const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
-  if (type !== '' && type !== 'application/json') {
-    throw new BodyError(415, 'UnsupportedMediaTypeException', `Content-Type '${type.slice(0, 100)}' is not supported; send the JSON body with Content-Type: application/json.`);
+  if (type !== '' && type !== accepted && type !== 'application/json') {
+    throw new BodyError(415, 'UnsupportedMediaTypeException', `Content-Type '${type.slice(0, 100)}' is not supported; send the JSON body with Content-Type: ${accepted}.`);
   }
   let value: unknown;
   const text = raw.toString('utf8');
@@ -140,7 +147,7 @@ function wait(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-function faultError(route: Route, f: FaultRule): ServiceError {
+function faultError(route: Pick<Route, 'service' | 'op'>, f: FaultRule): ServiceError {
   const base = internalError(route.service, f.message ?? `Injected fault: ${route.op} failed on purpose (sandbox fault rule).`);
   return new ServiceError(f.status ?? base.status, f.errorType ?? base.type, f.message ?? base.message);
 }
@@ -154,7 +161,68 @@ function template(r: Route): string {
 }
 
 function allowedList(): string {
-  return ROUTES.map((r) => `${r.method} ${template(r)}`).join(', ');
+  return [...ROUTES.map((r) => `${r.method} ${template(r)}`), ...JSON_ROUTES.map((r) => `POST / (X-Amz-Target: ${r.target})`)].join(', ');
+}
+
+/**
+ * Injected faults and the TPS quota for one request. Returns 'dropped' when the connection was
+ * destroyed, else whether to drop it after handling.
+ */
+async function applyFaults(
+  core: SandboxCore,
+  req: IncomingMessage,
+  route: Pick<Route, 'service' | 'op' | 'throttleType'>,
+  throttleStatus = 429,
+): Promise<'dropped' | boolean> {
+  let dropAfter = false;
+  for (const f of core.faults.take(route.op)) {
+    if (f.kind === 'latency') await wait(f.latencyMs ?? 0);
+    else if (f.kind === 'drop' && f.afterHandling) dropAfter = true;
+    else if (f.kind === 'drop') {
+      req.socket.destroy();
+      return 'dropped';
+    } else throw faultError(route, f);
+  }
+  if (core.faults.throttled(route.op, core.clock.now().getTime())) {
+    throw new ServiceError(throttleStatus, route.throttleType, `Rate exceeded: ${route.op} is limited to the sandbox's TPS quota.`);
+  }
+  return dropAfter;
+}
+
+function requireSigV4(req: IncomingMessage, service: string): void {
+  const auth = req.headers.authorization;
+  if (typeof auth !== 'string' || !auth.startsWith('AWS4-HMAC-SHA256 ')) {
+    req.resume();
+    throw new ServiceError(403, 'MissingAuthenticationTokenException', `Missing Authentication Token: ${service} calls must be signed with AWS Signature Version 4 (any credentials work in the sandbox).`);
+  }
+}
+
+/** An awsJson1_1 call (`POST /` + `X-Amz-Target`); errors go out in that protocol's shape. */
+async function handleJsonRpc(core: SandboxCore, req: IncomingMessage, res: ServerResponse, target: string, opts: HttpOptions, named: (op: string) => void): Promise<void> {
+  const route: JsonRoute | undefined = JSON_ROUTES.find((r) => r.target === target);
+  try {
+    if (!route) {
+      req.resume();
+      throw new ServiceError(400, 'UnknownOperationException', `No operation matches X-Amz-Target '${target.slice(0, 200)}'. This endpoint serves: ${JSON_ROUTES.map((r) => r.target).join(', ')}.`);
+    }
+    named(route.op);
+    requireSigV4(req, 'CloudWatch Logs');
+    const body = parseJsonBody(await readBody(req, opts.maxBodyBytes), req.headers['content-type'], AWS_JSON);
+    const drop = await applyFaults(core, req, route, route.throttleStatus);
+    if (drop === 'dropped') return;
+    const result = route.handler(core, { labels: {}, query: new URLSearchParams(), headers: req.headers, body });
+    if (drop) {
+      req.socket.destroy();
+      return;
+    }
+    sendJson(res, 200, result, { 'Content-Type': AWS_JSON });
+  } catch (e) {
+    if (e instanceof ServiceError) {
+      sendAwsJsonError(res, e, e instanceof BodyError && e.status === 413 ? { Connection: 'close' } : {});
+      return;
+    }
+    sendAwsJsonError(res, internalError(route?.service ?? 'logs', `The sandbox failed while handling this request: ${e instanceof Error ? e.message : String(e)}`));
+  }
 }
 
 export function createHandler(core: SandboxCore, opts: HttpOptions) {
@@ -213,6 +281,13 @@ export function createHandler(core: SandboxCore, opts: HttpOptions) {
         const handled = await opts.admin(req, res, path, async () => parseJsonBody(await readBody(req, opts.maxBodyBytes), req.headers['content-type']));
         if (handled) return;
       }
+      // awsJson1_1 services (CloudWatch Logs) all post to `/`; the target header names the call.
+      const target = req.headers['x-amz-target'];
+      if (method === 'POST' && path === '/' && typeof target === 'string') {
+        operation = 'JsonRpc';
+        await handleJsonRpc(core, req, res, target, opts, (op) => (operation = op));
+        return;
+      }
       const match = matchRoute(method, path);
       if (!match.route) {
         req.resume();
@@ -230,28 +305,12 @@ export function createHandler(core: SandboxCore, opts: HttpOptions) {
           throw new ServiceError(400, 'SerializationException', `The ${name} path segment is not valid percent-encoding.`);
         }
       }
-      if (route.service === 'connect') {
-        const auth = req.headers.authorization;
-        if (typeof auth !== 'string' || !auth.startsWith('AWS4-HMAC-SHA256 ')) {
-          req.resume();
-          throw new ServiceError(403, 'MissingAuthenticationTokenException', 'Missing Authentication Token: Connect calls must be signed with AWS Signature Version 4 (any credentials work in the sandbox).');
-        }
-      }
+      if (route.service === 'connect') requireSigV4(req, 'Connect');
       const raw = route.hasBody ? await readBody(req, opts.maxBodyBytes) : (req.resume(), Buffer.alloc(0));
       const body = route.hasBody ? parseJsonBody(raw, req.headers['content-type']) : {};
 
-      let dropAfter = false;
-      for (const f of core.faults.take(route.op)) {
-        if (f.kind === 'latency') await wait(f.latencyMs ?? 0);
-        else if (f.kind === 'drop' && f.afterHandling) dropAfter = true;
-        else if (f.kind === 'drop') {
-          req.socket.destroy();
-          return;
-        } else throw faultError(route, f);
-      }
-      if (core.faults.throttled(route.op, core.clock.now().getTime())) {
-        throw new ServiceError(429, route.throttleType, `Rate exceeded: ${route.op} is limited to the sandbox's TPS quota.`);
-      }
+      const dropAfter = await applyFaults(core, req, route);
+      if (dropAfter === 'dropped') return;
       const result = route.handler(core, { labels, query: url.searchParams, headers: req.headers, body });
       if (dropAfter) {
         req.socket.destroy();

@@ -14,6 +14,8 @@ import { WEBSOCKET_PATH } from './participantOps';
 
 export class ChatSockets {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 128 * 1024 });
+  /** Open sockets per contact id, so a test can cut them all (dropSockets). */
+  private readonly byContact = new Map<string, Set<WebSocket>>();
 
   constructor(
     private readonly store: ContactStore,
@@ -39,8 +41,17 @@ export class ChatSockets {
         if (ws.readyState === WebSocket.OPEN) ws.send(frame);
       };
       const reply = (o: unknown) => send(JSON.stringify(o));
+      const contactId = participant.contact.contactId;
+      let open = this.byContact.get(contactId);
+      if (!open) this.byContact.set(contactId, (open = new Set()));
+      open.add(ws);
       ws.on('error', () => undefined);
-      ws.on('close', () => participant.subscribers.delete(send));
+      ws.on('close', () => {
+        participant.subscribers.delete(send);
+        const set = this.byContact.get(contactId);
+        set?.delete(ws);
+        if (set?.size === 0) this.byContact.delete(contactId);
+      });
       ws.on('message', (data, isBinary) => {
         let msg: unknown;
         try {
@@ -71,6 +82,20 @@ export class ChatSockets {
         });
       });
     });
+  }
+
+  /**
+   * Cuts every participant WebSocket of a contact abruptly: the TCP connection is destroyed with no
+   * close frame, as when a network drops, so clients see an abnormal closure (1006) and must
+   * reconnect (CreateParticipantConnection for a new URL). Returns how many sockets were cut.
+   */
+  dropSockets(contactId: string): number {
+    const open = this.byContact.get(contactId);
+    if (!open) return 0;
+    const list = [...open];
+    this.byContact.delete(contactId);
+    for (const ws of list) ws.terminate();
+    return list.length;
   }
 
   close(): void {

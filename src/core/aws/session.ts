@@ -12,7 +12,7 @@ import type { ConnectClients } from './sdk';
 export interface SessionOptions extends CredentialOptions {
   connection: Connection;
   /** Endpoint overrides already vetted by resolveEndpoints(); not used for the sandbox. */
-  endpoints?: { connect?: string; participant?: string };
+  endpoints?: { connect?: string; participant?: string; logs?: string };
   /** Base URL of the running sandbox; required for a sandbox connection. */
   sandboxEndpoint?: string;
   /** SDK attempts per call (default 3: the SDK retries throttling and 5xx). */
@@ -25,6 +25,9 @@ export interface AwsSession {
   /** The endpoint override in use, if any (undefined means the public AWS endpoint). */
   readonly connectEndpoint?: string;
   readonly participantEndpoint?: string;
+  readonly logsEndpoint?: string;
+  /** SDK attempts per call, as configured (undefined: the SDK default of 3). */
+  readonly maxAttempts?: number;
   readonly clients: ConnectClients;
   readonly credentials: AwsCredentialIdentityProvider;
   dispose(): void;
@@ -35,12 +38,15 @@ export async function openSession(options: SessionOptions): Promise<AwsSession> 
   const logger = options.logger ?? silentLogger;
   let connectEndpoint: string | undefined;
   let participantEndpoint: string | undefined;
+  let logsEndpoint: string | undefined;
   if (connection.kind === 'sandbox') {
     if (!options.sandboxEndpoint) throw new Error('A sandbox connection needs the running sandbox endpoint (sandboxEndpoint).');
-    connectEndpoint = participantEndpoint = options.sandboxEndpoint;
+    // The sandbox serves CloudWatch Logs (FilterLogEvents) on the same port.
+    connectEndpoint = participantEndpoint = logsEndpoint = options.sandboxEndpoint;
   } else {
     connectEndpoint = options.endpoints?.connect;
     participantEndpoint = options.endpoints?.participant;
+    logsEndpoint = options.endpoints?.logs;
   }
   const region = connectionRegion(connection);
   const credentials = await createCredentialProvider(connection, options);
@@ -50,6 +56,7 @@ export async function openSession(options: SessionOptions): Promise<AwsSession> 
     credentials,
     ...(connectEndpoint ? { connectEndpoint } : {}),
     ...(participantEndpoint ? { participantEndpoint } : {}),
+    ...(logsEndpoint ? { logsEndpoint } : {}),
     ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
   });
   logger.info(
@@ -61,6 +68,8 @@ export async function openSession(options: SessionOptions): Promise<AwsSession> 
     region,
     ...(connectEndpoint ? { connectEndpoint } : {}),
     ...(participantEndpoint ? { participantEndpoint } : {}),
+    ...(logsEndpoint ? { logsEndpoint } : {}),
+    ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
     clients,
     credentials,
     dispose: () => clients.destroy(),

@@ -125,7 +125,8 @@ export type FromWebview =
   | { type: 'change'; change: FormChange; version: number }
   | { type: 'pick'; target: 'instance' | 'flow' }
   | { type: 'suggest'; kind: SuggestionKind }
-  | { type: 'openAsText' };
+  | { type: 'openAsText' }
+  | { type: 'launch' };
 
 /** Host → webview. */
 export type ToWebview =
@@ -182,6 +183,8 @@ export function parseFromWebview(v: unknown): FromWebview | undefined {
       return { type: 'ready' };
     case 'openAsText':
       return { type: 'openAsText' };
+    case 'launch':
+      return { type: 'launch' };
     case 'change': {
       const change = parseChange(v.change);
       return change && typeof v.version === 'number' && Number.isInteger(v.version) ? { type: 'change', change, version: v.version } : undefined;

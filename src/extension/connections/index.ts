@@ -192,7 +192,8 @@ export function registerConnections(services: Services): { watchView: (view: vsc
       engage('Select Region ran');
       return selectRegion(services);
     }),
-    vscode.commands.registerCommand(Commands.connectionInternals, () => internals),
+    // Test handle: registered only when VS Code runs the extension for its tests.
+    ...(context.extensionMode === vscode.ExtensionMode.Test ? [vscode.commands.registerCommand(Commands.connectionInternals, () => internals)] : []),
     vscode.workspace.onDidGrantWorkspaceTrust(() => connections.reset('the workspace is now trusted (endpoint settings from it apply)')),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(Settings.endpointConnect) || e.affectsConfiguration(Settings.endpointParticipant)) {

@@ -11,7 +11,7 @@ import {
   type ToWebview,
 } from '../../core/request/formProtocol';
 import { Disposable } from '../disposable';
-import { Editors } from '../ids';
+import { Commands, Editors } from '../ids';
 import { toWorkspaceEdit } from '../authoring/convert';
 import { pickFlow, pickInstance } from '../pickers';
 import type { Services } from '../services';
@@ -130,6 +130,10 @@ class FormSession extends Disposable {
         return;
       case 'openAsText':
         await vscode.commands.executeCommand('vscode.openWith', this.document.uri, 'default', this.panel.viewColumn);
+        return;
+      case 'launch':
+        // Not awaited: the launch asks questions and shows progress; the form's queue goes on.
+        void vscode.commands.executeCommand(Commands.launchTestChat, this.document.uri);
         return;
     }
   }

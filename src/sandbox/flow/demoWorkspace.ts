@@ -6,6 +6,41 @@ import type { FlowRuntimeOptions } from './options';
  * support Lex bot, the order-status Lambda, and the business hours. They are written in the same
  * formats a developer uses in a workspace (see README of the flow runtime in the final report).
  */
+/**
+ * The help-menu bot of the interactive demo flow: it opens with a ListPicker (template per the
+ * admin guide's interactive messages page) and understands each option's title, which is what a
+ * chat widget sends back as text/plain when the customer taps it.
+ */
+export const DEMO_MENU_BOT_ALIAS_ARN = 'arn:aws:lex:us-east-1:123456789012:bot-alias/MN4XK8Q2TB/TSTALIASID';
+export const DEMO_MENU_LIST_PICKER = {
+  templateType: 'ListPicker',
+  version: '1.0',
+  data: {
+    replyMessage: { title: 'Thanks for choosing!' },
+    content: {
+      title: 'What can we help you with?',
+      subtitle: 'Tap an option',
+      elements: [
+        { title: 'Track an order', subtitle: 'Where is my parcel?' },
+        { title: 'Start a return', subtitle: 'Send something back' },
+        { title: 'Talk to an agent' },
+      ],
+    },
+  },
+};
+const menuBot = {
+  name: 'ExampleOutfittersMenu',
+  botId: 'MN4XK8Q2TB',
+  aliasArns: [DEMO_MENU_BOT_ALIAS_ARN],
+  welcome: { contentType: 'application/vnd.amazonaws.connect.message.interactive', content: DEMO_MENU_LIST_PICKER },
+  fallbackReply: 'Sorry, please pick one of the options.',
+  intents: [
+    { name: 'TrackOrder', utterances: ['Track an order', 'track my order', 'where is my parcel'] },
+    { name: 'StartReturn', utterances: ['Start a return', 'return an item', 'send something back'] },
+    { name: 'TalkToAgent', utterances: ['Talk to an agent', 'agent'] },
+  ],
+};
+
 const demoBot = {
   bots: [
     {
@@ -31,6 +66,7 @@ const demoBot = {
         },
       ],
     },
+    menuBot,
   ],
 };
 

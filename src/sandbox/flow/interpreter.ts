@@ -1,4 +1,4 @@
-import type { ContactControl, ContactView } from '../contactRuntime';
+import { SANDBOX_NOTICE_CONTENT_TYPE, type ContactControl, type ContactView, type FlowLogRecord, type FlowLoggingState } from '../contactRuntime';
 import { asText, interpolate, resolveParameter, type AttributeScope } from './attributes';
 import { firstMatchingCondition } from './conditions';
 import { findHours, isOpen } from './hours';
@@ -9,7 +9,7 @@ import type { Flow, FlowAction, FlowSource, FlowTrace } from './types';
 import { parseFlow } from './validate';
 import type { Workspace } from './workspace';
 
-export const noticeContentType = 'application/vnd.chatreq.sandbox.notice';
+export const noticeContentType = SANDBOX_NOTICE_CONTENT_TYPE;
 const eventPrefix = 'application/vnd.amazonaws.connect.event.';
 const systemName = 'SYSTEM_MESSAGE';
 const botName = 'BOT';
@@ -52,6 +52,71 @@ interface Running {
 }
 
 const plainTypes = new Set(['text/plain', 'text/markdown']);
+const interactiveType = 'application/vnd.amazonaws.connect.message.interactive';
+const interactiveResponseType = 'application/vnd.amazonaws.connect.message.interactive.response';
+
+/**
+ * Flow-language Type -> the legacy block name Connect writes as ContactFlowModuleType in flow logs
+ * (reference chat-extras §1.3). Only SetQueue and InvokeExternalResource are confirmed by a source;
+ * every other name here is [UNVERIFIED]. Types not listed are logged under their own Type.
+ */
+const MODULE_TYPES: Record<string, string> = {
+  UpdateContactTargetQueue: 'SetQueue',
+  InvokeLambdaFunction: 'InvokeExternalResource',
+  MessageParticipant: 'PlayPrompt', // [UNVERIFIED]
+  ConnectParticipantWithLexBot: 'GetUserInput', // [UNVERIFIED]
+  GetParticipantInput: 'GetUserInput', // [UNVERIFIED]
+  Compare: 'CheckAttribute', // [UNVERIFIED]
+  UpdateContactAttributes: 'SetAttributes', // [UNVERIFIED]
+  TransferContactToQueue: 'Transfer', // [UNVERIFIED]
+  DisconnectParticipant: 'Disconnect', // [UNVERIFIED]
+  UpdateFlowLoggingBehavior: 'SetLoggingBehavior', // [UNVERIFIED]
+  TransferToFlow: 'TransferToFlow', // [UNVERIFIED]
+  CheckHoursOfOperation: 'CheckHoursOfOperation', // [UNVERIFIED]
+  DistributeByPercentage: 'DistributeByPercentage', // [UNVERIFIED]
+  Wait: 'Wait', // [UNVERIFIED]
+};
+
+/** What one block's flow-log record should say beyond the defaults (set while the block runs). */
+interface BlockLog {
+  parameters?: Record<string, string>;
+  /** One record per entry instead of one (Set contact attributes logs each attribute) [UNVERIFIED]. */
+  perEntry?: Array<Record<string, string>>;
+  results?: string;
+  externalResults?: Record<string, string>;
+}
+
+/** Parameters as text: strings resolved (a single JSONPath), other values JSON. */
+function textParameters(params: Record<string, unknown>, scope: AttributeScope): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(params)) {
+    if (typeof v === 'string') out[k] = resolveParameter(v, scope) ?? '';
+    else if (v !== undefined) out[k] = asText(v) ?? '';
+  }
+  return out;
+}
+
+/**
+ * The text a customer sees for an interactive template when the chat did not list the
+ * interactive content type (the sandbox's fallback; what Connect does then is [UNVERIFIED]):
+ * the title, the subtitle, and one line per option, so the customer can type the option's title.
+ */
+export function interactiveAsText(content: string): string {
+  try {
+    const t = JSON.parse(content) as { data?: { content?: { title?: unknown; subtitle?: unknown; elements?: unknown } } };
+    const c = t.data?.content;
+    const lines: string[] = [];
+    if (typeof c?.title === 'string') lines.push(c.title);
+    if (typeof c?.subtitle === 'string') lines.push(c.subtitle);
+    if (Array.isArray(c?.elements)) {
+      for (const e of c.elements as Array<{ title?: unknown }>) if (typeof e?.title === 'string') lines.push(`- ${e.title}`);
+    }
+    if (lines.length > 0) return lines.join('\n');
+  } catch {
+    // not JSON: show it as it is
+  }
+  return content;
+}
 
 /** One contact's run through its flows. Every public method is safe to call at any time. */
 export class FlowContact {
@@ -63,6 +128,10 @@ export class FlowContact {
   private queued = false;
   private initialMessagePending: boolean;
   private ended = false;
+  /** The last Set logging behavior block's value (flow logs). */
+  private logging: FlowLoggingState = 'unset';
+  /** Extra flow-log content for the block being run (or parked). */
+  private blockLog: BlockLog | undefined;
 
   constructor(
     private readonly view: ContactView,
@@ -192,6 +261,47 @@ export class FlowContact {
       time: this.now(), flowId: r?.source.id ?? '', flowName: r?.source.name ?? '',
       identifier: action.Identifier, type: action.Type, branch, next, ...(note ? { note } : {}),
     });
+    const extra = this.blockLog;
+    this.blockLog = undefined;
+    this.writeFlowLog(action, branch, extra);
+  }
+
+  /**
+   * The block's flow-log record(s), written when the block finishes (a Lex or Wait block: when the
+   * customer answered or the timer fired), so Timestamp is the finishing time. Results is [UNVERIFIED] beyond the Lambda error text: the
+   * condition operand that matched (for a Lex block, the intent), the error type of an error
+   * branch, or nothing for a plain success.
+   */
+  private writeFlowLog(action: FlowAction, branch: string, extra: BlockLog | undefined): void {
+    const r = this.running;
+    const log = this.control.flowLog?.bind(this.control);
+    if (!r || !log) return;
+    let results = extra?.results;
+    if (results === undefined) {
+      if (branch.startsWith('Error: ')) results = branch.slice('Error: '.length);
+      else if (branch.startsWith('Condition: ')) {
+        const operand = /^Condition: \S+ (".*")/.exec(branch)?.[1];
+        try {
+          results = operand !== undefined ? String(JSON.parse(operand.split(', ')[0])) : undefined;
+        } catch {
+          results = undefined;
+        }
+      } else if (branch === 'Interrupted') results = 'Interrupted';
+    }
+    const base: Omit<FlowLogRecord, 'Parameters'> = {
+      ContactId: this.view.contactId,
+      ContactFlowId: r.source.arn,
+      ContactFlowName: r.source.name,
+      ContactFlowModuleType: MODULE_TYPES[action.Type] ?? action.Type,
+      Identifier: action.Identifier,
+      Timestamp: this.now(),
+    };
+    const tail = {
+      ...(results !== undefined ? { Results: results } : {}),
+      ...(extra?.externalResults ? { ExternalResults: extra.externalResults } : {}),
+    };
+    const lists = extra?.perEntry && extra.perEntry.length > 0 ? extra.perEntry : [extra?.parameters ?? textParameters(action.Parameters, this.scope)];
+    for (const Parameters of lists) log({ ...base, Parameters, ...tail }, this.logging);
   }
 
   /** Runs blocks from `id` until one waits, the flow stops, or the chat ends. */
@@ -294,6 +404,7 @@ export class FlowContact {
       case 'MessageParticipant': {
         if (typeof p.Text !== 'string') return error('NoMatchingError', 'only Text messages work on chat (SSML, PromptId and Media are voice only)');
         const text = interpolate(p.Text, this.scope);
+        this.blockLog = { parameters: { Text: text, TextToSpeechType: 'text' } };
         if (text === '') return error('NoMatchingError', 'the message text is empty');
         this.say(text, systemName);
         return next();
@@ -305,12 +416,14 @@ export class FlowContact {
         const updates: Record<string, string> = {};
         for (const [k, v] of Object.entries(p.Attributes as Record<string, string>)) updates[k] = resolveParameter(v, this.scope) ?? '';
         Object.assign(this.scope.attributes, updates);
+        this.blockLog = { perEntry: Object.entries(updates).map(([Key, Value]) => ({ Key, Value })) };
         this.control.setAttributes({ ...this.scope.attributes });
         this.syncTrace();
         return next(`set ${Object.keys(updates).join(', ')}`);
       }
       case 'Compare': {
         const value = resolveParameter(p.ComparisonValue as string, this.scope);
+        this.blockLog = { parameters: { ComparisonValue: value ?? '' } };
         return this.choose(action, value, value === undefined ? 'no value' : `value ${JSON.stringify(value)}`);
       }
       case 'DistributeByPercentage': {
@@ -334,6 +447,9 @@ export class FlowContact {
       }
       case 'UpdateFlowLoggingBehavior':
         this.trace.flowLogging = p.FlowLoggingBehavior === 'Enabled';
+        this.logging = this.trace.flowLogging ? 'enabled' : 'disabled';
+        // Parameter name and value as recalled from a record [UNVERIFIED].
+        this.blockLog = { parameters: { LoggingBehavior: this.trace.flowLogging ? 'Enable' : 'Disable' } };
         return next(`flow logging ${String(p.FlowLoggingBehavior)}`);
       case 'UpdateFlowAttributes': {
         for (const [k, v] of Object.entries(p.FlowAttributes as Record<string, unknown>)) {
@@ -349,6 +465,7 @@ export class FlowContact {
         if (!queue) return error('NoMatchingError', `no queue "${ref}" in instance ${this.view.instanceId}`);
         this.scope.queue = { id: queue.id, arn: queue.arn, name: queue.name };
         this.targetQueue = queue;
+        this.blockLog = { parameters: { Queue: queue.arn } };
         this.syncTrace();
         return next(`queue ${queue.name}`);
       }
@@ -358,6 +475,7 @@ export class FlowContact {
         const ref = resolveParameter(p.ContactFlowId as string, this.scope);
         const target = ref ? this.loadFlow(ref) : { error: 'the flow reference has no value' };
         if ('error' in target) return error('NoMatchingError', target.error);
+        this.blockLog = { parameters: { ContactFlowId: target.source.arn } };
         return { kind: 'transfer', flow: target.flow, source: target.source };
       }
       case 'InvokeLambdaFunction':
@@ -418,6 +536,8 @@ export class FlowContact {
     if (this.queued) return { kind: 'branch', branch: { type: 'error', errorType: 'NoMatchingError' }, note: 'the contact is already in a queue' };
     if (queue.atCapacity) return { kind: 'branch', branch: { type: 'error', errorType: 'QueueAtCapacity' }, note: `queue ${queue.name} is at capacity` };
     this.queued = true;
+    this.control.queued?.({ id: queue.id, arn: queue.arn });
+    this.blockLog = { parameters: { Queue: queue.arn } };
     this.control.post({ Type: 'EVENT', ContentType: `${eventPrefix}transfer.succeeded`, ParticipantRole: 'SYSTEM', DisplayName: systemName });
     const hook = this.hooks.CustomerQueue;
     if (hook) {
@@ -501,11 +621,19 @@ export class FlowContact {
       parameters[k] = resolveParameter(v, this.scope) ?? '';
     }
     const responseType = ((p.ResponseValidation as { ResponseType?: string } | undefined)?.ResponseType ?? 'STRING_MAP') as 'STRING_MAP' | 'JSON';
+    const timeLimitSeconds = p.InvocationTimeLimitSeconds !== undefined ? Number(p.InvocationTimeLimitSeconds) : 3;
+    // The record's shape is confirmed (chat-extras §1.3): TimeLimit in ms as text, the response
+    // as ExternalResults, and on failure no ExternalResults but this Results text.
+    const logParameters = { FunctionArn: arn, ResponseValidation: `ResponseType=${responseType}`, TimeLimit: String(Math.round(timeLimitSeconds * 1000)), ...parameters };
+    this.blockLog = { parameters: logParameters, results: 'The Lambda Function Returned An Error.' };
     const result = invokeMock(mock, {
-      parameters, attributes: this.scope.attributes, responseType,
-      timeLimitSeconds: p.InvocationTimeLimitSeconds !== undefined ? Number(p.InvocationTimeLimitSeconds) : 3,
+      parameters, attributes: this.scope.attributes, responseType, timeLimitSeconds,
     });
     if (!result.ok) return fail(result.reason);
+    this.blockLog = {
+      parameters: logParameters,
+      externalResults: Object.fromEntries(Object.entries(result.response).map(([k, v]) => [k, asText(v) ?? ''])),
+    };
     this.scope.external = responseType === 'STRING_MAP'
       ? Object.fromEntries(Object.entries(result.response).map(([k, v]) => [k, asText(v) ?? '']))
       : result.response;
@@ -541,10 +669,19 @@ export class FlowContact {
     const timeoutSeconds = timeoutText !== undefined ? Number(resolveParameter(String(timeoutText), this.scope)) : (this.options.lexTimeoutSeconds ?? 300);
     if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) return fail(`LexTimeoutSeconds resolved to ${String(timeoutText)}, not a positive number`);
     const parked: Parked = { kind: 'lex', action, conversation: new LexConversation(bot), sessionAttributes, timeoutMs: timeoutSeconds * 1000, cancel: () => undefined };
+    // [UNVERIFIED] parameter names for a Lex block's record.
+    this.blockLog = {
+      parameters: {
+        ...(typeof p.Text === 'string' ? { Text: interpolate(p.Text, this.scope) } : {}),
+        ...(v2 ? { BotAliasArn: v2.AliasArn } : { BotName: v1?.Name ?? '' }),
+      },
+    };
     const init = (p.LexInitializationData ?? p.LexInitilizationData) as { InitialMessage?: string } | undefined;
     let first: string | undefined = init?.InitialMessage !== undefined ? interpolate(init.InitialMessage, this.scope) : undefined;
-    if (!first && this.initialMessagePending && this.view.initialMessage) {
-      // The chat's initial message is the customer's first utterance to the first bot.
+    if (!first && !bot.welcome && this.initialMessagePending && this.view.initialMessage) {
+      // The chat's initial message is the customer's first utterance to the first bot. A bot with
+      // a welcome reply opens the conversation itself instead (sandbox choice: a menu bot would
+      // otherwise answer a greeting such as "hi" with its fallback before showing the menu).
       first = this.view.initialMessage.Content;
     }
     this.initialMessagePending = false;
@@ -552,6 +689,9 @@ export class FlowContact {
       const turn = parked.conversation.hear(first);
       if (turn.done) return this.lexDone(parked, turn);
       this.postReplies(turn.replies);
+    } else if (bot.welcome) {
+      // The bot opens the conversation (a welcome intent's message in a real bot).
+      this.postReplies([bot.welcome]);
     }
     this.armLex(parked);
     return { kind: 'park' };
@@ -569,7 +709,13 @@ export class FlowContact {
   }
 
   private postReplies(replies: LexReply[]): void {
-    for (const r of replies) this.say(r.content, botName, r.contentType);
+    for (const r of replies) {
+      // Connect sends interactive messages only to chats that listed the content type in
+      // SupportedMessagingContentTypes; otherwise the sandbox sends the options as text.
+      const supported = this.view.supportedContentTypes ?? ['text/plain'];
+      if (r.contentType === interactiveType && !supported.includes(interactiveType)) this.say(interactiveAsText(r.content), botName);
+      else this.say(r.content, botName, r.contentType);
+    }
   }
 
   /** A customer turn while the bot waits. */
@@ -585,6 +731,7 @@ export class FlowContact {
 
   private lexDone(parked: Extract<Parked, { kind: 'lex' }>, turn: Extract<LexTurn, { done: true }>): Outcome {
     this.postReplies(turn.replies);
+    this.blockLog = { ...this.blockLog, results: turn.intentName };
     this.scope.lex = {
       IntentName: turn.intentName,
       IntentConfidence: { Score: String(turn.score) },
@@ -608,11 +755,13 @@ function resultBranch(action: FlowAction, result: string): Outcome {
 /** What a bot or Wait block hears from a customer message. */
 function customerText(message: { ContentType: string; Content: string }): string | undefined {
   if (plainTypes.has(message.ContentType)) return message.Content;
-  if (message.ContentType === 'application/vnd.amazonaws.connect.message.interactive.response') {
-    // An interactive-message answer: the bot hears the title of the chosen element.
+  if (message.ContentType === interactiveResponseType) {
+    // An interactive-message answer: the bot hears the title of the chosen element. Where the
+    // title sits in a selection response is [UNVERIFIED]; data.content.title, data.title and a
+    // top-level title are all read.
     try {
-      const parsed = JSON.parse(message.Content) as { data?: { content?: { title?: unknown } } };
-      const title = parsed.data?.content?.title;
+      const parsed = JSON.parse(message.Content) as { title?: unknown; data?: { title?: unknown; content?: { title?: unknown } } };
+      const title = parsed.data?.content?.title ?? parsed.data?.title ?? parsed.title;
       return typeof title === 'string' ? title : message.Content;
     } catch {
       return message.Content;

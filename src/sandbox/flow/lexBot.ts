@@ -33,6 +33,12 @@ export interface LexBotDef {
   aliasArns: string[];
   confidenceThreshold: number;
   fallbackReply?: LexReply;
+  /**
+   * What the bot says when a Lex block starts without a customer utterance (a real bot does this
+   * with a welcome intent or a Lambda hook). An interactive template goes here as
+   * {"contentType": "application/vnd.amazonaws.connect.message.interactive", "content": {...}}.
+   */
+  welcome?: LexReply;
   intents: LexIntentDef[];
   /** The file it came from, for messages. */
   file: string;
@@ -119,6 +125,7 @@ export function parseLexBotFile(text: string, fileName: string): LexBotDef[] {
       aliasArns,
       confidenceThreshold: threshold,
       fallbackReply: readReply(raw.fallbackReply, `${botAt}: fallbackReply`),
+      ...(raw.welcome !== undefined ? { welcome: readReply(raw.welcome, `${botAt}: welcome`) } : {}),
       intents,
       file: fileName,
     };

@@ -46,8 +46,11 @@ export interface FlowRuntimeOptions {
   /** Traces of ended contacts kept for getTrace (oldest dropped first). Default 1000. */
   keepEndedTraces?: number;
   /**
-   * Where sandbox notices (unsupported block, missing bot or mock, step budget) go: into the
-   * transcript as an EVENT the developer sees in the chat (default) or only into the trace.
+   * Where sandbox notices (unsupported block, missing bot or mock, step budget) go: posted to the
+   * service layer as an EVENT of ContentType `application/vnd.chatreq.sandbox.notice` (default),
+   * or only into the trace. The sandbox's service layer never delivers such an EVENT to a
+   * participant (GetTranscript, WebSocket): it keeps it on the contact (`notices` in the admin
+   * view) and reports it through the sandbox's `onNotice` option.
    */
   notices?: 'transcript' | 'trace';
 }

@@ -348,6 +348,8 @@ function group(name: FormTarget, ...children: HTMLElement[]): HTMLElement {
 function build(): void {
   const openText = h('button', { type: 'button', class: 'secondary', id: 'open-as-text' }, 'Open as Text');
   openText.addEventListener('click', () => post({ type: 'openAsText' }));
+  const launch = h('button', { type: 'button', class: 'primary', id: 'launch', title: 'Launch a test chat with this request (Chatreq: Launch Test Chat)' }, '▶ Launch test chat');
+  launch.addEventListener('click', () => post({ type: 'launch' }));
   form.append(
     section(
       'Where the chat starts',
@@ -389,7 +391,7 @@ function build(): void {
       fieldRow('ClientToken', 'ClientToken', 'Idempotency token. Leave empty for a fresh one per launch.'),
     ),
   );
-  const header = h('header', {}, h('h1', {}, 'StartChatContact request'), openText);
+  const header = h('header', {}, h('h1', {}, 'StartChatContact request'), launch, openText);
   const app = document.getElementById('app') ?? document.body;
   app.replaceChildren(
     header,
@@ -414,12 +416,21 @@ function render(s: FormState): void {
   }
   banner.hidden = !s.readOnly;
   form.disabled = Boolean(s.readOnly);
-  trustBanner.textContent = s.trusted ? '' : 'Restricted mode: the form edits the file as usual, but the Pick… buttons are off because they call AWS. Trust this workspace to use them.';
+  trustBanner.textContent = s.trusted ? '' : 'Restricted mode: the form edits the file as usual, but Launch and the Pick… buttons are off because they call AWS. Trust this workspace to use them.';
   trustBanner.hidden = s.trusted;
   // While the JSON is broken the fields keep showing the last version that parsed.
   const showValues = !s.readOnly || !shownValid;
   if (!s.readOnly) shownValid = true;
   if (showValues) for (const field of fields.keys()) renderField(field, s.fields[field]);
+  const launchButton = document.getElementById('launch') as HTMLButtonElement | null;
+  if (launchButton) {
+    launchButton.disabled = !s.trusted || Boolean(s.readOnly);
+    launchButton.title = !s.trusted
+      ? 'Disabled in restricted mode: a launch calls AWS (or the sandbox) with settings this workspace controls. Trust the workspace to launch.'
+      : s.readOnly
+        ? 'Fix the JSON first: a request that does not parse cannot be launched.'
+        : 'Launch a test chat with this request (Chatreq: Launch Test Chat)';
+  }
   for (const pick of document.querySelectorAll<HTMLButtonElement>('button.pick')) {
     pick.disabled = !s.trusted;
     pick.title = s.trusted ? 'Choose from the current connection’s account' : 'Disabled in restricted mode: picking lists instances and flows from AWS, which needs a trusted workspace.';

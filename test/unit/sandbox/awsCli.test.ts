@@ -5,14 +5,55 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { startSandbox, type SandboxHandle } from '../../../src/sandbox';
-import { DEMO_FLOWS, DEMO_INSTANCE_ID } from './support';
+import { startSandbox, startSandboxWithFlows, type SandboxHandle } from '../../../src/sandbox';
+import { DEMO_FLOWS, DEMO_INSTANCE_ID, waitFor } from './support';
 
 interface CliResult {
   code: number;
   stdout: string;
   stderr: string;
   json(): Record<string, unknown>;
+}
+
+/** Runs the AWS CLI against a sandbox URL with throwaway credentials and no config files. */
+function awsAt(url: string, args: string[]): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(
+      'aws',
+      ['--endpoint-url', url, '--output', 'json', ...args],
+      {
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          AWS_ACCESS_KEY_ID: 'x',
+          AWS_SECRET_ACCESS_KEY: 'y',
+          AWS_DEFAULT_REGION: 'us-east-1',
+          AWS_CONFIG_FILE: '/dev/null',
+          AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+          AWS_EC2_METADATA_DISABLED: 'true',
+          AWS_PAGER: '',
+          // Fail fast: a retried call would only hide a wrong answer and slow the suite down.
+          AWS_MAX_ATTEMPTS: '1',
+        },
+        timeout: 20_000,
+      },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+        resolve({ code, stdout, stderr, json: () => JSON.parse(stdout) as Record<string, unknown> });
+      },
+    );
+  });
+}
+
+function ok(r: CliResult): Record<string, unknown> {
+  assert.equal(r.code, 0, r.stderr);
+  return r.json();
+}
+
+function failed(r: CliResult, type: string, message: RegExp): void {
+  assert.notEqual(r.code, 0, `expected ${type}, got success: ${r.stdout}`);
+  assert.match(r.stderr, new RegExp(`\\(${type}\\)`));
+  assert.match(r.stderr, message);
 }
 
 describe('sandbox: the AWS CLI as a client', function () {
@@ -26,45 +67,7 @@ describe('sandbox: the AWS CLI as a client', function () {
     await sb.close();
   });
 
-  function aws(...args: string[]): Promise<CliResult> {
-    return new Promise((resolve) => {
-      execFile(
-        'aws',
-        ['--endpoint-url', sb.url, '--output', 'json', ...args],
-        {
-          env: {
-            PATH: process.env.PATH,
-            HOME: process.env.HOME,
-            AWS_ACCESS_KEY_ID: 'x',
-            AWS_SECRET_ACCESS_KEY: 'y',
-            AWS_DEFAULT_REGION: 'us-east-1',
-            AWS_CONFIG_FILE: '/dev/null',
-            AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-            AWS_EC2_METADATA_DISABLED: 'true',
-            AWS_PAGER: '',
-            // Fail fast: a retried call would only hide a wrong answer and slow the suite down.
-            AWS_MAX_ATTEMPTS: '1',
-          },
-          timeout: 20_000,
-        },
-        (err, stdout, stderr) => {
-          const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-          resolve({ code, stdout, stderr, json: () => JSON.parse(stdout) as Record<string, unknown> });
-        },
-      );
-    });
-  }
-
-  function ok(r: CliResult): Record<string, unknown> {
-    assert.equal(r.code, 0, r.stderr);
-    return r.json();
-  }
-
-  function failed(r: CliResult, type: string, message: RegExp): void {
-    assert.notEqual(r.code, 0, `expected ${type}, got success: ${r.stdout}`);
-    assert.match(r.stderr, new RegExp(`\\(${type}\\)`));
-    assert.match(r.stderr, message);
-  }
+  const aws = (...args: string[]) => awsAt(sb.url, args);
 
   it('reads instances and flows: pagination, type filter, :$SAVED, search and an error', async () => {
     const [instances, instance, flows, saved, unpublished, search] = await Promise.all([
@@ -89,7 +92,7 @@ describe('sandbox: the AWS CLI as a client', function () {
     assert.equal(list[0].CreatedTime, Date.UTC(2025, 2, 3, 16, 20) / 1000, 'epoch seconds on the wire (the CLI v1 prints them as sent)');
     assert.equal((ok(instance).Instance as { InstanceAlias: string }).InstanceAlias, 'chatreq-demo');
     const summaries = ok(flows).ContactFlowSummaryList as Array<{ ContactFlowType: string }>;
-    assert.equal(summaries.length, 4, 'two pages of CONTACT_FLOW flows');
+    assert.equal(summaries.length, 5, 'two pages of CONTACT_FLOW flows');
     assert.ok(summaries.every((f) => f.ContactFlowType === 'CONTACT_FLOW'));
     const flow = ok(saved).ContactFlow as { Status: string; Content: string };
     assert.equal(flow.Status, 'SAVED');
@@ -130,5 +133,40 @@ describe('sandbox: the AWS CLI as a client', function () {
     assert.equal(bye.code, 0, bye.stderr);
     assert.equal(sb.getContact(String(a.ContactId))!.status, 'ENDED');
     failed(await aws('connect', 'stop-contact', '--instance-id', DEMO_INSTANCE_ID, '--contact-id', String(a.ContactId)), 'ContactNotFoundException', /already ended/);
+  });
+});
+
+describe('sandbox: the AWS CLI reads contacts and flow logs', function () {
+  this.timeout(60_000);
+  let sb: SandboxHandle;
+  before(async () => {
+    sb = await startSandboxWithFlows();
+  });
+  after(async () => {
+    await sb.close();
+  });
+  const aws = (...args: string[]) => awsAt(sb.url, args);
+
+  it('describe-contact, get-contact-attributes and logs filter-log-events (awsJson1_1, paginated by the CLI)', async () => {
+    const started = ok(
+      await aws('connect', 'start-chat-contact', '--instance-id', DEMO_INSTANCE_ID, '--contact-flow-id', DEMO_FLOWS.orderStatus, '--participant-details', 'DisplayName=Cli', '--attributes', 'orderId=12345'),
+    );
+    const contactId = String(started.ContactId);
+    await waitFor(() => sb.getContact(contactId)?.status === 'ENDED', 'the flow to end');
+    const [described, attributes, events, missing] = await Promise.all([
+      aws('connect', 'describe-contact', '--instance-id', DEMO_INSTANCE_ID, '--contact-id', contactId),
+      aws('connect', 'get-contact-attributes', '--instance-id', DEMO_INSTANCE_ID, '--initial-contact-id', contactId),
+      aws('logs', 'filter-log-events', '--log-group-name', '/aws/connect/chatreq-demo', '--filter-pattern', `{ $.ContactId = "${contactId}" }`, '--page-size', '2'),
+      aws('logs', 'filter-log-events', '--log-group-name', '/aws/connect/missing'),
+    ]);
+    const contact = ok(described).Contact as { Id: string; DisconnectReason: string; InitiationTimestamp: number };
+    assert.equal(contact.Id, contactId);
+    assert.equal(contact.DisconnectReason, 'CONTACT_FLOW_DISCONNECT');
+    assert.equal(typeof contact.InitiationTimestamp, 'number', 'epoch seconds as sent (CLI v1)');
+    assert.deepEqual(ok(attributes).Attributes, { orderId: '12345', orderStatus: 'SHIPPED', carrier: 'UPS' });
+    const got = (ok(events).events as Array<{ message: string }>).map((e) => JSON.parse(e.message) as { ContactId: string });
+    assert.equal(got.length, sb.flowLogs().filter((r) => r.ContactId === contactId).length, 'the CLI followed nextToken over every page');
+    assert.ok(got.every((r) => r.ContactId === contactId));
+    failed(missing, 'ResourceNotFoundException', /log group does not exist/);
   });
 });

@@ -81,11 +81,11 @@ describe('sandbox: Connect operations through the AWS SDK v3', () => {
   describe('ListContactFlows / DescribeContactFlow', () => {
     it('filters by contactFlowTypes', async () => {
       const all = await c.connect.send(new ListContactFlowsCommand({ InstanceId: DEMO_INSTANCE_ID }));
-      assert.equal(all.ContactFlowSummaryList!.length, 5);
+      assert.equal(all.ContactFlowSummaryList!.length, 6);
       const queue = await c.connect.send(new ListContactFlowsCommand({ InstanceId: DEMO_INSTANCE_ID, ContactFlowTypes: ['CUSTOMER_QUEUE'] }));
       assert.deepEqual(queue.ContactFlowSummaryList!.map((f) => f.Id), [DEMO_FLOWS.queueWait]);
       const both = await c.connect.send(new ListContactFlowsCommand({ InstanceId: DEMO_INSTANCE_ID, ContactFlowTypes: ['CUSTOMER_QUEUE', 'CONTACT_FLOW'] }));
-      assert.equal(both.ContactFlowSummaryList!.length, 5);
+      assert.equal(both.ContactFlowSummaryList!.length, 6);
       const draft = all.ContactFlowSummaryList!.find((f) => f.Id === DEMO_FLOWS.feedbackDraft)!;
       assert.equal(draft.ContactFlowStatus, 'SAVED');
       assert.equal(draft.ContactFlowState, 'ACTIVE');
@@ -98,9 +98,9 @@ describe('sandbox: Connect operations through the AWS SDK v3', () => {
         pages++;
         ids.push(...p.ContactFlowSummaryList!.map((f) => f.Id!));
       }
-      assert.equal(pages, 2);
-      assert.equal(ids.length, 4);
-      assert.equal(new Set(ids).size, 4);
+      assert.equal(pages, 3);
+      assert.equal(ids.length, 5);
+      assert.equal(new Set(ids).size, 5);
       const first = await c.connect.send(new ListContactFlowsCommand({ InstanceId: DEMO_INSTANCE_ID, MaxResults: 1 }));
       const e = await rejects(c.connect.send(new ListContactFlowsCommand({ InstanceId: DEMO_INSTANCE_ID, ContactFlowTypes: ['CUSTOMER_QUEUE'], NextToken: first.NextToken })));
       assert.equal(e.name, 'InvalidParameterException');
@@ -187,8 +187,8 @@ describe('sandbox: Connect operations through the AWS SDK v3', () => {
           names.push(f.Name!);
         }
       }
-      assert.equal(count, 4);
-      assert.equal(names.length, 4);
+      assert.equal(count, 5);
+      assert.equal(names.length, 5);
     });
 
     it('names the offending member on bad criteria', async () => {

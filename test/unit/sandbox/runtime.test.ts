@@ -70,6 +70,7 @@ describe('sandbox: the ContactRuntime seam', () => {
         customerDisplayName: 'Ana Customer',
         customerParticipantId: chat.participantId,
         initialMessage: { ContentType: 'text/plain', Content: 'help' },
+        supportedContentTypes: ['text/plain'],
       },
     );
     const t = sb.getContact(chat.contactId)!.transcript;

@@ -2,6 +2,7 @@
 import { ConnectClient, StartChatContactCommand, type StartChatContactCommandInput } from '@aws-sdk/client-connect';
 import { ConnectParticipantClient, CreateParticipantConnectionCommand } from '@aws-sdk/client-connectparticipant';
 import { request } from 'node:http';
+import { WebSocket } from 'ws';
 import { DEMO_FLOWS, DEMO_INSTANCE_ID, type SandboxHandle } from '../../../src/sandbox';
 
 export { DEMO_FLOWS, DEMO_INSTANCE_ID };
@@ -101,4 +102,44 @@ export async function rejects<E = Error & { name: string; $metadata: { httpStatu
     return e as E;
   }
   throw new Error('expected the call to fail, but it succeeded');
+}
+
+/** Polls `probe` until it returns a value other than undefined/false, or fails after `ms`. */
+export async function waitFor<T>(probe: () => T | undefined | false, what: string, ms = 5000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = probe();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise<void>((r) => setTimeout(r, 10));
+  }
+}
+
+/** The chat items one participant WebSocket received (decoded `aws/chat` frames), and its state. */
+export interface OpenSocket {
+  ws: WebSocket;
+  items: Array<Record<string, unknown>>;
+  closed: Promise<{ code: number }>;
+}
+
+/** Opens a participant WebSocket and subscribes to aws/chat, as chatjs does. */
+export async function openSocket(url: string): Promise<OpenSocket> {
+  const ws = new WebSocket(url);
+  const items: Array<Record<string, unknown>> = [];
+  const closed = new Promise<{ code: number }>((resolve) => ws.once('close', (code) => resolve({ code })));
+  let subscribed!: () => void;
+  const ready = new Promise<void>((r) => (subscribed = r));
+  ws.on('message', (data: Buffer) => {
+    const frame = JSON.parse(data.toString('utf8')) as { topic?: string; content?: unknown };
+    if (frame.topic === 'aws/subscribe') subscribed();
+    if (frame.topic === 'aws/chat') items.push(JSON.parse(frame.content as string) as Record<string, unknown>);
+  });
+  ws.on('error', () => undefined);
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  ws.send(JSON.stringify({ topic: 'aws/subscribe', content: { topics: ['aws/chat'] } }));
+  await ready;
+  return { ws, items, closed };
 }
