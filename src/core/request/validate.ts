@@ -1,6 +1,6 @@
 import { type Node } from 'jsonc-parser';
 import { decodeRequestBytes, maskByteOrderMark } from './bytes';
-import { hasEnvReference, substituteEnv } from './env';
+import { findEnvReferences, hasEnvReference, substituteEnv } from './env';
 import { Reporter } from './report';
 import { runRules } from './rules';
 import { requestSchema } from './schema';
@@ -103,6 +103,7 @@ function aboutEnvironment(r: Reporter, from: number, substituted: Substituted[])
     if (!s) continue;
     const written = r.text.slice(s.offset + 1, s.offset + s.length - 1);
     delete d.fixes;
+    d.env = [...new Set(findEnvReferences(written).map((e) => e.name))];
     let message = d.message.split(JSON.stringify(s.value)).join(JSON.stringify(written));
     if (s.value.length >= 3) message = message.split(s.value).join(written);
     d.message = `${message} (checked with ${written} as set in the environment)`;
