@@ -306,7 +306,9 @@ function validateStart(b: JsonObject): StartRequest {
   const instanceId = v.str(b.InstanceId, 'InstanceId', { required: true, min: 1, max: 100 });
   const flowId = v.str(b.ContactFlowId, 'ContactFlowId', { required: true, min: 0, max: 500 });
   const attrs = v.obj(b.Attributes, 'Attributes');
-  const attributes: Record<string, string> = {};
+  // No prototype, so a key such as `__proto__` is an ordinary entry (the service keeps any key that
+  // matches the pattern) rather than a prototype assignment that silently drops it.
+  const attributes = Object.create(null) as Record<string, string>;
   if (attrs) {
     for (const [k, val] of Object.entries(attrs)) {
       if (k.length < 1 || k.length > 32767) v.fail('Attributes', 'Map keys must have length between 1 and 32767');
@@ -440,6 +442,14 @@ export function startChatContact(core: SandboxCore, input: OperationInput): Json
     previous = req.persistent.RehydrationType === 'ENTIRE_PAST_SESSION' ? latestInSession(core, src) : src;
     if (previous.status !== 'ENDED') {
       throw invalidRequest(`PersistentChat.SourceContactId: contact '${previous.contactId}' has not ended yet; a persistent chat can only continue a chat that has ended.`);
+    }
+    // The admin guide: a past contact can be rehydrated into one new chat only. The error type is
+    // the one the model lists for a refused request; the message wording is [UNVERIFIED].
+    const resumed = previous.contactId;
+    for (const c of core.store.contacts.values()) {
+      if (c.previousContactId === resumed) {
+        throw invalidRequest(`PersistentChat.SourceContactId: contact '${resumed}' has already been continued by contact '${c.contactId}'; a past chat can be continued only once. Continue from the newest contact of the chain instead.`);
+      }
     }
   }
   let attributes = req.attributes;

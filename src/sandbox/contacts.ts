@@ -132,8 +132,13 @@ export interface ContactState {
 const DISPLAY_NAMES: Partial<Record<ParticipantRole, string>> = { SYSTEM: 'SYSTEM_MESSAGE', CUSTOM_BOT: 'BOT' };
 
 /** Tokens are opaque secrets: long, random, and never logged. */
+/**
+ * Participant, connection and WebSocket tokens. Real ones are long standard-base64 strings (with
+ * `+`, `/` and `=`); base64url would start with `-` about 1 time in 64, which the AWS CLI's
+ * argument parser takes for an option. Standard base64 never starts with `-`.
+ */
 export function newToken(): string {
-  return randomBytes(96).toString('base64url');
+  return randomBytes(96).toString('base64');
 }
 
 export class ContactStore {

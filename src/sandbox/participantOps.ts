@@ -90,7 +90,7 @@ export function createParticipantConnection(core: SandboxCore, input: OperationI
     const wsToken = newToken();
     core.store.addWebSocketToken(p, wsToken, now + WEBSOCKET_URL_TTL_MS);
     out.Websocket = {
-      Url: `${core.wsBase()}${WEBSOCKET_PATH}?connectionToken=${wsToken}`,
+      Url: `${core.wsBase()}${WEBSOCKET_PATH}?connectionToken=${encodeURIComponent(wsToken)}`,
       ConnectionExpiry: new Date(now + WEBSOCKET_URL_TTL_MS).toISOString(),
     };
   }

@@ -10,7 +10,7 @@ import { type SandboxCore } from './core';
 import { FaultBox, type FaultRule, type Quotas } from './faults';
 import { flowLogGroupName, LogStore } from './flowLogs';
 import { createIdentityService, type IdentityOptions, type IdentityService } from './identity';
-import { createHandler, sendJson, type RequestLogEntry } from './server';
+import { clientErrorResponse, createHandler, decodePathSegment, hostAllowed, sendJson, type RequestLogEntry } from './server';
 import { ChatSockets } from './websocket';
 
 
@@ -169,16 +169,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     } else if (parts[1] === 'contacts' && parts.length === 2 && method === 'GET') {
       sendJson(res, 200, { contacts: listContacts() });
     } else if (parts[1] === 'contacts' && parts.length === 3 && method === 'GET') {
-      const state = getContact(decodeURIComponent(parts[2]));
+      const state = getContact(decodePathSegment(parts[2], 'contact id'));
       if (state) sendJson(res, 200, state);
       else fail(404, `No contact '${parts[2].slice(0, 256)}' in this sandbox.`);
     } else if (parts[1] === 'flow-logs' && parts.length === 3 && method === 'GET') {
-      const alias = decodeURIComponent(parts[2]);
+      const alias = decodePathSegment(parts[2], 'alias');
       if (!logs.hasGroup(flowLogGroupName(alias))) fail(404, `No instance with the alias '${alias.slice(0, 100)}' in this sandbox.`);
       else sendJson(res, 200, { logGroupName: flowLogGroupName(alias), records: logs.flowRecords(flowLogGroupName(alias)) });
     } else if (parts[1] === 'contacts' && parts.length === 4 && parts[3] === 'drop-sockets' && method === 'POST') {
       req.resume();
-      const id = decodeURIComponent(parts[2]);
+      const id = decodePathSegment(parts[2], 'contact id');
       if (!store.contacts.has(id)) fail(404, `No contact '${parts[2].slice(0, 256)}' in this sandbox.`);
       else sendJson(res, 200, { contactId: id, dropped: sockets.dropSockets(id) });
     } else if ((parts[1] === 'faults' || parts[1] === 'quotas') && parts.length === 2 && (method === 'GET' || method === 'PUT')) {
@@ -213,9 +213,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   // A client that opens a request and never finishes it must not hold the server.
   server.requestTimeout = 30_000;
   server.headersTimeout = 15_000;
-  server.on('upgrade', (req, socket, head) => sockets.upgrade(req, socket, head));
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  server.on('upgrade', (req, socket, head) => {
+    if (!hostAllowed(req.headers.host)) {
+      socket.on('error', () => undefined);
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    sockets.upgrade(req, socket, head);
+  });
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (socket.writable) socket.end(clientErrorResponse(err.code));
     else socket.destroy();
   });
   await new Promise<void>((resolve, reject) => {

@@ -27,19 +27,67 @@ export interface RequestLogEntry {
 
 /**
  * Browsers (a chat widget using amazon-connect-chatjs, a webview) call the Participant Service
- * cross-origin, as they do the real one, so its routes answer CORS preflights.
+ * cross-origin, as they do the real one, so its routes answer CORS preflights. Unlike the real
+ * service the sandbox never says `Access-Control-Allow-Origin: *`: any web page could then drive a
+ * sandbox on the developer's machine. Only pages served from loopback and VS Code webviews get
+ * their own origin echoed back.
  */
 const PARTICIPANT_CORS = {
-  'Access-Control-Allow-Origin': '*',
   'Access-Control-Expose-Headers': 'x-amzn-RequestId, x-amzn-ErrorType, Date',
+  Vary: 'Origin',
 };
 const PREFLIGHT = {
-  ...PARTICIPANT_CORS,
   'Access-Control-Allow-Methods': 'POST, OPTIONS',
   'Access-Control-Allow-Headers':
     'content-type, x-amz-bearer, authorization, x-amz-date, x-amz-content-sha256, x-amz-security-token, x-amz-user-agent, amz-sdk-invocation-id, amz-sdk-request',
   'Access-Control-Max-Age': '86400',
 };
+
+const LOOPBACK_ORIGIN = /^(https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d{1,5})?|vscode-webview:\/\/[a-z0-9.-]+)$/i;
+
+/** The Origin to echo in Access-Control-Allow-Origin, or undefined for any other page. */
+export function allowedOrigin(origin: string | string[] | undefined): string | undefined {
+  return typeof origin === 'string' && LOOPBACK_ORIGIN.test(origin) ? origin : undefined;
+}
+
+const LOOPBACK_HOST = /^(127\.0\.0\.1|localhost|\[::1\])(:\d{1,5})?$/i;
+
+/**
+ * DNS rebinding guard: a page on evil.example that re-points its name at 127.0.0.1 reaches the
+ * sandbox with `Host: evil.example`. Only loopback names (any port) are served; a request with no
+ * Host at all (HTTP/1.0 tools) cannot come from a browser and is let through.
+ */
+export function hostAllowed(host: string | undefined): boolean {
+  return host === undefined || LOOPBACK_HOST.test(host);
+}
+
+export function hostRefusal(host: string): ServiceError {
+  return new ServiceError(403, 'AccessDeniedException', `The sandbox answers only requests addressed to a loopback name (127.0.0.1, localhost or [::1]); Host '${host.slice(0, 100)}' is not one.`);
+}
+
+/** decodeURIComponent that answers bad percent-encoding with a 400 instead of throwing URIError. */
+export function decodePathSegment(segment: string, name: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new ServiceError(400, 'SerializationException', `The ${name} path segment is not valid percent-encoding.`);
+  }
+}
+
+/** A Node-level parse error (bad request line or header, header overflow) as an AWS error response. */
+export function clientErrorResponse(code: string | undefined): string {
+  const [status, reason, type, message] =
+    code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large', 'RequestHeaderFieldsTooLarge', 'The request headers are larger than the sandbox accepts.']
+      : code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout', 'RequestTimeoutException', 'The request did not arrive in time.']
+        : [400, 'Bad Request', 'SerializationException', `The request is not valid HTTP/1.1${code ? ` (${code})` : ''}.`];
+  const body = JSON.stringify({ Message: message });
+  return (
+    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json\r\n` +
+    `x-amzn-RequestId: ${randomUUID()}\r\nx-amzn-ErrorType: ${type}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
+  );
+}
 
 export interface HttpOptions {
   maxBodyBytes: number;
@@ -77,6 +125,8 @@ function sendAwsJsonError(res: ServerResponse, e: ServiceError, extraHeaders: Re
 }
 
 class BodyError extends ServiceError {}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Reads the body up to `limit` bytes; beyond it, the request is refused with 413. */
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
@@ -132,7 +182,13 @@ function parseJsonBody(raw: Buffer, contentType: string | undefined, accepted = 
     throw new BodyError(415, 'UnsupportedMediaTypeException', `Content-Type '${type.slice(0, 100)}' is not supported; send the JSON body with Content-Type: ${accepted}.`);
   }
   let value: unknown;
-  const text = raw.toString('utf8');
+  let text: string;
+  try {
+    // Fatal decoding: Buffer#toString would turn bad bytes into U+FFFD and store them in names.
+    text = UTF8.decode(raw);
+  } catch {
+    throw new BodyError(400, 'SerializationException', 'The request body is not valid UTF-8.');
+  }
   try {
     value = JSON.parse(text);
   } catch (e) {
@@ -189,11 +245,29 @@ async function applyFaults(
   return dropAfter;
 }
 
+/**
+ * The shape of a SigV4 Authorization header: `AWS4-HMAC-SHA256 Credential=<key>/<yyyymmdd>/<region>/
+ * <service>/aws4_request, SignedHeaders=<a;b;c>, Signature=<hex>`. The signature itself is never
+ * checked (any credentials work in the sandbox); the access key may be empty.
+ */
+const SIGV4 =
+  /^AWS4-HMAC-SHA256 +Credential=[^/\s,]*\/\d{8}\/[a-z0-9-]+\/[a-z0-9-]+\/aws4_request *, *SignedHeaders=[a-z0-9-]+(;[a-z0-9-]+)* *, *Signature=[0-9a-f]+$/;
+
 function requireSigV4(req: IncomingMessage, service: string): void {
   const auth = req.headers.authorization;
-  if (typeof auth !== 'string' || !auth.startsWith('AWS4-HMAC-SHA256 ')) {
+  if (typeof auth !== 'string' || auth.trim() === '') {
     req.resume();
     throw new ServiceError(403, 'MissingAuthenticationTokenException', `Missing Authentication Token: ${service} calls must be signed with AWS Signature Version 4 (any credentials work in the sandbox).`);
+  }
+  if (!SIGV4.test(auth.trim())) {
+    req.resume();
+    // AWS answers a header it cannot parse with IncompleteSignatureException (403), naming what is
+    // missing; the exact wording is [UNVERIFIED].
+    throw new ServiceError(
+      403,
+      'IncompleteSignatureException',
+      `The Authorization header is not a valid AWS Signature Version 4 header. It must look like 'AWS4-HMAC-SHA256 Credential=<key>/<date>/<region>/<service>/aws4_request, SignedHeaders=<headers>, Signature=<hex>'.`,
+    );
   }
 }
 
@@ -255,6 +329,12 @@ export function createHandler(core: SandboxCore, opts: HttpOptions) {
       res.on('finish', () => report(res.statusCode));
       res.on('close', () => report(res.writableFinished ? res.statusCode : 0));
     }
+    if (!hostAllowed(req.headers.host)) {
+      operation = 'HostRefused';
+      req.resume();
+      sendError(res, hostRefusal(req.headers.host ?? ''));
+      return;
+    }
     if (opts.identity) {
       const isSso = (req.method ?? '').toUpperCase() === 'GET';
       if (opts.identity.handle(req, res)) {
@@ -267,11 +347,13 @@ export function createHandler(core: SandboxCore, opts: HttpOptions) {
       const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
       const method = (req.method ?? 'GET').toUpperCase();
       if (path.startsWith('/participant/')) {
-        for (const [k, v] of Object.entries(PARTICIPANT_CORS)) res.setHeader(k, v);
+        const origin = allowedOrigin(req.headers.origin);
+        const allow: Record<string, string> = origin ? { 'Access-Control-Allow-Origin': origin } : {};
+        for (const [k, v] of Object.entries({ ...PARTICIPANT_CORS, ...allow })) res.setHeader(k, v);
         if (method === 'OPTIONS') {
           operation = 'CorsPreflight';
           req.resume();
-          res.writeHead(200, { ...PREFLIGHT, 'Content-Length': 0 });
+          res.writeHead(200, { ...PARTICIPANT_CORS, ...allow, ...PREFLIGHT, 'Content-Length': 0 });
           res.end();
           return;
         }
@@ -298,13 +380,7 @@ export function createHandler(core: SandboxCore, opts: HttpOptions) {
       service = route.service;
       operation = route.op;
       const labels: Record<string, string> = {};
-      for (const [i, name] of route.labels.entries()) {
-        try {
-          labels[name] = decodeURIComponent(match.labels[i]);
-        } catch {
-          throw new ServiceError(400, 'SerializationException', `The ${name} path segment is not valid percent-encoding.`);
-        }
-      }
+      for (const [i, name] of route.labels.entries()) labels[name] = decodePathSegment(match.labels[i], name);
       if (route.service === 'connect') requireSigV4(req, 'Connect');
       const raw = route.hasBody ? await readBody(req, opts.maxBodyBytes) : (req.resume(), Buffer.alloc(0));
       const body = route.hasBody ? parseJsonBody(raw, req.headers['content-type']) : {};

@@ -79,6 +79,24 @@ describe('Test Chats: launch and follow a chat', function () {
   this.timeout(60_000);
   const cleanup: vscode.Uri[] = [];
 
+  /** Writes a request, launches it with the command, and waits until the record satisfies `ready`. */
+  async function launched(a: ChatreqApi, request: Record<string, unknown>, what: string, ready: (r: ChatRecord) => boolean): Promise<{ uri: vscode.Uri; record: ChatRecord }> {
+    const uri = requestFile(request);
+    cleanup.push(uri);
+    const record = await vscode.commands.executeCommand<ChatRecord>('chatreq.launchTestChat', uri);
+    assert.ok(record, 'the launch returned a record');
+    await recordWhere(a, record.id, what, ready);
+    return { uri, record };
+  }
+
+  /** A support-bot chat that was launched, then ended with End Chat. */
+  async function endedChat(a: ChatreqApi): Promise<ChatRecord> {
+    const { record } = await launched(a, supportRequest(), 'connected', (x) => x.state === 'connected');
+    await vscode.commands.executeCommand('chatreq.endChat', record.id);
+    await recordWhere(a, record.id, 'the chat to end', (x) => x.state === 'ended');
+    return record;
+  }
+
   afterEach(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     for (const u of cleanup.splice(0)) fs.rmSync(u.fsPath, { force: true });
@@ -118,7 +136,8 @@ describe('Test Chats: launch and follow a chat', function () {
     });
     assert.equal(lenses.command?.title, '▶ Launch test chat · Sandbox (offline)');
     const before = contactsOf(a);
-    const record = await vscode.commands.executeCommand<ChatRecord>(lenses.command!.command, ...(lenses.command!.arguments ?? []));
+    const args: unknown[] = lenses.command.arguments ?? [];
+    const record = await vscode.commands.executeCommand<ChatRecord>(lenses.command.command, ...args);
     assert.ok(record?.contactId);
     assert.equal(contactsOf(a), before + 1);
     assert.equal(a.services.sandbox.running?.getContact(record.contactId)?.contactFlowId, SUPPORT_BOT);
@@ -126,10 +145,7 @@ describe('Test Chats: launch and follow a chat', function () {
 
   it('Reply reaches the waiting Lex bot and its answer arrives', async () => {
     const a = await sandboxApi();
-    const uri = requestFile(supportRequest());
-    cleanup.push(uri);
-    const record = await vscode.commands.executeCommand<ChatRecord>('chatreq.launchTestChat', uri);
-    await recordWhere(a, record.id, 'the bot’s question', (x) => texts(x).some((t) => /How can I help you today/.test(t)));
+    const { record } = await launched(a, supportRequest(), 'the bot’s question', (x) => texts(x).some((t) => /How can I help you today/.test(t)));
     const count = (await recordWhere(a, record.id, 'a record', () => true)).transcript.length;
     await vscode.commands.executeCommand('chatreq.replyToChat', record.id, 'I want to talk to an agent');
     const r = await recordWhere(a, record.id, 'the customer message and a flow answer after it', (x) => {
@@ -142,12 +158,7 @@ describe('Test Chats: launch and follow a chat', function () {
 
   it('End Chat ends it; Relaunch starts a new chat from the same file', async () => {
     const a = await sandboxApi();
-    const uri = requestFile(supportRequest());
-    cleanup.push(uri);
-    const record = await vscode.commands.executeCommand<ChatRecord>('chatreq.launchTestChat', uri);
-    await recordWhere(a, record.id, 'connected', (x) => x.state === 'connected');
-    await vscode.commands.executeCommand('chatreq.endChat', record.id);
-    await recordWhere(a, record.id, 'the chat to end', (x) => x.state === 'ended');
+    const record = await endedChat(a);
     assert.equal(a.services.sandbox.running?.getContact(record.contactId!)?.status, 'ENDED');
     const before = contactsOf(a);
     const again = await vscode.commands.executeCommand<ChatRecord>('chatreq.relaunchChat', record.id);
@@ -160,12 +171,7 @@ describe('Test Chats: launch and follow a chat', function () {
 
   it('Continue as Persistent Chat starts a chat whose node says what it continues', async () => {
     const a = await sandboxApi();
-    const uri = requestFile(supportRequest());
-    cleanup.push(uri);
-    const record = await vscode.commands.executeCommand<ChatRecord>('chatreq.launchTestChat', uri);
-    await recordWhere(a, record.id, 'connected', (x) => x.state === 'connected');
-    await vscode.commands.executeCommand('chatreq.endChat', record.id);
-    await recordWhere(a, record.id, 'ended', (x) => x.state === 'ended');
+    const record = await endedChat(a);
     const next = await vscode.commands.executeCommand<ChatRecord>('chatreq.continuePersistentChat', record.id, 'ENTIRE_PAST_SESSION');
     assert.ok(next?.contactId);
     assert.equal(next.continuedFrom, record.contactId);
@@ -177,10 +183,7 @@ describe('Test Chats: launch and follow a chat', function () {
 
   it('refresh reads the flow trace (flow logs) and the contact attributes through the public APIs', async () => {
     const a = await sandboxApi();
-    const uri = requestFile(supportRequest({ Attributes: { customerTier: 'gold' } }));
-    cleanup.push(uri);
-    const record = await vscode.commands.executeCommand<ChatRecord>('chatreq.launchTestChat', uri);
-    await recordWhere(a, record.id, 'the bot’s question', (x) => texts(x).some((t) => /How can I help/.test(t)));
+    const { record } = await launched(a, supportRequest({ Attributes: { customerTier: 'gold' } }), 'the bot’s question', (x) => texts(x).some((t) => /How can I help/.test(t)));
     await vscode.commands.executeCommand('chatreq.refreshChat', record.id);
     const r = await recordWhere(a, record.id, 'trace and attributes', (x) => (x.trace?.length ?? 0) > 0 && x.contactAttributes !== undefined);
     assert.equal(r.traceStatus?.kind, 'ok');
@@ -191,7 +194,7 @@ describe('Test Chats: launch and follow a chat', function () {
     const traceNode = chatChildren(r).find((c) => c.kind === 'trace');
     assert.equal(traceNode?.children?.length, r.trace!.length);
     // Go to Block opens the flow content at the block's Identifier.
-    const block = traceNode!.children!.find((b) => b.block?.Identifier);
+    const block = traceNode.children.find((b) => b.block?.Identifier);
     const editor = await vscode.commands.executeCommand<vscode.TextEditor>('chatreq.goToBlock', block);
     assert.ok(editor);
     assert.ok(editor.document.getText(editor.selection).includes(block!.block!.Identifier!));
@@ -199,10 +202,7 @@ describe('Test Chats: launch and follow a chat', function () {
 
   it('a dropped WebSocket mid-conversation loses and duplicates nothing', async () => {
     const a = await sandboxApi();
-    const uri = requestFile(supportRequest());
-    cleanup.push(uri);
-    const record = await vscode.commands.executeCommand<ChatRecord>('chatreq.launchTestChat', uri);
-    await recordWhere(a, record.id, 'the bot’s question', (x) => texts(x).some((t) => /How can I help/.test(t)));
+    const { record } = await launched(a, supportRequest(), 'the bot’s question', (x) => texts(x).some((t) => /How can I help/.test(t)));
     const sandbox = a.services.sandbox.running!;
     assert.ok(sandbox.dropSockets(record.contactId!) >= 1, 'the sandbox dropped the chat’s socket');
     await vscode.commands.executeCommand('chatreq.replyToChat', record.id, 'I want to talk to an agent');
@@ -413,10 +413,7 @@ describe('Test Chats: launch and follow a chat', function () {
 
   it('a chat that ended while VS Code was closed shows as ended after one refresh', async () => {
     const a = await sandboxApi();
-    const uri = requestFile(supportRequest());
-    cleanup.push(uri);
-    const record = await vscode.commands.executeCommand<ChatRecord>('chatreq.launchTestChat', uri);
-    await recordWhere(a, record.id, 'connected', (x) => x.state === 'connected');
+    const { record } = await launched(a, supportRequest(), 'connected', (x) => x.state === 'connected');
     await a.testChats.chats.store.flush();
     // "Closed": the live engine goes away; meanwhile the contact ends on the service.
     a.testChats.chats.liveChat(record.id)?.dispose();
@@ -445,10 +442,7 @@ describe('Test Chats: launch and follow a chat', function () {
 
   it('history survives a restart: a fresh manager shows the chat and can still reply; no token is persisted or shown', async () => {
     const a = await sandboxApi();
-    const uri = requestFile(supportRequest());
-    cleanup.push(uri);
-    const record = await vscode.commands.executeCommand<ChatRecord>('chatreq.launchTestChat', uri);
-    await recordWhere(a, record.id, 'the bot’s question', (x) => texts(x).some((t) => /How can I help/.test(t)));
+    const { record } = await launched(a, supportRequest(), 'the bot’s question', (x) => texts(x).some((t) => /How can I help/.test(t)));
     const secrets = await a.testChats.chats.store.secrets(record.id);
     assert.ok(secrets?.participantToken, 'the tokens are in SecretStorage');
     await a.testChats.chats.store.flush();

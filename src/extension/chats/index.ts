@@ -7,7 +7,7 @@ import { awsCliCommand, awsCliCommandWithEnvReferences, presentItem, transcriptM
 import { prepareLaunch } from '../../core/chat/launch';
 import { LiveChat } from '../../core/chat/liveChat';
 import { isLiveState } from '../../core/chat/history';
-import type { ChatRecord } from '../../core/chat/types';
+import type { ChatRecord, ChatSecrets } from '../../core/chat/types';
 import { idFromArn } from '../../core/request';
 import { flowContentUri } from '../explorer';
 import { FlowNode } from '../explorer/explorerTree';
@@ -51,10 +51,10 @@ async function chatArg(chats: ChatManager, arg: unknown, filter: (r: ChatRecord)
   return picked?.r;
 }
 
-function resumeWith(services: Services): (record: ChatRecord, secrets: import('../../core/chat/types').ChatSecrets) => Promise<LiveChatHandle> {
+function resumeWith(services: Services): (record: ChatRecord, secrets: ChatSecrets) => Promise<LiveChatHandle> {
   return async (record, secrets) => {
     const access = await services.connections.access();
-    return LiveChat.resume({ session: access.session, logger: services.logger }, record, secrets) as unknown as LiveChatHandle;
+    return LiveChat.resume({ session: access.session, logger: services.logger }, record, secrets);
   };
 }
 
@@ -261,7 +261,15 @@ export function registerTestChats(services: Services): TestChats {
     vscode.commands.registerCommand(Commands.endAllChats, async () => {
       await chats.resumeLive(resumeWith(services));
       const live = chats.list().filter((r) => isLiveState(r.state));
-      await Promise.all(live.map((r) => chats.liveChat(r.id)?.end().catch((e: unknown) => services.logger.warn(`[chats] End failed: ${(e as Error).message}`))));
+      await Promise.all(
+        live.map(async (r) => {
+          try {
+            await chats.liveChat(r.id)?.end();
+          } catch (e) {
+            services.logger.warn(`[chats] End failed: ${(e as Error).message}`);
+          }
+        }),
+      );
       return live.length;
     }),
     vscode.commands.registerCommand(Commands.refreshChat, async (arg: unknown) => {

@@ -83,7 +83,7 @@ describe('chatreq sandbox (the CLI command)', function () {
     children.push(r.child);
     const line = await r.firstLine;
     const url = /http:\/\/127\.0\.0\.1:\d+/.exec(line)![0];
-    const res = await fetch(`${url}/instance/nope`, { headers: { authorization: 'AWS4-HMAC-SHA256 Credential=x' } });
+    const res = await fetch(`${url}/instance/nope`, { headers: { authorization: 'AWS4-HMAC-SHA256 Credential=x/20260101/us-east-1/connect/aws4_request, SignedHeaders=host, Signature=abc' } });
     assert.equal(res.status, 404);
     r.child.kill('SIGINT');
     assert.equal(await r.exit, 0);

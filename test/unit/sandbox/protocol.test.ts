@@ -56,7 +56,7 @@ describe('sandbox: wire protocol, bad input and robustness', () => {
   it('an oversized body gets 413, whether declared up front or streamed', async () => {
     assertAwsError(await raw(sb, 'PUT', '/contact/chat', JSON.stringify({ pad: 'x'.repeat(5000) })), 413, 'RequestEntityTooLargeException', /4096 bytes/);
     const streamed = await new Promise<{ status: number; type: unknown }>((resolve, reject) => {
-      const req = request(`${sb.url}/contact/chat`, { method: 'PUT', headers: { 'content-type': 'application/json', authorization: 'AWS4-HMAC-SHA256 x', 'transfer-encoding': 'chunked' } }, (res) => {
+      const req = request(`${sb.url}/contact/chat`, { method: 'PUT', headers: { 'content-type': 'application/json', authorization: 'AWS4-HMAC-SHA256 Credential=x/20260101/us-east-1/connect/aws4_request, SignedHeaders=host, Signature=abc', 'transfer-encoding': 'chunked' } }, (res) => {
         res.resume();
         resolve({ status: res.statusCode ?? 0, type: res.headers['x-amzn-errortype'] });
       });
@@ -254,11 +254,11 @@ describe('sandbox: CORS for the Participant Service and the request log', () => 
       'access-control-request-headers': 'content-type,x-amz-bearer',
     });
     assert.equal(pre.status, 200);
-    assert.equal(pre.headers['access-control-allow-origin'], '*');
+    assert.equal(pre.headers['access-control-allow-origin'], 'vscode-webview://abc', 'a webview origin is echoed, never *');
     assert.match(String(pre.headers['access-control-allow-headers']), /x-amz-bearer/);
     const chat = await startChat(c);
     const r = await raw(sb, 'POST', '/participant/transcript', '{}', { 'x-amz-bearer': chat.connectionToken, origin: 'http://localhost:8080' });
-    assert.equal(r.headers['access-control-allow-origin'], '*');
+    assert.equal(r.headers['access-control-allow-origin'], 'http://localhost:8080');
     assert.match(String(r.headers['access-control-expose-headers']), /x-amzn-RequestId/);
     const connect = await raw(sb, 'GET', '/instance');
     assert.equal(connect.headers['access-control-allow-origin'], undefined, 'the Connect control plane has no CORS');
