@@ -18,7 +18,7 @@ import type { AwsSession } from '../aws/session';
 import type { Logger } from '../log';
 import { describeContact, getContactAttributes, instanceAlias, readFlowTrace } from './contact';
 import { ChatCallError, chatError, startChatContact, type ChatError } from './launch';
-import { eventNameOf, isTypingItem, presentItem } from './present';
+import { eventNameOf, INTERACTIVE_RESPONSE_TYPE, interactiveResponseContent, isTypingItem, presentItem } from './present';
 import type { ChatItem, ChatOrigin, ChatRecord, ChatSecrets, ChatState, ContactDetails } from './types';
 
 export interface LiveChatDeps {
@@ -165,6 +165,7 @@ export class LiveChat {
       displayName: input.ParticipantDetails?.DisplayName ?? '',
       clientToken: options.clientToken,
       attributes: { ...(input.Attributes ?? {}) },
+      ...(input.SupportedMessagingContentTypes ? { contentTypes: [...input.SupportedMessagingContentTypes] } : {}),
       state: 'starting',
       startedAt: now,
       updatedAt: now,
@@ -284,7 +285,15 @@ export class LiveChat {
     if (!option && options.length > 0) {
       throw new Error(`"${optionTitle}" is not an option of "${view.interactive.title}"; choose one of ${options.map((o) => `"${o.title}"`).join(', ')}.`);
     }
-    await this.send('text/plain', option?.title ?? optionTitle);
+    const title = option?.title ?? optionTitle;
+    // A chat that listed interactive.response answers as the Connect chat widget does for a
+    // selection it reports as a response; otherwise the title goes as text/plain, which is what
+    // Lex matches as an utterance (chat-extras §4.3; both shapes [UNVERIFIED]).
+    if (this.record.contentTypes?.includes(INTERACTIVE_RESPONSE_TYPE)) {
+      await this.send(INTERACTIVE_RESPONSE_TYPE, interactiveResponseContent(view.interactive, option ?? { title }));
+    } else {
+      await this.send('text/plain', title);
+    }
   }
 
   /**

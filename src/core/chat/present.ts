@@ -27,6 +27,8 @@ export interface InteractiveView {
   options: InteractiveOption[];
   /** `data.replyMessage.title`: what to show once an option is chosen. */
   replyTitle?: string;
+  /** `data.content.referenceId` (list pagination): echoed in the response. */
+  referenceId?: string;
 }
 
 export interface ItemView {
@@ -175,7 +177,32 @@ export function parseInteractive(content: string | undefined): InteractiveView |
   }
   const subtitle = str(c.subtitle);
   const replyTitle = str(obj(data?.replyMessage)?.title);
-  return { templateType, title: str(c.title) ?? templateType, ...(subtitle ? { subtitle } : {}), options, ...(replyTitle ? { replyTitle } : {}) };
+  const referenceId = str(c.referenceId);
+  return {
+    templateType,
+    title: str(c.title) ?? templateType,
+    ...(subtitle ? { subtitle } : {}),
+    options,
+    ...(replyTitle ? { replyTitle } : {}),
+    ...(referenceId ? { referenceId } : {}),
+  };
+}
+
+/**
+ * The Content of an `interactive.response` for a chosen option: the template's envelope with the
+ * chosen element as `data.content` (title, subtitle) and the template's referenceId when it has
+ * one. The exact shape the hosted widget sends for a plain selection is [UNVERIFIED]; the sandbox
+ * and this module's responseText read the title from `data.content.title`.
+ */
+export function interactiveResponseContent(view: InteractiveView, option: InteractiveOption): string {
+  return JSON.stringify({
+    templateType: view.templateType,
+    version: '1.0',
+    data: {
+      content: { title: option.title, ...(option.subtitle ? { subtitle: option.subtitle } : {}) },
+      ...(view.referenceId ? { referenceId: view.referenceId } : {}),
+    },
+  });
 }
 
 function responseText(content: string | undefined): string {

@@ -93,6 +93,8 @@ export interface ChatRecord {
   displayName: string;
   /** The ClientToken the launch used (one per launch, reused on retries). */
   clientToken: string;
+  /** SupportedMessagingContentTypes as sent (what the customer side may send and receive). */
+  contentTypes?: string[];
   /** Attributes as sent (after `${env:}` resolution). */
   attributes: Record<string, string>;
   state: ChatState;

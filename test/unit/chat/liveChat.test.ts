@@ -260,6 +260,22 @@ describe('chat core: LiveChat on the sandbox', function () {
     assert.equal(sb.getContact(chat.record.contactId!)!.attributes.menuChoice, 'TrackOrder');
   });
 
+  it('answers with an interactive.response when the chat listed that content type', async () => {
+    const RESPONSE = 'application/vnd.amazonaws.connect.message.interactive.response';
+    const chat = await launch({ SupportedMessagingContentTypes: ['text/plain', INTERACTIVE, RESPONSE] }, DEMO_FLOWS.helpMenu);
+    assert.ok(await chat.until((r) => r.transcript.some((i) => i.ContentType === INTERACTIVE), 5000));
+    assert.deepEqual(chat.record.contentTypes, ['text/plain', INTERACTIVE, RESPONSE]);
+    const menu = chat.record.transcript.find((i) => i.ContentType === INTERACTIVE)!;
+    await chat.choose(menu.Id, 'Start a return');
+    assert.ok(await chat.until((r) => hasText(r, 'Returns are free within 30 days. Start one at example.com/returns.'), 5000));
+    const answer = chat.record.transcript.find((i) => i.ParticipantRole === 'CUSTOMER' && i.Type === 'MESSAGE')!;
+    assert.equal(answer.ContentType, RESPONSE);
+    const content = JSON.parse(answer.Content!) as { templateType: string; data: { content: { title: string } } };
+    assert.equal(content.templateType, 'ListPicker');
+    assert.equal(content.data.content.title, 'Start a return');
+    assert.equal(presentItem(answer).text, 'Start a return', 'the tree shows what was chosen');
+  });
+
   it('refresh(): contact details, attributes and the flow trace', async () => {
     const chat = await launch({ CustomerId: 'cust-42', Attributes: { firstName: 'Ana' } });
     await chat.until((r) => hasText(r, GREETING), 5000);
