@@ -33,8 +33,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.stderr(`chatreq: unknown command '${topic}'. Run 'chatreq help' for the list.\n`);
       return 2;
     }
+    // `chatreq` alone is a request for help, not a mistake: help on stdout, exit 0.
     io.stdout(cmd ? `${cmd.usage}\n` : helpText());
-    return name === undefined ? 2 : 0;
+    return 0;
   }
   if (name === '--version' || name === '-v') {
     io.stdout(`${VERSION}\n`);
@@ -45,7 +46,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stderr(`chatreq: unknown command '${name}'. Run 'chatreq help' for the list.\n`);
     return 2;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
+  const options = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+  if (options.includes('--help') || options.includes('-h')) {
     io.stdout(`${cmd.usage}\n`);
     return 0;
   }

@@ -71,6 +71,7 @@ export class SandboxHost implements vscode.Disposable {
         onRequest: (e) =>
           logger.debug(`[sandbox] ${e.operation} ${e.method} ${e.path} -> ${e.status === 0 ? 'dropped' : e.status}${e.errorType ? ` ${e.errorType}` : ''} ${e.ms.toFixed(1)} ms`),
         onRuntimeError: (m) => logger.warn(`[sandbox] flow runtime: ${m}`),
+        onFlowFileSkipped: (e) => logger.warn(`[sandbox] skipped ${e.message}`),
       });
     } catch (e) {
       const message = sandboxStartError(e, flowsDir, port);

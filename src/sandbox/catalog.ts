@@ -197,13 +197,8 @@ export function demoInstance(region: string): InstanceRecord {
 const FLOW_SUFFIX = '.flow.json';
 
 /** Loads the instances a flows folder describes (see the module comment). Throws on any bad file. */
-export function loadFlowsFolder(dir: string, region: string): InstanceRecord[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir).sort();
-  } catch (e) {
-    throw new Error(`cannot read the flows folder ${dir}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
+export function loadFlowsFolder(dir: string, region: string, onSkip: (problem: FlowFileError) => void = (p) => process.emitWarning(p.message)): InstanceRecord[] {
+  const names = readFlowsFolder(dir);
   const groups = new Map<string, string[]>();
   const rootFiles = names.filter((n) => n.endsWith(FLOW_SUFFIX)).map((n) => join(dir, n));
   if (rootFiles.length) groups.set('local', rootFiles);
@@ -249,7 +244,28 @@ export function loadFlowsFolder(dir: string, region: string): InstanceRecord[] {
     }
     instances.push(instance);
   }
-  if (problems.length === 1) throw problems[0];
-  if (problems.length > 1) throw new Error(`${problems.length} flow files have problems:\n${problems.map((p) => p.message).join('\n')}`);
+  // One bad file must not keep the sandbox (and every other flow) from starting.
+  for (const p of problems) onSkip(p);
   return instances;
+}
+
+/**
+ * The sorted entry names of a flows folder, or an error that says what is wrong with the folder in
+ * words (its `code` kept, e.g. ENOENT) instead of a raw `ENOENT: no such file or directory, scandir`.
+ */
+export function readFlowsFolder(dir: string): string[] {
+  try {
+    return readdirSync(dir).sort();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'does not exist'
+        : code === 'ENOTDIR'
+          ? 'is a file, not a folder'
+          : code === 'EACCES' || code === 'EPERM'
+            ? 'cannot be read (permission denied)'
+            : `cannot be read (${code ?? (e instanceof Error ? e.message : String(e))})`;
+    throw Object.assign(new Error(`the flows folder ${dir} ${why}`), code ? { code } : {});
+  }
 }

@@ -1,3 +1,4 @@
+import { maskByteOrderMark } from '../core/request/bytes';
 /**
  * Reading Flow-language documents (Version 2019-10-30, as DescribeContactFlow returns and the
  * console exports them). Only the structure is checked here; what each action does is the flow
@@ -50,7 +51,7 @@ const MAX_ACTIONS = 250;
 export function parseFlowText(text: string, file: string): FlowDocument {
   let doc: unknown;
   try {
-    doc = JSON.parse(text.replace(/^\uFEFF/, ''));
+    doc = JSON.parse(maskByteOrderMark(text));
   } catch (e) {
     throw new FlowFileError(file, [`not valid JSON: ${describeJsonError(e, text)}`]);
   }

@@ -7,6 +7,7 @@ import { DEMO_INSTANCE_ID, demoInstance, loadFlowsFolder, type ContactFlowType, 
 import { systemClock, type SandboxClock } from './clock';
 import { idleRuntime, type ContactRuntime, type FlowLogRecord } from './contactRuntime';
 import { ContactStore, type ContactState, type PaceDelays } from './contacts';
+import type { FlowFileError } from './flowFile';
 import { type SandboxCore } from './core';
 import { FaultBox, type FaultRule, type Quotas } from './faults';
 import { flowLogGroupName, LogStore } from './flowLogs';
@@ -40,6 +41,11 @@ export interface SandboxOptions {
   maxEndedContacts?: number;
   /** Where a throwing runtime is reported (default: process.emitWarning). The call itself goes on. */
   onRuntimeError?: (message: string) => void;
+  /**
+   * A flow file in `flowsDir` that cannot be loaded (not JSON, not a valid flow, a duplicate name)
+   * is skipped and reported here (default: process.emitWarning); the other flows are served.
+   */
+  onFlowFileSkipped?: (problem: FlowFileError) => void;
   /** Called once per HTTP request when it ends (for an output channel or a CLI log). */
   onRequest?: (entry: RequestLogEntry) => void;
   /**
@@ -142,7 +148,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const clock = options.clock ?? systemClock();
   const instances: InstanceRecord[] = [];
   if (options.demo !== false) instances.push(demoInstance(region));
-  if (options.flowsDir !== undefined) instances.push(...loadFlowsFolder(options.flowsDir, region));
+  if (options.flowsDir !== undefined) instances.push(...loadFlowsFolder(options.flowsDir, region, options.onFlowFileSkipped));
   let runtime = options.runtime ?? idleRuntime;
   const faults = new FaultBox();
   if (options.faults) faults.setFaults(options.faults);

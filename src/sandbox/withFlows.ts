@@ -4,7 +4,7 @@
  * mock, hours and queue, and a flows folder's own workspace files (`*.lexbot.json`,
  * `lambda-mocks.json`, `hours-of-operation.json`) are found next to its flows.
  */
-import { DEMO_INSTANCE_ID, DEMO_QUEUES } from './catalog';
+import { DEMO_INSTANCE_ID, DEMO_QUEUES, readFlowsFolder } from './catalog';
 import { createFlowRuntime, demoRuntimeOptions, discoverWorkspaceFiles, flowFinder, type FlowRuntime, type FlowRuntimeOptions } from './flow';
 import { startSandbox, type SandboxHandle, type SandboxOptions } from './sandbox';
 
@@ -15,6 +15,8 @@ export interface FlowSandboxOptions extends Omit<SandboxOptions, 'runtime'> {
 
 export async function startSandboxWithFlows(options: FlowSandboxOptions = {}): Promise<SandboxHandle & { runtime: FlowRuntime }> {
   const { flowRuntime, ...sandboxOptions } = options;
+  // Check the folder first, so a missing one is reported in words, not as discovery's raw ENOENT.
+  if (options.flowsDir !== undefined) readFlowsFolder(options.flowsDir);
   const workspace = options.flowsDir !== undefined ? discoverWorkspaceFiles(options.flowsDir) : {};
   const handle = await startSandbox(sandboxOptions);
   try {

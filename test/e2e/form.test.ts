@@ -52,7 +52,8 @@ describe('request form in the workbench (Chatreq installed from its .vsix)', fun
     await name.pressSequentially(' Slowly', { delay: 300 });
     assert.equal(await name.inputValue(), 'Typed In Form Slowly');
     await name.press('Tab');
-    await page.waitForTimeout(500);
+    // The typing reached the document when its tab turns dirty.
+    await page.locator('.editor-group-container .tab.dirty').first().waitFor({ timeout: 20_000 });
     await wb.screenshot('request-form');
 
     await page.keyboard.press('Control+S'); // the webview passes the save keybinding to the workbench

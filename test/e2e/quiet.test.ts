@@ -18,8 +18,9 @@ describe('a workspace without request files', function () {
     await openFile(wb.page, 'package.json');
     await runCommand(wb.page, 'Chatreq: Show Log');
     await outputShows(wb.page, 'activated', /Chatreq\s\d+\.\d+\.\d+\sactivated/);
-    // Give a wrongly eager startup time to show itself.
-    await wb.page.waitForTimeout(3000);
+    // The request-file search is what could engage Chatreq here; wait until it has finished.
+    // The panel renders spaces as no-break spaces: \s matches them.
+    await outputShows(wb.page, 'No request files', /No\srequest\sfiles\sin\sthis\sworkspace:\sChatreq\sstays\sidle/);
     const statusBar = await wb.page.locator('.part.statusbar').innerText();
     assert.doesNotMatch(statusBar, /Sandbox \(offline\)/);
     assert.equal(await wb.page.locator('.notifications-toasts .notification-toast', { hasText: 'Chatreq' }).count(), 0);

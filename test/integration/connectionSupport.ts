@@ -55,12 +55,47 @@ export async function pickWith<T>(command: string, choose: (label: string, item:
   const items = [...qp.items];
   const target = items.find((it) => it.kind !== vscode.QuickPickItemKind.Separator && choose(it.label.replace(/^\$\([^)]+\)\s*/, ''), it));
   assert.ok(target, `no item to choose among: ${items.map((x) => x.label).join(', ')}`);
-  qp.activeItems = [target];
-  // The extension host sends quick pick updates to the workbench on a zero-delay timer; let that
-  // message go first so the accept below applies to the item just made active.
-  await new Promise((r) => setTimeout(r, 150));
-  await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+  await acceptItem(qp, target);
   return { result: await running, items };
+}
+
+/** The active quick pick once it has finished loading items and `ready` (if given) holds for it. */
+export async function shownQuickPick(what: string, ready: (qp: vscode.QuickPick<vscode.QuickPickItem>) => boolean = () => true): Promise<vscode.QuickPick<vscode.QuickPickItem>> {
+  const i = await internals();
+  return until(what, () => {
+    const p = i.activeQuickPick();
+    return p && !p.busy && p.items.length > 0 && ready(p) ? p : undefined;
+  });
+}
+
+/** The first selectable (non-separator) item of a quick pick. */
+export function firstItem(qp: vscode.QuickPick<vscode.QuickPickItem>): vscode.QuickPickItem {
+  const item = qp.items.find((it) => it.kind !== vscode.QuickPickItemKind.Separator);
+  assert.ok(item, 'the quick pick lists no selectable item');
+  return item;
+}
+
+/**
+ * Makes `item` the active one and accepts it as a user pressing Enter would. The extension host
+ * sends the active items to the workbench later (on a timer), so accepting at once could accept
+ * the previous active item: wait until the workbench confirms the change (it echoes programmatic
+ * active-item changes as onDidChangeActive), then accept.
+ */
+export async function acceptItem(qp: vscode.QuickPick<vscode.QuickPickItem>, item: vscode.QuickPickItem, timeoutMs = 10_000): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`the workbench did not make "${item.label}" the active item within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const sub = qp.onDidChangeActive((active) => {
+      if (!active.includes(item)) return;
+      clearTimeout(timer);
+      sub.dispose();
+      resolve();
+    });
+    qp.activeItems = [item];
+  });
+  await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
 }
 
 /** A temp AWS config + credentials file, named through AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE. */

@@ -15,6 +15,7 @@ import { api, until } from './connectionSupport';
 
 const DEMO_INSTANCE = '5f1b7c3e-8a2d-4c6f-9e41-2b7d0a9c3e58';
 const HELP_MENU = '4c9e2b7a-5d13-4f86-a0b2-7e6d1c3f8a95';
+const SUPPORT_BOT = '0c6a3f51-7d2e-4b8a-9f14-6e2d3c8b1a07';
 const INTERACTIVE = 'application/vnd.amazonaws.connect.message.interactive';
 
 async function sandboxApi(): Promise<ChatreqApi> {
@@ -25,11 +26,11 @@ async function sandboxApi(): Promise<ChatreqApi> {
 }
 
 let counter = 0;
-function requestFile(): vscode.Uri {
+function requestFile(flowId = HELP_MENU): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
   assert.ok(folder, 'the integration tests run with a workspace folder');
   const file = path.join(folder.uri.fsPath, `conversation-${process.pid}-${++counter}.chatreq.json`);
-  const request = { InstanceId: DEMO_INSTANCE, ContactFlowId: HELP_MENU, ParticipantDetails: { DisplayName: 'Ada Tester' }, SupportedMessagingContentTypes: ['text/plain', INTERACTIVE] };
+  const request = { InstanceId: DEMO_INSTANCE, ContactFlowId: flowId, ParticipantDetails: { DisplayName: 'Ada Tester' }, SupportedMessagingContentTypes: ['text/plain', INTERACTIVE] };
   fs.writeFileSync(file, `${JSON.stringify(request, null, 2)}\n`);
   return vscode.Uri.file(file);
 }
@@ -68,8 +69,8 @@ function recordWhere(a: ChatreqApi, id: string, what: string, ok: (r: ChatRecord
 }
 
 /** Launches the Help Menu demo flow and opens its conversation; resolves with the first state the webview asked for. */
-async function openHelpMenu(a: ChatreqApi, cleanup: vscode.Uri[]): Promise<{ record: ChatRecord; first: ConversationState }> {
-  const uri = requestFile();
+async function openHelpMenu(a: ChatreqApi, cleanup: vscode.Uri[], flowId = HELP_MENU): Promise<{ record: ChatRecord; first: ConversationState }> {
+  const uri = requestFile(flowId);
   cleanup.push(uri);
   const record = await vscode.commands.executeCommand<ChatRecord>('chatreq.launchTestChat', uri);
   assert.ok(record?.contactId, `launch returned ${JSON.stringify(record)}`);
@@ -135,6 +136,39 @@ describe('Conversation panel (extension host, sandbox)', function () {
     await a.testChats.conversations.receive(record.id, { type: 'openLink', href: 'javascript:alert(1)' });
     await a.testChats.conversations.receive(record.id, { type: 'action', action: 'format-disk' });
     assert.equal(a.testChats.chats.get(record.id)!.transcript.length, before);
+  });
+
+  it('shows the agent as the customer sees them: joined, typing, then their message on the left under their name', async () => {
+    const a = await sandboxApi();
+    const { record } = await openHelpMenu(a, cleanup, SUPPORT_BOT);
+    const sb = a.services.sandbox.running!;
+    await stateWhere(a, record.id, 'the greeting', (s) => said(s, 'other', /virtual assistant/));
+    await a.testChats.conversations.receive(record.id, { type: 'send', text: 'I want to talk to an agent' });
+    // The bot hands over to a queue; the sandbox's agent can join once the contact is there.
+    await until('the contact to reach a queue', () => {
+      try {
+        return sb.agentJoin(record.contactId!, 'Sam');
+      } catch {
+        return undefined;
+      }
+    });
+    const typing = new Promise<{ label: string; role: string }>((resolve) => {
+      const sub = a.testChats.conversations.onDidPostMessage((p) => {
+        if (p.chatId === record.id && p.message.type === 'typing') {
+          sub.dispose();
+          resolve(p.message);
+        }
+      });
+    });
+    sb.agentTyping(record.contactId!);
+    assert.deepEqual(await typing, { type: 'typing', label: 'Sam', role: 'AGENT' });
+    const arrived = nextState(a, record.id, 'the agent’s message', (s) => said(s, 'other', /Hi, Sam here/));
+    sb.agentSend(record.contactId!, 'Hi, Sam here');
+    const s = await arrived;
+    const sam = messages(s).find((m) => m.body.kind === 'text' && m.body.text === 'Hi, Sam here')!;
+    assert.deepEqual([sam.side, sam.role, sam.label, sam.roleLabel], ['other', 'AGENT', 'Sam', 'Agent']);
+    assert.ok(s.entries.some((e) => e.kind === 'event' && e.eventName === 'joined' && /Sam joined/.test(e.text)), 'the join shows as a quiet event');
+    assert.ok(!s.entries.some((e) => e.kind === 'event' && e.eventName === 'typing'), 'typing is never in the transcript');
   });
 
   it('End Chat from the header ends the chat; the panel then says why it takes no more messages', async () => {

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExplorerNode, ExplorerTree, FlowNode, FolderNode, InstanceNode, MessageNode } from '../../src/extension/explorer/explorerTree';
 import { writeFlowFolder } from '../fixtures/aws/flowFolder';
-import { api, internals, KEY_ID, logShows, pickWith, SECRET, until, useAwsFiles } from './connectionSupport';
+import { acceptItem, api, internals, KEY_ID, logShows, pickWith, SECRET, shownQuickPick, until, useAwsFiles } from './connectionSupport';
 
 type Node = ExplorerNode & { type: string };
 
@@ -210,8 +210,6 @@ describe('instance explorer', function () {
     assert.ok(expected);
     assert.deepEqual(JSON.parse(editor.document.getText()), JSON.parse(expected));
     assert.match(editor.document.getText(), /^\{\n {2}"/, 'pretty-printed with two spaces');
-    // A content-provider document: nothing can write it back (no file system behind the scheme).
-    assert.notEqual(vscode.workspace.fs.isWritableFileSystem('chatreq-flow'), true);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
@@ -284,23 +282,13 @@ describe('pickers: Select Instance / Select Flow', function () {
 
   it('asks for the instance first when the request names none, then writes both', async () => {
     const editor = await vscode.window.showTextDocument(file);
-    const i = await internals();
     const running = vscode.commands.executeCommand('chatreq.selectFlow');
     const pickInstanceStep = async (): Promise<void> => {
       for (const title of ['Select Instance', 'Select Flow']) {
-        const qp = await (async () => {
-          for (let n = 0; n < 300; n++) {
-            const p = i.activeQuickPick();
-            if (p && !p.busy && p.items.length && (p.title ?? '').startsWith(title)) return p;
-            await new Promise((r) => setTimeout(r, 50));
-          }
-          throw new Error(`no ${title} pick`);
-        })();
+        const qp = await shownQuickPick(`the ${title} pick`, (p) => (p.title ?? '').startsWith(title));
         const target = qp.items.find((it) => it.kind !== vscode.QuickPickItemKind.Separator && (title === 'Select Flow' || it.label === 'chatreq-demo'));
         assert.ok(target);
-        qp.activeItems = [target];
-        await new Promise((r) => setTimeout(r, 150));
-        await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+        await acceptItem(qp, target);
       }
     };
     await pickInstanceStep();

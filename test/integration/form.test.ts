@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { FormState, ToWebview } from '../../src/core/request/formProtocol';
 import type { ChatreqApi } from '../../src/extension/extension';
+import { acceptItem, firstItem, shownQuickPick } from './connectionSupport';
 
 async function api(): Promise<ChatreqApi> {
   const ext = vscode.extensions.getExtension<ChatreqApi>('chatreq.chatreq');
@@ -187,11 +188,8 @@ describe('request form (custom editor in the extension host)', () => {
     const picking = a.requestForm.receive(uri, { type: 'pick', target: 'instance' });
     // Accept the first row once the quick pick shows its items.
     const doc = await vscode.workspace.openTextDocument(uri);
-    const deadline = Date.now() + 15_000;
-    while (doc.getText() === original && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 300));
-      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
-    }
+    const qp = await shownQuickPick('the instance pick');
+    await acceptItem(qp, firstItem(qp));
     await picking;
     const picked = instances.map((i) => i.Id!).find((id) => doc.getText().includes(`"InstanceId": "${id}"`));
     assert.ok(picked, `InstanceId after the pick: ${doc.getText()}`);
@@ -216,11 +214,8 @@ describe('request form (custom editor in the extension host)', () => {
     await a.requestForm.receive(uri, { type: 'change', version: state.version, change: { kind: 'setField', field: 'InstanceId', value: demo.Id } });
     const doc = await vscode.workspace.openTextDocument(uri);
     const picking = a.requestForm.receive(uri, { type: 'pick', target: 'flow' });
-    const deadline = Date.now() + 15_000;
-    while (!doc.getText().includes('ContactFlowId') && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 300));
-      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
-    }
+    const qp = await shownQuickPick('the flow pick');
+    await acceptItem(qp, firstItem(qp));
     await picking;
     const written = /"ContactFlowId": "([^"]+)"/.exec(doc.getText())?.[1];
     assert.ok(written && flows.chat.some((f) => f.Id === written), `ContactFlowId ${written} is one of the instance's chat flows`);

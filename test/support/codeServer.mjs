@@ -39,6 +39,7 @@ const defaultSettings = {
  * @param {string[]} [o.installVsix]      .vsix files to install before starting
  * @param {Record<string, unknown>} [o.settings] user settings on top of the defaults
  * @param {Record<string, string>} [o.env] extra environment for the server and its extension host
+ * @param {string[]} [o.dropEnv] prefixes of variables not to inherit from this process (e.g. 'AWS_')
  * @param {boolean} [o.quiet]
  * @param {number} [o.port]
  */
@@ -51,8 +52,9 @@ export async function startCodeServer(o = {}) {
   mkdirSync(extensionsDir, { recursive: true });
   writeFileSync(join(userData, 'User', 'settings.json'), JSON.stringify({ ...defaultSettings, ...(o.settings ?? {}) }, null, 2));
   writeFileSync(join(home, 'config.yaml'), 'auth: none\n');
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !(o.dropEnv ?? []).some((p) => k.startsWith(p))));
   const env = {
-    ...process.env,
+    ...inherited,
     HOME: home,
     XDG_CONFIG_HOME: join(home, '.config'),
     XDG_DATA_HOME: join(home, '.local/share'),

@@ -22,6 +22,9 @@ export async function runIntegration(o = {}) {
   const server = await startCodeServer({
     smokeTestDriver: true,
     settings: o.settings,
+    // The tests decide the AWS setup (none, unless a test writes temp AWS files): nothing of this
+    // machine's AWS_PROFILE, AWS_ACCESS_KEY_ID, AWS_CONFIG_FILE ... reaches the extension host.
+    dropEnv: ['AWS_'],
     env: {
       CHATREQ_RESULTS_FILE: o.resultsFile ?? '',
       CHATREQ_TEST_GREP: o.grep ?? '',

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { startSandboxWithFlows, type RequestLogEntry, type SandboxHandle } from '../../sandbox';
-import { type CliCommand, type CliIo, UsageError } from '../command';
+import { type CliCommand, type CliIo, parseCommandArgs, UsageError } from '../command';
 
 const usage = `Usage: chatreq sandbox [--port N] [--flows DIR] [--pace instant|realistic] [--log]
 
@@ -14,7 +14,8 @@ with Ctrl+C (SIGINT) or SIGTERM.
                  DIR/*.flow.json          an instance with alias "local"
                  DIR/<alias>/*.flow.json  an instance per subfolder, named after it
                A flow's Id is its file name when that is a UUID (<uuid>.flow.json), otherwise a
-               stable id derived from the instance and file name.
+               stable id derived from the instance and file name. A flow file that cannot be
+               loaded is skipped with a message on stderr; the others are served.
                DIR/agents.json          simulated agents per queue (see the README)
   --pace P     instant (default): flow messages and bot replies arrive at once;
                realistic: they arrive after typical service latencies, with typing before
@@ -30,34 +31,28 @@ interface Parsed {
   flowsDir?: string;
   pace?: 'instant' | 'realistic';
   log?: (line: string) => void;
+  /** Where a flow file that cannot be loaded is reported (it is skipped, the rest are served). */
+  skipped?: (message: string) => void;
 }
 
-function parseArgs(args: string[], io: CliIo): Parsed {
+function parseSandboxArgs(args: string[], io: CliIo): Parsed {
+  const { values, positionals } = parseCommandArgs(args, { port: { type: 'string' }, flows: { type: 'string' }, pace: { type: 'string' }, log: { type: 'boolean' } });
+  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
   const out: Parsed = { port: 0 };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
-    const value = () => {
-      const v = inline ?? args[++i];
-      if (v === undefined || v === '') throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
-    if (flag === '--port') {
-      const v = value();
-      if (!/^\d+$/.test(v) || Number(v) > 65535) throw new UsageError(`--port must be a whole number from 0 to 65535 (got '${v}')`);
-      out.port = Number(v);
-    } else if (flag === '--flows') {
-      out.flowsDir = resolve(io.cwd, value());
-    } else if (flag === '--pace') {
-      const v = value();
-      if (v !== 'instant' && v !== 'realistic') throw new UsageError(`--pace must be instant or realistic (got '${v}')`);
-      out.pace = v;
-    } else if (a === '--log') {
-      out.log = (line) => io.stderr(`${line}\n`);
-    } else {
-      throw new UsageError(`unknown argument '${a}'`);
-    }
+  if (values.port !== undefined) {
+    if (!/^\d+$/.test(values.port) || Number(values.port) > 65535) throw new UsageError(`--port must be a whole number from 0 to 65535 (got '${values.port}')`);
+    out.port = Number(values.port);
   }
+  if (values.pace !== undefined) {
+    if (values.pace !== 'instant' && values.pace !== 'realistic') throw new UsageError(`--pace must be instant or realistic (got '${values.pace}')`);
+    out.pace = values.pace;
+  }
+  if (values.flows !== undefined) {
+    if (values.flows === '') throw new UsageError('--flows needs a value');
+    out.flowsDir = resolve(io.cwd, values.flows);
+  }
+  if (values.log === true) out.log = (line) => io.stderr(`${line}\n`);
+  out.skipped = (message) => io.stderr(`chatreq sandbox: skipped ${message}\n`);
   return out;
 }
 
@@ -68,6 +63,7 @@ export function startCliSandbox(parsed: Parsed): Promise<SandboxHandle> {
     port: parsed.port,
     ...(parsed.flowsDir ? { flowsDir: parsed.flowsDir } : {}),
     ...(parsed.pace ? { pace: parsed.pace } : {}),
+    ...(parsed.skipped ? { onFlowFileSkipped: (e: Error) => parsed.skipped?.(e.message) } : {}),
     ...(log
       ? {
           onRequest: (e: RequestLogEntry) =>
@@ -83,7 +79,7 @@ export const sandboxCommand: CliCommand = {
   summary: 'Run the local Connect sandbox (Connect + Participant Service) until stopped',
   usage,
   async run(args: string[], io: CliIo): Promise<number> {
-    const parsed = parseArgs(args, io);
+    const parsed = parseSandboxArgs(args, io);
     let handle: SandboxHandle;
     try {
       handle = await startCliSandbox(parsed);

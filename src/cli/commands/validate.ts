@@ -1,90 +1,149 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { open, readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { validateRequestText, type Diagnostic } from '../../core/request';
-import { type CliCommand, type CliIo, UsageError } from '../command';
+import { MAX_REQUEST_FILE_BYTES, validateRequestBytes, type Diagnostic } from '../../core/request';
+import { type CliCommand, type CliIo, parseCommandArgs, UsageError } from '../command';
 
-const usage = `Usage: chatreq validate [--json] PATH...
+const usage = `Usage: chatreq validate [--json] [--] PATH...
 
 Checks StartChatContact request files (*.chatreq.json) with the same checks as the editor:
 strict JSON, the request schema, and Chatreq's rules (attribute budget, content types, ARNs
 where IDs belong, unset \${env:NAME} references, ...).
 
 PATH is a file (any name) or a folder: folders are searched recursively for *.chatreq.json
-(node_modules and dot-folders are skipped).
+(node_modules and dot-folders are skipped). Put -- before a path that starts with '-'.
 
 Output: one line per problem, file:line:col severity code message (1-based line and column).
-  --json   print one JSON document instead: { files: [{ file, diagnostics }], errors, warnings, infos }
-           (each diagnostic has code, severity, message, line, column, endLine, endColumn, 1-based,
-           plus the 0-based range and any quick fixes)
+  --json   print one JSON document instead: { files: [{ file, diagnostics } | { file, error }],
+           errors, warnings, infos, unreadable } (each diagnostic has code, severity, message,
+           line, column, endLine, endColumn, 1-based, plus the 0-based range and any quick fixes;
+           a path that could not be checked has an error instead)
+
+Files must be UTF-8 text (a byte order mark is fine; UTF-16 and other encodings are reported),
+regular files (FIFOs, devices and sockets are skipped) and at most 1 MiB.
 
 Exit codes: 0 no errors (warnings allowed), 1 at least one error, 2 bad usage or a path that
-cannot be read (the other files are still checked and reported).`;
+cannot be read or was skipped (the other files are still checked and reported).`;
+
+/** A path that could not be checked: `cannot` for an operating-system error, else a skip. */
+class Unreadable {
+  constructor(
+    readonly file: string,
+    readonly error: string,
+    readonly cannot: boolean,
+  ) {}
+  get line(): string {
+    return this.cannot ? `cannot read ${this.file}: ${this.error}` : `${this.file}: ${this.error}`;
+  }
+}
+
+type Result = { file: string; diagnostics: Diagnostic[] } | Unreadable;
 
 export const validateCommand: CliCommand = {
   name: 'validate',
   summary: 'Check *.chatreq.json request files (exit 1 on errors)',
   usage,
   async run(args: string[], io: CliIo): Promise<number> {
-    const json = args.includes('--json');
-    const unknown = args.filter((a) => a.startsWith('-') && a !== '--json');
-    if (unknown.length > 0) throw new UsageError(`unknown option ${unknown[0]}`);
-    const paths = args.filter((a) => !a.startsWith('-'));
+    const { values, positionals: paths } = parseCommandArgs(args, { json: { type: 'boolean' } });
+    const json = values.json === true;
     if (paths.length === 0) throw new UsageError('give at least one file or folder to check');
 
-    const files: string[] = [];
-    let unreadable = 0;
+    const results: Result[] = [];
+    const problem = (u: Unreadable): void => {
+      io.stderr(`chatreq validate: ${u.line}\n`);
+      results.push(u);
+    };
     for (const p of paths) {
+      let found: string[];
       try {
-        const found = await expand(p, io.cwd);
-        if (found.length === 0) {
-          io.stderr(`chatreq validate: no *.chatreq.json files in folder ${p}\n`);
-          unreadable++;
-        }
-        files.push(...found);
+        found = await expand(p, io.cwd);
       } catch (e) {
-        io.stderr(`chatreq validate: cannot read ${p}: ${describeFsError(e)}\n`);
-        unreadable++;
-      }
-    }
-
-    const results: Array<{ file: string; diagnostics: Diagnostic[] }> = [];
-    for (const file of files) {
-      let text: string;
-      try {
-        text = await readFile(resolve(io.cwd, file), 'utf8');
-      } catch (e) {
-        io.stderr(`chatreq validate: cannot read ${file}: ${describeFsError(e)}\n`);
-        unreadable++;
+        problem(new Unreadable(p, describeFsError(e), true));
         continue;
       }
-      // A UTF-8 byte order mark is not part of the JSON; Connect never sees it.
-      if (text.charCodeAt(0) === 0xfeff) text = ` ${text.slice(1)}`;
-      results.push({ file, diagnostics: validateRequestText(text, { env: io.env }) });
+      if (found.length === 0) {
+        io.stderr(`chatreq validate: no *.chatreq.json files in folder ${p}\n`);
+        results.push(new Unreadable(p, 'no *.chatreq.json files in this folder', false));
+      }
+      for (const file of found) {
+        const read = await readRequestFile(file, io.cwd);
+        if (read instanceof Unreadable) problem(read);
+        else results.push({ file, diagnostics: validateRequestBytes(read, { env: io.env }) });
+      }
     }
 
-    const all = results.flatMap((r) => r.diagnostics);
+    const checked = results.filter((r): r is { file: string; diagnostics: Diagnostic[] } => !(r instanceof Unreadable));
+    const unreadable = results.length - checked.length;
+    const all = checked.flatMap((r) => r.diagnostics);
     const count = (s: Diagnostic['severity']): number => all.filter((d) => d.severity === s).length;
     const errors = count('error');
     if (json) {
       const doc = {
-        files: results.map((r) => ({ file: r.file, diagnostics: r.diagnostics.map(toJson) })),
+        files: results.map((r) => (r instanceof Unreadable ? { file: r.file, error: r.error } : { file: r.file, diagnostics: r.diagnostics.map(toJson) })),
         errors,
         warnings: count('warning'),
         infos: count('info'),
+        unreadable,
       };
       io.stdout(`${JSON.stringify(doc, null, 2)}\n`);
     } else {
-      for (const r of results) {
+      for (const r of checked) {
         for (const d of r.diagnostics) {
           io.stdout(`${r.file}:${d.range.start.line + 1}:${d.range.start.character + 1} ${d.severity} ${d.code} ${d.message}\n`);
         }
       }
-      io.stderr(`${summary(results.length, errors, count('warning'))}\n`);
+      io.stderr(`${summary(checked.length, errors, count('warning'))}\n`);
     }
     if (unreadable > 0) return 2;
     return errors > 0 ? 1 : 0;
   },
 };
+
+/**
+ * The bytes of one request file, or why it was not read: only regular files (a FIFO or a device
+ * would block or never end) of at most MAX_REQUEST_FILE_BYTES, checked before reading and
+ * enforced while reading.
+ */
+async function readRequestFile(file: string, cwd: string): Promise<Uint8Array | Unreadable> {
+  const path = resolve(cwd, file);
+  let s: Stats;
+  try {
+    s = await stat(path);
+  } catch (e) {
+    return new Unreadable(file, describeFsError(e), true);
+  }
+  if (!s.isFile()) return new Unreadable(file, `not a regular file (${kindOf(s)}); skipped`, false);
+  const tooLarge = (): Unreadable =>
+    new Unreadable(file, `larger than 1 MiB (${s.size.toLocaleString('en-US')} bytes); request files are limited to 1 MiB, and a StartChatContact request is a few KB. Skipped`, false);
+  if (s.size > MAX_REQUEST_FILE_BYTES) return tooLarge();
+  try {
+    const handle = await open(path, 'r');
+    try {
+      const buffer = new Uint8Array(MAX_REQUEST_FILE_BYTES + 1);
+      let length = 0;
+      for (;;) {
+        const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+        if (bytesRead === 0) break;
+        length += bytesRead;
+        if (length > MAX_REQUEST_FILE_BYTES) return tooLarge();
+      }
+      return buffer.subarray(0, length);
+    } finally {
+      await handle.close();
+    }
+  } catch (e) {
+    return new Unreadable(file, describeFsError(e), true);
+  }
+}
+
+function kindOf(s: Stats): string {
+  if (s.isDirectory()) return 'a folder';
+  if (s.isFIFO()) return 'a FIFO';
+  if (s.isCharacterDevice()) return 'a character device';
+  if (s.isBlockDevice()) return 'a block device';
+  if (s.isSocket()) return 'a socket';
+  return 'not a file';
+}
 
 function toJson(d: Diagnostic): Record<string, unknown> {
   return {
@@ -119,7 +178,10 @@ async function expand(p: string, cwd: string): Promise<string[]> {
       if (e.isDirectory()) {
         if (e.name === 'node_modules' || e.name.startsWith('.')) continue;
         await walk(child);
-      } else if (e.isFile() && e.name.endsWith('.chatreq.json')) out.push(child);
+      } else if (e.name.endsWith('.chatreq.json')) {
+        // Not only isFile(): a symbolic link or a FIFO with a request name is read or reported, not ignored.
+        out.push(child);
+      }
     }
   };
   await walk(p);

@@ -15,6 +15,7 @@ import type { AwsSession } from '../aws/session';
 import { silentLogger, type Logger } from '../log';
 import {
   findEnvReferences,
+  maskByteOrderMark,
   formatPath,
   MissingEnvError,
   requestMemberNames,
@@ -119,13 +120,15 @@ function envNamesAt(root: unknown, path: JsonPath): string[] {
  */
 export function prepareLaunch(options: PrepareLaunchOptions): LaunchPreparation {
   const { text, env, fileName } = options;
-  const diagnostics = validateRequestText(text, { env });
-  const errors = diagnostics.filter((d) => d.severity === 'error');
+  // The AWS CLI's refusal of $schema does not matter here: launch drops it.
+  const diagnostics = validateRequestText(text, { env }).filter((d) => d.code !== 'chatreq/not-a-start-chat-contact-member');
+  // Problems in resolved ${env:NAME} values are reported below, as reason 'env'.
+  const errors = diagnostics.filter((d) => d.severity === 'error' && d.env === undefined);
   if (errors.length > 0) {
     const more = errors.length > 1 ? ` (and ${errors.length - 1} more error${errors.length === 2 ? '' : 's'})` : '';
     return { ok: false, reason: 'invalid', message: `${describe(errors[0], fileName)}${more}`, diagnostics };
   }
-  const parsed = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as Record<string, unknown>;
+  const parsed = JSON.parse(maskByteOrderMark(text)) as Record<string, unknown>;
   const warnings = diagnostics.filter((d) => d.severity === 'warning').map((d) => describe(d, fileName));
 
   // Only StartChatContact members travel ($schema and anything the engine let through are dropped).

@@ -20,6 +20,7 @@ import {
 import { pathOf } from './tree';
 import type { Diagnostic, JsonPath, TextEdit, ValidateOptions } from './types';
 import { validateRequestText } from './validate';
+import { maskByteOrderMark } from './bytes';
 
 /** Members the form has controls for; everything else is listed as "edit as text". */
 const SHOWN_MEMBERS = new Set<string>([
@@ -30,7 +31,7 @@ const SHOWN_MEMBERS = new Set<string>([
 ]);
 
 /** Diagnostics that mean the text is not a JSON object the form can edit. */
-const BLOCKING = new Set(['chatreq/json-syntax', 'chatreq/json-too-deep', 'chatreq/not-an-object']);
+const BLOCKING = new Set(['chatreq/json-syntax', 'chatreq/json-leading-zero', 'chatreq/json-too-deep', 'chatreq/not-an-object']);
 
 const INTEGER_FIELDS = new Set<ScalarField>(['ChatDurationInMinutes']);
 
@@ -42,7 +43,7 @@ function parse(text: string): Node | undefined {
   return parseTree(text, [], { allowTrailingComma: true, disallowComments: false });
 }
 
-const isBlank = (text: string) => text.replace(/^\uFEFF/, '').trim() === '';
+const isBlank = (text: string) => maskByteOrderMark(text).trim() === '';
 
 function jsonText(node: Node): string {
   if (node.type === 'string') return String(node.value);

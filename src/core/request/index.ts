@@ -1,7 +1,8 @@
 // Public surface of the request model: the CLI and the VS Code adapters import only this file.
 export type { Diagnostic, JsonPath, Position, QuickFix, Range, Severity, TextEdit, ValidateOptions, ValidationLayer } from './types';
 export { layerOf } from './types';
-export { validateRequestText } from './validate';
+export { validateRequestText, validateRequestBytes } from './validate';
+export { decodeRequestBytes, maskByteOrderMark, MAX_REQUEST_FILE_BYTES, type DecodedRequest } from './bytes';
 export { applyEdits } from './edits';
 export { ruleCodes, ATTRIBUTES_MAX_BYTES, CHAT_DURATION_MIN, CHAT_DURATION_MAX, INITIAL_MESSAGE_LIMITS } from './rules';
 export { requestSchema, requestMemberNames, schemaAtPath } from './schema';

@@ -49,6 +49,7 @@ export const ruleCodes = {
   'chatreq/env-malformed': 'error',
   'chatreq/missing-participant-details': 'warning',
   'chatreq/fixed-client-token': 'info',
+  'chatreq/not-a-start-chat-contact-member': 'warning',
 } as const;
 
 export function runRules(root: Node, r: Reporter, options: ValidateOptions): void {
@@ -63,11 +64,32 @@ export function runRules(root: Node, r: Reporter, options: ValidateOptions): voi
   checkArns(root, r);
   checkEnvReferences(root, r, options);
   checkClientToken(root, r);
+  checkAwsCliMembers(root, r);
+}
+
+/**
+ * Members the schema tolerates but StartChatContact does not have (`$schema`): launch drops them,
+ * but `aws connect start-chat-contact --cli-input-json` refuses the whole file. Other unknown
+ * members are already schema errors.
+ */
+function checkAwsCliMembers(root: Node, r: Reporter): void {
+  for (const prop of root.children ?? []) {
+    const key = prop.children?.[0];
+    if (key?.value !== '$schema') continue;
+    r.node(
+      'chatreq/not-a-start-chat-contact-member',
+      'warning',
+      key,
+      '"$schema" is not a StartChatContact member: Chatreq drops it when launching, but the AWS CLI (aws connect start-chat-contact --cli-input-json) refuses the file. Remove it; VS Code applies the request schema to *.chatreq.json files without it.',
+      { path: ['$schema'], fixes: [{ title: 'Remove "$schema"', edits: [removeNodeEdit(prop)], preferred: true }] },
+    );
+  }
 }
 
 function checkClientToken(root: Node, r: Reporter): void {
   const token = at(root, ['ClientToken']);
-  if (token?.type !== 'string' || hasEnvReference(token.value as string)) return;
+  // The written text, not the value: a ${env:NAME} set for this check is still a fresh token per launch.
+  if (token?.type !== 'string' || hasEnvReference(r.text.slice(token.offset, token.offset + token.length))) return;
   r.node(
     'chatreq/fixed-client-token',
     'info',

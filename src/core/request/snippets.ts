@@ -103,17 +103,15 @@ export interface NewRequestOptions {
   instanceId?: string;
   contactFlowId?: string;
   displayName?: string;
-  /** URL or path written to `$schema`; leave it out to omit the member. */
-  schemaUrl?: string;
 }
 
 /**
  * Text of a new, valid request file ("New Chat Request"). Members without a value are left out,
- * because launch asks for a missing instance or flow.
+ * because launch asks for a missing instance or flow. No `$schema`: the extension's
+ * `jsonValidation` gives IntelliSense without it, and the AWS CLI's `--cli-input-json` refuses it.
  */
 export function newRequestText(options: NewRequestOptions = {}): string {
   const request: Record<string, unknown> = {};
-  if (options.schemaUrl) request.$schema = options.schemaUrl;
   if (options.instanceId) request.InstanceId = options.instanceId;
   if (options.contactFlowId) request.ContactFlowId = options.contactFlowId;
   request.ParticipantDetails = { DisplayName: options.displayName ?? 'Customer' };

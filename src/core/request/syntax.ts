@@ -21,7 +21,7 @@ const ParseErrorCode = {
   InvalidEscapeCharacter: 15,
   InvalidCharacter: 16,
 } as const;
-const SyntaxKind = { CommaToken: 5, EOF: 17 } as const;
+const SyntaxKind = { CommaToken: 5, NumericLiteral: 11, EOF: 17 } as const;
 export interface ParsedRequest {
   root: Node | undefined;
   /** Errors that leave the tree unreliable (anything except comments and trailing commas). */
@@ -40,7 +40,10 @@ interface Token {
  */
 export function parseRequest(text: string, r: Reporter): ParsedRequest {
   const errors: ParseError[] = [];
-  const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  // Numbers with leading zeros are reported here and parsed without them, so the rest of the file
+  // is still checked (jsonc-parser would read `060` as two numbers and ask for a comma).
+  const parsed = maskLeadingZeros(text, r);
+  const root = parseTree(parsed, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   let fatal = false;
   let tokens: Token[] | undefined;
   const seen = new Set<number>();
@@ -77,6 +80,34 @@ export function parseRequest(text: string, r: Reporter): ParsedRequest {
   }
   if (root === undefined && errors.length === 0) fatal = true;
   return { root, fatal };
+}
+
+/**
+ * `060`, `-007`, `00.5`: JSON forbids leading zeros, which jsonc-parser scans as adjacent numbers.
+ * Reports each with a fix and returns the text with those zeros turned into spaces (the sign
+ * moves right, so `-060` reads ` -60`), every offset unchanged.
+ */
+function maskLeadingZeros(text: string, r: Reporter): string {
+  if (!/(?:^|[^\w.])-?0\d/.test(text)) return text;
+  const tokens = scan(text);
+  let out = text;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    const literal = text.slice(t.offset, t.offset + t.length);
+    if (t.kind !== SyntaxKind.NumericLiteral || (literal !== '0' && literal !== '-0')) continue;
+    let j = i;
+    while (tokens[j + 1]?.kind === SyntaxKind.NumericLiteral && tokens[j + 1].offset === tokens[j].offset + tokens[j].length) j++;
+    if (j === i) continue;
+    const end = tokens[j].offset + tokens[j].length;
+    const written = text.slice(t.offset, end);
+    const fixed = written.replace(/^(-?)0+(?=\d)/, '$1');
+    r.at('chatreq/json-leading-zero', 'error', t.offset, written.length, `${written} is not a JSON number: leading zeros are not allowed in JSON numbers. Write ${fixed}.`, {
+      fixes: [{ title: `Write ${fixed}`, edits: [{ offset: t.offset, length: written.length, newText: fixed }], preferred: true }],
+    });
+    out = out.slice(0, t.offset) + ' '.repeat(written.length - fixed.length) + fixed + out.slice(end);
+    i = j;
+  }
+  return out;
 }
 
 function describeParseError(e: ParseError, text: string): string {

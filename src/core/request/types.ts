@@ -42,6 +42,11 @@ export interface Diagnostic {
   /** JSON path of the node the diagnostic is about, when it is about one. */
   path?: JsonPath;
   fixes?: QuickFix[];
+  /**
+   * Set when the problem is in the value of `${env:NAME}` references as set in
+   * `ValidateOptions.env` (not in the text as written): the names of those variables.
+   */
+  env?: string[];
 }
 
 export interface ValidateOptions {

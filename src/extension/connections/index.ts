@@ -236,7 +236,11 @@ function watchRequestFiles(services: Services, engage: (why: string) => void): v
   if (vscode.workspace.textDocuments.some(isRequestDocument)) engage('a request file is open');
   services.context.subscriptions.push(vscode.workspace.onDidOpenTextDocument((d) => isRequestDocument(d) && engage('a request file was opened')));
   void vscode.workspace.findFiles('**/*.chatreq.json', '**/node_modules/**', 1).then(
-    (found) => found.length > 0 && engage('the workspace has request files'),
+    (found) => {
+      if (found.length > 0) engage('the workspace has request files');
+      // Said once the search is over, so a test can wait for it rather than for a guessed time.
+      else services.logger.info('[aws] No request files in this workspace: Chatreq stays idle until one is opened or a Chatreq view or command is used.');
+    },
     () => undefined,
   );
 }

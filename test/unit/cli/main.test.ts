@@ -31,6 +31,13 @@ describe('cli', () => {
     assert.match(io.out, /Usage: chatreq <command>/);
   });
 
+  it('with no arguments prints the help on stdout and exits 0', async () => {
+    const io = captureIo();
+    assert.equal(await runCli([], io), 0);
+    assert.match(io.out, /Usage: chatreq <command>/);
+    assert.equal(io.err, '');
+  });
+
   it('rejects an unknown command with exit code 2 and names it', async () => {
     const io = captureIo();
     assert.equal(await runCli(['frobnicate'], io), 2);

@@ -63,8 +63,19 @@ describe('sandbox demo flows', () => {
 });
 
 describe('demo runtime options', () => {
-  it('are valid for createFlowRuntime', () => {
-    const runtime = createFlowRuntime({ findFlow: flowFinder(() => []), ...demoRuntimeOptions() });
-    assert.equal(typeof runtime.getTrace, 'function');
+  it('provide every Lex bot alias, Lambda function and hours of operation the demo flows call', () => {
+    createFlowRuntime({ findFlow: flowFinder(() => []), ...demoRuntimeOptions() });
+    const provided = JSON.stringify(demoRuntimeOptions());
+    const dir = join(process.cwd(), 'src/sandbox/demo');
+    const referenced = readdirSync(dir)
+      .filter((f) => f.endsWith('.flow.json'))
+      .flatMap((f) => [...readFileSync(join(dir, f), 'utf8').matchAll(/"(?:AliasArn|LambdaFunctionARN|HoursOfOperationId)": "([^"]+)"/g)].map((m) => `${f}: ${m[1]}`));
+    assert.ok(referenced.length >= 3, referenced.join('\n'));
+    const missing = referenced.filter((r) => {
+      const ref = r.slice(r.indexOf(': ') + 2);
+      // Hours are looked up by their ID, the last segment of the ARN.
+      return !provided.includes(ref) && !provided.includes(ref.slice(ref.lastIndexOf('/') + 1));
+    });
+    assert.deepEqual(missing, []);
   });
 });

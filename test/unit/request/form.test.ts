@@ -85,6 +85,14 @@ describe('request form model', () => {
       assert.ok('error' in r && /line 3, column/.test(r.error), JSON.stringify(r));
     });
 
+    it('is read-only on a number with leading zeros (the text does not parse as written)', () => {
+      const s = state('{\n  "ChatDurationInMinutes": 060,\n  "InstanceId": "a"\n}');
+      assert.equal(s.readOnly?.code, 'chatreq/json-leading-zero');
+      assert.equal(s.readOnly?.line, 2);
+      const r = formChangeEdits('{\n  "ChatDurationInMinutes": 060,\n  "InstanceId": "a"\n}', { kind: 'setField', field: 'InstanceId', value: 'z' });
+      assert.ok('error' in r && /line 2, column/.test(r.error), JSON.stringify(r));
+    });
+
     it('treats a root that is not an object as read-only', () => {
       assert.equal(state('[1, 2]').readOnly?.code, 'chatreq/not-an-object');
     });

@@ -158,7 +158,8 @@ describe('request snippets', () => {
 
   it('newRequestText writes a valid file, with the chosen instance and flow when given', () => {
     assert.deepEqual(check(newRequestText()), []);
-    const text = newRequestText({ instanceId: 'i-1', contactFlowId: 'f-1', displayName: 'Tester', schemaUrl: './chatreq.schema.json' });
+    const text = newRequestText({ instanceId: 'i-1', contactFlowId: 'f-1', displayName: 'Tester' });
+    assert.doesNotMatch(text, /\$schema/);
     assert.deepEqual(check(text), []);
     assert.match(text, /"InstanceId": "i-1"/);
   });

@@ -111,6 +111,20 @@ describe('chatreq validate', () => {
     assert.match(bad.err, /unknown option --fix/);
   });
 
+  it('takes a file whose name starts with "-" after --, and --json after the paths', async () => {
+    writeFileSync(join(dir, '-x.chatreq.json'), '{"ParticipantDetails": {"DisplayName": "A"}}');
+    const io = captureIo(dir);
+    assert.equal(await runCli(['validate', '--', '-x.chatreq.json'], io), 0, io.err);
+    assert.match(io.err, /1 file checked: 0 errors/);
+    const late = captureIo(dir);
+    assert.equal(await runCli(['validate', 'ok.chatreq.json', '--json'], late), 0, late.err);
+    assert.equal((JSON.parse(late.out) as { files: unknown[] }).files.length, 1);
+    const opt = captureIo(dir);
+    assert.equal(await runCli(['validate', '-x.chatreq.json'], opt), 2);
+    assert.match(opt.err, /unknown option -x\.chatreq\.json/);
+    assert.match(opt.err, /put -- before it/);
+  });
+
   it('is listed in help and has usage text mentioning folders', async () => {
     const io = captureIo(dir);
     assert.equal(await runCli(['help'], io), 0);

@@ -123,7 +123,7 @@ describe('chatreq sandbox (the CLI command)', function () {
     assert.equal(await r.exit, 0);
   });
 
-  it('reports a busy port and a malformed flow file clearly, exit 1', async () => {
+  it('reports a busy port and a missing flows folder clearly, exit 1; skips a malformed flow file with a message', async () => {
     blocker = createServer();
     await new Promise<void>((resolve) => blocker!.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as { port: number }).port;
@@ -133,9 +133,15 @@ describe('chatreq sandbox (the CLI command)', function () {
     dir = mkdtempSync(join(tmpdir(), 'chatreq-cli-flows-'));
     writeFileSync(join(dir, 'broken.flow.json'), '{"Version":');
     const bad = run(['sandbox', '--flows', dir]);
-    assert.equal(await bad.exit, 1);
-    assert.match(bad.stderr, /broken\.flow\.json: not valid JSON/);
-    assert.equal(bad.stdout, '');
+    children.push(bad.child);
+    assert.match(await bad.firstLine, /^Connect sandbox listening on http:\/\/127\.0\.0\.1:\d+\n$/);
+    assert.match(bad.stderr, /chatreq sandbox: skipped .*broken\.flow\.json: not valid JSON/);
+    bad.child.kill('SIGTERM');
+    assert.equal(await bad.exit, 0);
+    const missing = run(['sandbox', '--flows', join(dir, 'nonexistent')]);
+    assert.equal(await missing.exit, 1);
+    assert.match(missing.stderr, /^chatreq sandbox: the flows folder .*nonexistent does not exist\n$/);
+    assert.equal(missing.stdout, '');
   });
 
   it('refuses bad arguments with usage (exit 2) and is listed in help', async () => {
@@ -143,11 +149,13 @@ describe('chatreq sandbox (the CLI command)', function () {
     assert.equal(await runCli(['sandbox', '--port', '70000'], io), 2);
     assert.match(io.err, /--port must be a whole number from 0 to 65535/);
     assert.equal(await runCli(['sandbox', '--colour'], io), 2);
-    assert.match(io.err, /unknown argument '--colour'/);
+    assert.match(io.err, /unknown option --colour/);
     assert.equal(await runCli(['sandbox', '--flows'], io), 2);
     assert.match(io.err, /--flows needs a value/);
     assert.equal(await runCli(['sandbox', '--pace', 'slow'], io), 2);
     assert.match(io.err, /--pace must be instant or realistic/);
+    assert.equal(await runCli(['sandbox', 'extra'], io), 2);
+    assert.match(io.err, /unexpected argument 'extra'/);
     assert.equal(await runCli(['help'], io), 0);
     assert.match(io.out, /sandbox\s+Run the local Connect sandbox/);
   });

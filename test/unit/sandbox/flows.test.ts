@@ -154,26 +154,49 @@ describe('sandbox: flows (demo instance and --flows folders)', () => {
       assert.equal(loadFlowsFolder(dir, 'eu-west-2')[0].flows[0].id, local.flows[0].id, 'ids are stable between runs');
     });
 
-    it('gives clear messages for an empty folder, a bad alias, a bad Metadata.type and duplicate names', () => {
+    it('gives clear messages for an empty folder, a missing one and a bad alias', () => {
       assert.throws(() => loadFlowsFolder(dir, 'us-east-1'), /no \*\.flow\.json files in .*chatreq-flows-/);
-      assert.throws(() => loadFlowsFolder(join(dir, 'missing'), 'us-east-1'), /cannot read the flows folder .*missing: ENOENT/);
+      assert.throws(
+        () => loadFlowsFolder(join(dir, 'missing'), 'us-east-1'),
+        (e: NodeJS.ErrnoException) => e.code === 'ENOENT' && /^the flows folder .*missing does not exist$/.test(e.message),
+      );
+      writeFileSync(join(dir, 'file'), 'x');
+      assert.throws(() => loadFlowsFolder(join(dir, 'file'), 'us-east-1'), (e: Error) => /^the flows folder .*file is a file, not a folder$/.test(e.message));
+      rmSync(join(dir, 'file'));
       mkdirSync(join(dir, 'bad_alias'));
       writeFileSync(join(dir, 'bad_alias', 'a.flow.json'), minimal());
       assert.throws(() => loadFlowsFolder(dir, 'us-east-1'), /bad_alias: the subfolder name is used as the instance alias/);
       rmSync(join(dir, 'bad_alias'), { recursive: true });
-      writeFileSync(join(dir, 'a.flow.json'), minimal({ Metadata: { type: 'ivr' } }));
-      assert.throws(() => loadFlowsFolder(dir, 'us-east-1'), (e: Error) => e instanceof FlowFileError && /a\.flow\.json: Metadata\.type "ivr" is not a flow type/.test(e.message));
-      writeFileSync(join(dir, 'a.flow.json'), minimal({ Metadata: { name: 'Same' } }));
-      writeFileSync(join(dir, 'b.flow.json'), minimal({ Metadata: { name: 'Same' } }));
-      assert.throws(() => loadFlowsFolder(dir, 'us-east-1'), /b\.flow\.json: flow name "Same" is already used by .*a\.flow\.json/);
     });
 
-    it('startSandbox refuses a folder with a malformed flow, naming the file', async () => {
+    it('skips a flow file with a bad Metadata.type or a duplicate name, saying which and why', () => {
+      const skipped: string[] = [];
+      writeFileSync(join(dir, 'a.flow.json'), minimal({ Metadata: { name: 'Same' } }));
+      writeFileSync(join(dir, 'b.flow.json'), minimal({ Metadata: { name: 'Same' } }));
+      writeFileSync(join(dir, 'c.flow.json'), minimal({ Metadata: { type: 'ivr', name: 'Other' } }));
+      const [local] = loadFlowsFolder(dir, 'us-east-1', (e) => skipped.push(e.message));
+      assert.deepEqual(local.flows.map((f) => f.name), ['Same']);
+      assert.equal(skipped.length, 2, skipped.join('\n'));
+      assert.match(skipped[0], /b\.flow\.json: flow name "Same" is already used by .*a\.flow\.json/);
+      assert.match(skipped[1], /c\.flow\.json: Metadata\.type "ivr" is not a flow type/);
+    });
+
+    it('startSandbox skips a malformed flow, naming the file, and serves the others', async () => {
       writeFileSync(join(dir, 'good.flow.json'), minimal());
       writeFileSync(join(dir, 'broken.flow.json'), '{"Version": "2019-10-30", ');
-      await assert.rejects(startSandbox({ flowsDir: dir }), (e: Error) => e instanceof FlowFileError && e.message.includes('broken.flow.json: not valid JSON'));
       writeFileSync(join(dir, 'also.flow.json'), minimal({ StartAction: 'q' }));
-      await assert.rejects(startSandbox({ flowsDir: dir }), /2 flow files have problems:\n.*also\.flow\.json: StartAction "q"[\s\S]*broken\.flow\.json/);
+      const skipped: unknown[] = [];
+      const sb = await startSandbox({ flowsDir: dir, demo: false, onFlowFileSkipped: (e) => skipped.push(e) });
+      try {
+        assert.deepEqual(sb.instances.map((i) => [i.alias, i.flows.length]), [['local', 1]]);
+        assert.ok(skipped.every((e) => e instanceof FlowFileError));
+        const messages = skipped.map((e) => (e as Error).message);
+        assert.equal(messages.length, 2);
+        assert.match(messages[0], /also\.flow\.json: StartAction "q"/);
+        assert.match(messages[1], /broken\.flow\.json: not valid JSON/);
+      } finally {
+        await sb.close();
+      }
     });
 
     it('can run without the demo instance', async () => {

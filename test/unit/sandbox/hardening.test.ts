@@ -7,6 +7,7 @@ import { CreateParticipantConnectionCommand } from '@aws-sdk/client-connectparti
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { connect as netConnect } from 'node:net';
+import { WebSocket } from 'ws';
 import { startSandbox, type SandboxHandle } from '../../../src/sandbox';
 import { chatInput, clients, DEMO_FLOWS, DEMO_INSTANCE_ID, raw, rejects, startChat } from './support';
 
@@ -182,5 +183,16 @@ describe('sandbox: request hardening and real-looking tokens', function () {
     const chat = await startChat(c);
     const conn = await c.participant.send(new CreateParticipantConnectionCommand({ ParticipantToken: chat.participantToken, Type: ['CONNECTION_CREDENTIALS'] }));
     assert.ok(conn.ConnectionCredentials?.ConnectionToken, 'the SDK (Host 127.0.0.1:port) still works');
+    // The participant WebSocket checks Host too (a rebound page could otherwise open it).
+    const status = await new Promise<number>((resolve) => {
+      const ws = new WebSocket(chat.websocketUrl, { headers: { host: 'evil.example' } });
+      ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      ws.on('open', () => {
+        ws.terminate();
+        resolve(101);
+      });
+      ws.on('error', () => undefined);
+    });
+    assert.equal(status, 403);
   });
 });
