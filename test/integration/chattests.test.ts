@@ -114,6 +114,12 @@ describe('Conversation tests: Test Explorer and Save as Conversation Test', func
     );
     const rec = a.testChats.chats.list().find((r) => r.contactId === results[0].contactId);
     assert.ok(rec, 'the run is in the Test Chats panel');
+    assert.equal(vscode.Uri.parse(rec.origin.requestFile!).fsPath, path.join(workspaceDir(), requestName), 'linked to its request file');
+
+    // "Run against the Sandbox": the built-in sandbox, whatever the current connection is.
+    const other = await h.run([file], undefined, 'sandbox');
+    assert.equal(other.results[0].status, 'passed', other.results[0].failure?.text);
+    assert.equal(other.results[0].record?.origin.connectionLabel, 'Sandbox (offline)');
   });
 
   it('a failure is shown at the failing step with expected and actual', async () => {

@@ -8,6 +8,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { openSession, type AwsSession } from '../../core/aws/session';
 import type { ChatRecord } from '../../core/chat/types';
 import {
   isChatTestFileName,
@@ -52,7 +53,7 @@ export interface ChatTestsHandle {
   /** The file's item (after discovery), or undefined. */
   fileItem(uri: vscode.Uri): vscode.TestItem | undefined;
   /** Runs `include` (every test when left out) as the Run profile does; resolves once the run ends. */
-  run(include?: readonly vscode.TestItem[], token?: vscode.CancellationToken): Promise<{ events: RunEvent[]; results: ChatTestResult[] }>;
+  run(include?: readonly vscode.TestItem[], token?: vscode.CancellationToken, against?: 'current' | 'sandbox'): Promise<{ events: RunEvent[]; results: ChatTestResult[] }>;
   /** Save as Conversation Test, for a chat ID. */
   saveAsTest(chatId: string): Promise<vscode.Uri | undefined>;
 }
@@ -185,7 +186,26 @@ export function registerChatTests(services: Services, testChats: TestChats): Cha
     return [...out.values()];
   };
 
-  const runTests = async (request: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<{ events: RunEvent[]; results: ChatTestResult[] }> => {
+  /** Where a run goes: the current connection (Run), or the built-in sandbox (Run against the Sandbox). */
+  interface RunTarget {
+    session: AwsSession;
+    key: string;
+    label: string;
+    sandbox: boolean;
+    dispose?: () => void;
+  }
+  const currentTarget = async (): Promise<RunTarget> => {
+    const access = await services.connections.access();
+    const c = services.connections.current;
+    return { session: access.session, key: connectionKey(c), label: services.connections.label, sandbox: c.kind === 'sandbox' };
+  };
+  const sandboxTarget = async (): Promise<RunTarget> => {
+    const connection = { kind: 'sandbox' } as const;
+    const session = await openSession({ connection, sandboxEndpoint: await services.sandbox.endpoint(), logger });
+    return { session, key: connectionKey(connection), label: 'Sandbox (offline)', sandbox: true, dispose: () => session.dispose() };
+  };
+
+  const runTests = async (request: vscode.TestRunRequest, token: vscode.CancellationToken, where: () => Promise<RunTarget> = currentTarget): Promise<{ events: RunEvent[]; results: ChatTestResult[] }> => {
     const events: RunEvent[] = [];
     const results: ChatTestResult[] = [];
     const items = collect(request.include, request.exclude);
@@ -204,9 +224,9 @@ export function registerChatTests(services: Services, testChats: TestChats): Cha
         }
         return { events, results };
       }
-      let access;
+      let target: RunTarget;
       try {
-        access = await services.connections.access();
+        target = await where();
       } catch (e) {
         const text = `No connection to run the tests on: ${(e as Error).message}`;
         for (const item of items) {
@@ -219,14 +239,14 @@ export function registerChatTests(services: Services, testChats: TestChats): Cha
       const sub = token.onCancellationRequested(() => abort.abort());
       const parallel = Math.max(1, vscode.workspace.getConfiguration('chatreq').get<number>('tests.parallel', 4));
       const deps = {
-        session: access.session,
+        session: target.session,
         readFile: (p: string) => readText(vscode.Uri.file(p)),
         env: process.env,
         logger,
-        connectionKey: connectionKey(services.connections.current),
-        connectionLabel: services.connections.label,
+        connectionKey: target.key,
+        connectionLabel: target.label,
         // Concurrent tests share one StartChatContact pace on AWS (the sandbox has no quota by default).
-        pace: createPacer(services.connections.current.kind === 'sandbox' ? Infinity : DEFAULT_LAUNCH_RATE),
+        pace: createPacer(target.sandbox ? Infinity : DEFAULT_LAUNCH_RATE),
       };
       try {
         await mapLimit(items, parallel, async (item) => {
@@ -279,6 +299,7 @@ export function registerChatTests(services: Services, testChats: TestChats): Cha
         });
       } finally {
         sub.dispose();
+        target.dispose?.();
       }
     } finally {
       run.end();
@@ -287,6 +308,7 @@ export function registerChatTests(services: Services, testChats: TestChats): Cha
   };
 
   const runProfile = controller.createRunProfile('Run', vscode.TestRunProfileKind.Run, (request, token) => runTests(request, token).then(() => undefined), true);
+  const sandboxProfile = controller.createRunProfile('Run against the Sandbox', vscode.TestRunProfileKind.Run, (request, token) => runTests(request, token, sandboxTarget).then(() => undefined), false);
 
   const saveAsTest = async (chatId: string): Promise<vscode.Uri | undefined> => {
     await testChats.chats.ready();
@@ -323,7 +345,10 @@ export function registerChatTests(services: Services, testChats: TestChats): Cha
     runProfile,
     refresh,
     fileItem: (uri) => controller.items.get(uri.toString()),
-    run: (include, token) => runTests(new vscode.TestRunRequest(include, undefined, runProfile), token ?? new vscode.CancellationTokenSource().token),
+    run: (include, token, against) =>
+      against === 'sandbox'
+        ? runTests(new vscode.TestRunRequest(include, undefined, sandboxProfile), token ?? new vscode.CancellationTokenSource().token, sandboxTarget)
+        : runTests(new vscode.TestRunRequest(include, undefined, runProfile), token ?? new vscode.CancellationTokenSource().token),
     saveAsTest,
   };
 
