@@ -32,6 +32,14 @@ async function conversationFrame(page: Page, accept: (contactId: string) => bool
   }
 }
 
+/** The few members of the message list's element the tests read (no DOM types in the test build). */
+interface Scroller {
+  scrollTop: number;
+  scrollHeight: number;
+  clientHeight: number;
+  scrollTo(x: number, y: number): void;
+}
+
 for (const theme of [
   { name: 'dark', id: 'Default Dark Modern' },
   { name: 'light', id: 'Default Light Modern' },
@@ -92,4 +100,37 @@ for (const theme of [
     assert.equal(await second.locator('.interactive button.option.chosen').innerText().then((t) => t.split('\n')[0]), 'Start a return', 'the typed answer marks the option');
     await wb.screenshot(`conversation-${theme.name}`);
   });
+
+  if (theme.name === 'dark') {
+    it('comes back after a window reload, at the scroll position it was left at', async () => {
+      const { page } = wb;
+      await page.setViewportSize({ width: 1400, height: 640 });
+      await runCommand(page, 'View: Close All Editor Groups');
+      await page.locator('.editor-group-container .tab').first().waitFor({ state: 'detached', timeout: 30_000 });
+      await openFile(page, 'help.chatreq.json');
+      const rows = page.locator('.part.sidebar .monaco-list-row', { hasText: 'help · Ada Tester' });
+      const before = await rows.count();
+      await runCommand(page, 'Chatreq: Launch Test Chat');
+      // The new chat (newest first): its conversation opens from its row's inline button.
+      await rows.nth(before).waitFor({ timeout: 60_000 });
+      const row = rows.first();
+      await row.hover();
+      await row.locator('.action-label[aria-label="Open Conversation"]').click();
+      const frame = await conversationFrame(page, (c) => c !== '');
+      const contact = await frame.locator('.contact').innerText();
+      await frame.locator('.interactive button.option', { hasText: 'Talk to an agent' }).click();
+      await frame.locator('.event', { hasText: 'The chat ended' }).waitFor({ timeout: 30_000 });
+      const log = frame.locator('#log');
+      assert.ok(await log.evaluate((el: unknown) => (el as Scroller).scrollHeight > (el as Scroller).clientHeight + 40), 'the conversation is longer than the panel');
+      await log.evaluate((el: unknown) => (el as Scroller).scrollTo(0, 0));
+      await page.waitForTimeout(300); // the webview saves its scroll position on the next frame
+      await runCommand(page, 'Developer: Reload Window');
+      await page.waitForSelector('.monaco-workbench .part.statusbar', { timeout: 60_000 });
+      const back = await conversationFrame(page, (c) => c === contact);
+      await back.locator('.event', { hasText: 'The chat ended' }).waitFor({ timeout: 30_000 });
+      assert.equal(await back.locator('#log').evaluate((el: unknown) => (el as Scroller).scrollTop), 0, 'the scroll position is restored, not moved to the end');
+      assert.equal(await back.locator('#composer').isDisabled(), true, 'the stored transcript of an ended chat, read-only');
+      await wb.screenshot('conversation-restored-after-reload');
+    });
+  }
 });
