@@ -90,6 +90,44 @@ describe('Conversation tests: Test Explorer and Save as Conversation Test', func
     await doc.save();
   });
 
+  it('shows the semantic checks as diagnostics naming the step, and a request file that does not exist', async () => {
+    const h = await handle();
+    const uri = write(`ct-diag-${tag}.chattest.json`, { name: 'diag', request: './missing.chatreq.json', steps: [{ expect: 'ok' }, { say: 'a', expect: 'b' }] });
+    await h.refresh();
+    const diags = await until('the diagnostics', () => {
+      const d = vscode.languages.getDiagnostics(uri).filter((x) => x.source === 'chatreq');
+      return d.length >= 2 ? d : undefined;
+    });
+    const two = diags.find((d) => d.message.startsWith('Test "diag", step 2 has "say" and "expect"'))!;
+    assert.ok(two, diags.map((d) => d.message).join('\n'));
+    assert.equal(two.severity, vscode.DiagnosticSeverity.Error);
+    const text = fs.readFileSync(uri.fsPath, 'utf8');
+    assert.ok(text.split('\n')[two.range.start.line].includes('{'), 'at the step');
+    assert.ok(diags.some((d) => d.code === 'chattest/request-not-found'));
+    assert.ok(h.fileItem(uri)?.error, 'the file item shows the error');
+  });
+
+  it('cancel: a run cancelled while a test waits ends at once, the test skipped, its chat ended', async () => {
+    const a = await sandboxApi();
+    const h = await handle();
+    const uri = write(`ct-cancel-${tag}.chattest.json`, { name: 'waits', request: `./${requestName}`, timeoutSeconds: 60, steps: [{ expect: 'nobody says this' }] });
+    const file = await until('the file', async () => {
+      await h.refresh();
+      return h.fileItem(uri)?.children.size === 1 ? h.fileItem(uri) : undefined;
+    });
+    const before = a.services.sandbox.running!.listContacts().length;
+    const cts = new vscode.CancellationTokenSource();
+    const started = Date.now();
+    const running = h.run([file], cts.token);
+    await until('the chat to start', () => (a.services.sandbox.running!.listContacts().length > before ? true : undefined));
+    cts.cancel();
+    const { events, results } = await running;
+    assert.ok(Date.now() - started < 30_000);
+    assert.equal(results[0].status, 'skipped');
+    assert.equal(events.find((e) => e.id === `${uri.toString()}::waits` && e.status !== 'started')?.status, 'skipped');
+    assert.equal(a.services.sandbox.running!.getContact(results[0].contactId!)?.status, 'ENDED');
+  });
+
   it('runs a test that passes, each step passed, its chat in the Test Chats panel', async () => {
     const a = await sandboxApi();
     const h = await handle();

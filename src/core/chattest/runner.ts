@@ -209,13 +209,18 @@ export async function runChatTest(testFile: string, test: ChatTest, deps: Runner
     return result('skipped', fail(0, 'The run was cancelled.'));
   }
   // A ClientToken of its own per chat: a retried test is a new chat, a retried call is not.
-  const chat = await LiveChat.launch({ session: deps.session, logger }, { input, clientToken: randomUUID(), origin, ...(options.signal ? { signal: options.signal } : {}) });
+  // The launch itself is not aborted halfway (it takes one round trip or two): a cancel that comes
+  // meanwhile is seen right after, and the chat is then ended below like any other.
+  const chat = await LiveChat.launch({ session: deps.session, logger }, { input, clientToken: randomUUID(), origin });
   options.onChat?.(chat);
   const r = chat.record;
   try {
+    if (options.signal?.aborted) {
+      skipRest(0);
+      return result('skipped', fail(0, 'The run was cancelled.'), r);
+    }
     if (r.state === 'failed') {
       skipRest(0);
-      if (options.signal?.aborted) return result('skipped', fail(0, 'The run was cancelled.'), r);
       return result('failed', fail(0, `Test "${test.name}": the chat did not start: ${r.error?.message ?? 'the launch failed'}${r.error?.fix ? ` ${r.error.fix}` : ''}`), r);
     }
     const timeoutMs = test.timeoutSeconds * 1000;

@@ -96,6 +96,33 @@ export function registerChatTests(services: Services, testChats: TestChats): Cha
   const controller = vscode.tests.createTestController(CONTROLLER_ID, 'Chat Conversation Tests');
   context.subscriptions.push(controller);
   const data = new WeakMap<vscode.TestItem, TestData>();
+  // The semantic checks (the step-naming messages of the core model) next to the JSON schema's.
+  const diagnostics = vscode.languages.createDiagnosticCollection('chatreq-chattest');
+  context.subscriptions.push(diagnostics);
+  const publish = async (uri: vscode.Uri, parsed: ReturnType<typeof parseChatTestText>): Promise<void> => {
+    const list = parsed.diagnostics
+      .filter((d) => d.code !== 'chattest/json')
+      .map((d) => {
+        const v = new vscode.Diagnostic(toRange(d.range), d.message, d.severity === 'error' ? vscode.DiagnosticSeverity.Error : d.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information);
+        v.code = d.code;
+        v.source = 'chatreq';
+        return v;
+      });
+    // A request path that names no file is worth knowing before a run.
+    for (const t of parsed.tests) {
+      if (typeof t.request !== 'string') continue;
+      const target = path.isAbsolute(t.request) ? vscode.Uri.file(t.request) : vscode.Uri.joinPath(uri, '..', t.request);
+      try {
+        await vscode.workspace.fs.stat(target);
+      } catch {
+        const v = new vscode.Diagnostic(toRange(t.range), `Test "${t.name}": the request file ${t.request} does not exist (paths are relative to this file).`, vscode.DiagnosticSeverity.Warning);
+        v.code = 'chattest/request-not-found';
+        v.source = 'chatreq';
+        list.push(v);
+      }
+    }
+    diagnostics.set(uri, list);
+  };
 
   const readText = async (uri: vscode.Uri): Promise<string> => {
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
@@ -113,6 +140,7 @@ export function registerChatTests(services: Services, testChats: TestChats): Cha
     }
     data.set(file, { kind: 'file', uri });
     const parsed = parseChatTestText(text);
+    void publish(uri, parsed).catch((e: unknown) => logger.debug(`[tests] diagnostics for ${uri.toString()} failed: ${(e as Error).message}`));
     const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
     file.error = errors.length > 0 ? new vscode.MarkdownString().appendText(`${errors[0].message}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}`) : undefined;
     const children: vscode.TestItem[] = [];
@@ -160,7 +188,10 @@ export function registerChatTests(services: Services, testChats: TestChats): Cha
     watcher,
     watcher.onDidCreate((u) => void loadFile(u)),
     watcher.onDidChange((u) => void loadFile(u)),
-    watcher.onDidDelete((u) => controller.items.delete(u.toString())),
+    watcher.onDidDelete((u) => {
+      controller.items.delete(u.toString());
+      diagnostics.delete(u);
+    }),
     vscode.workspace.onDidChangeTextDocument((e) => {
       if (isChatTestFileName(e.document.uri.path) && e.document.uri.scheme === 'file') updateFile(e.document.uri, e.document.getText());
     }),
