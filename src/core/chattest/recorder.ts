@@ -47,9 +47,10 @@ export function recordToTest(record: ChatRecord, options: RecordOptions = {}): R
     const v = presentItem(item);
     if (v.kind !== 'message' && v.kind !== 'interactive') continue;
     if (item.ParticipantRole === 'CUSTOMER' || (record.participantId !== undefined && item.ParticipantId === record.participantId)) {
-      const text = item.Content ?? '';
+      // What the customer said; an interactive.response answer as the title it chose.
+      const text = messageText(item);
       if (text === '') continue;
-      if (pendingOptions?.includes(text)) steps.push({ select: text });
+      if (pendingOptions?.includes(text) || item.ContentType === 'application/vnd.amazonaws.connect.message.interactive.response') steps.push({ select: text });
       else steps.push({ say: text });
       pendingOptions = undefined;
       continue;

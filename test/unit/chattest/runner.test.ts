@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import type { AwsSession } from '../../../src/core/aws/session';
-import { parseChatTestText, runChatTest, runWithRetries, type ChatTest, type RunnerDeps, type StepResult } from '../../../src/core/chattest';
+import { parseChatTestText, recordedTestText, recordToTest, runChatTest, runWithRetries, type ChatTest, type RunnerDeps, type StepResult } from '../../../src/core/chattest';
 import { startSandboxWithFlows } from '../../../src/sandbox';
 import { DEMO_FLOWS, DEMO_INSTANCE_ID, sandboxSession, type FlowSandbox } from '../chat/support';
 
@@ -125,6 +125,30 @@ describe('chattest: the runner on the sandbox', function () {
     const c = await run(noInteractive);
     assert.equal(c.status, 'failed');
     assert.match(c.failure!.text, /expected an interactive message.*SupportedMessagingContentTypes/);
+  });
+
+  it('a recorded chat (the recorder on the runner\'s record) runs green: support bot and the interactive menu, with and without interactive.response', async () => {
+    const convos = [
+      oneTest({ name: 'bot', request: request(DEMO_FLOWS.supportBot), steps: [{ expect: 'How can I help' }, { say: 'where is my order' }, { expect: 'order number' }, { say: '12345' }, { expectEnded: true }] }),
+      oneTest({ name: 'menu', request: request(DEMO_FLOWS.helpMenu, { SupportedMessagingContentTypes: ['text/plain', INTERACTIVE] }), steps: [{ select: 'Start a return' }, { expectEnded: true }] }),
+      oneTest({
+        name: 'menu (response)',
+        request: request(DEMO_FLOWS.helpMenu, { SupportedMessagingContentTypes: ['text/plain', INTERACTIVE, `${INTERACTIVE}.response`] }),
+        steps: [{ select: 'Track an order' }, { expectEnded: true }],
+      }),
+    ];
+    for (const t of convos) {
+      const first = await run(t);
+      assert.equal(first.status, 'passed', first.failure?.text);
+      const recorded = recordToTest({ ...first.record!, origin: { ...first.record!.origin } }, { name: `${t.name} (recorded)` });
+      assert.equal(typeof recorded.request, 'object', 'inline: the chat had no request file');
+      const again = parseChatTestText(recordedTestText({ ...recorded, request: t.request }));
+      assert.deepEqual(again.diagnostics, []);
+      assert.ok(again.tests[0].steps.some((s) => s.step.kind === 'expect'));
+      if (t.name.startsWith('menu')) assert.ok(again.tests[0].steps.some((s) => s.step.kind === 'select'), recordedTestText(recorded));
+      const second = await run(again.tests[0]);
+      assert.equal(second.status, 'passed', `${t.name}: ${second.failure?.text}\n${recordedTestText(recorded)}`);
+    }
   });
 
   it('expectAttributes fails with what GetContactAttributes has; expectTrace with the blocks that ran', async () => {
