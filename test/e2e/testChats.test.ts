@@ -24,7 +24,8 @@ async function expand(page: Page, text: RegExp | string): Promise<void> {
   await row.waitFor({ timeout: 30_000 });
   const expanded = testChats(page).locator('.monaco-list-row[aria-expanded="true"]', { hasText: text }).first();
   for (let attempt = 0; attempt < 3 && !(await expanded.isVisible()); attempt++) {
-    if ((await row.getAttribute('aria-expanded')) === 'false') await row.click();
+    // The twistie, not the row: a click on a chat row opens its conversation panel.
+    if ((await row.getAttribute('aria-expanded')) === 'false') await row.locator('.monaco-tl-twistie').click();
     await expanded.waitFor({ timeout: 5000 }).catch(() => undefined);
   }
   await expanded.waitFor({ timeout: 5000 });
@@ -72,7 +73,12 @@ for (const theme of [
       await openChatreqContainer(page);
       await openFile(page, 'support.chatreq.json');
       const lens = page.locator('.editor-group-container .codelens-decoration a', { hasText: '▶ Launch test chat · Sandbox (offline)' });
-      await lens.waitFor({ timeout: 30_000 });
+      try {
+        await lens.waitFor({ timeout: 30_000 });
+      } catch (e) {
+        await wb.screenshot(`test-chats-codelens-missing-${theme.name}`);
+        throw e;
+      }
       const before = await testChats(page).locator('.monaco-list-row', { hasText: 'support · Ada Tester' }).count();
       await lens.click();
       const rows = testChats(page).locator('.monaco-list-row', { hasText: 'support · Ada Tester' });

@@ -109,7 +109,8 @@ export async function openFile(page: Page, name: string): Promise<void> {
   await input.fill(name);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 30_000 });
   await page.keyboard.press('Enter');
-  await page.locator('.editor-group-container .tab.active', { hasText: name }).waitFor({ timeout: 30_000 });
+  // .first(): the same file may be open in more than one editor group.
+  await page.locator('.editor-group-container .tab.active', { hasText: name }).first().waitFor({ timeout: 30_000 });
 }
 
 /**

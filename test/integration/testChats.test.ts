@@ -349,7 +349,7 @@ describe('Test Chats: launch and follow a chat', function () {
       });
     });
     await vscode.commands.executeCommand('chatreq.openRequestForm', uri);
-    await withDeadline(ready, 20_000, 'the form’s first state');
+    await withDeadline(ready, 45_000, 'the form’s first state'); // a loaded machine can take a while to start a webview
     const before = contactsOf(a);
     const known = new Set(a.testChats.chats.list().map((r) => r.id));
     await a.requestForm.receive(uri, { type: 'launch' });
