@@ -124,4 +124,12 @@ describe('chattest: the JSON schema (jsonValidation)', () => {
     const sample = readFileSync(join(__dirname, '../../../../examples/workspace/support.chattest.json'), 'utf8');
     assert.deepEqual(parseChatTestText(sample).diagnostics, []);
   });
+
+  it('is contributed through jsonValidation and copied into dist/schema by the build', () => {
+    const root = join(__dirname, '../../../..');
+    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { contributes: { jsonValidation: Array<{ fileMatch: string; url: string }> } };
+    const v = manifest.contributes.jsonValidation.find((x) => x.fileMatch === '*.chattest.json');
+    assert.equal(v?.url, './dist/schema/chattest.schema.json');
+    assert.deepEqual(JSON.parse(readFileSync(join(root, v.url), 'utf8')), JSON.parse(readFileSync(join(root, 'src/core/chattest/chattest.schema.json'), 'utf8')));
+  });
 });
