@@ -121,6 +121,7 @@ export const CONVERSATION_ACTIONS: readonly ConversationAction[] = ['end', 'rela
 export type FromConversation =
   | { type: 'ready' }
   | { type: 'send'; text: string }
+  | { type: 'typing' }
   | { type: 'choose'; itemId: string; title: string }
   | { type: 'action'; action: ConversationAction }
   | { type: 'openLink'; href: string };
@@ -161,6 +162,8 @@ export function parseFromConversation(raw: unknown): FromConversation | undefine
       return { type: 'ready' };
     case 'send':
       return isStr(raw.text, MAX_MESSAGE, 1) && raw.text.trim() !== '' ? { type: 'send', text: raw.text } : undefined;
+    case 'typing':
+      return { type: 'typing' };
     case 'choose':
       return isStr(raw.itemId, MAX_ID, 1) && isStr(raw.title, MAX_MESSAGE, 1) ? { type: 'choose', itemId: raw.itemId, title: raw.title } : undefined;
     case 'action':

@@ -21,6 +21,10 @@ import { ChatCallError, chatError, startChatContact, type ChatError } from './la
 import { eventNameOf, INTERACTIVE_RESPONSE_TYPE, interactiveResponseContent, isTypingItem, presentItem } from './present';
 import type { ChatItem, ChatOrigin, ChatRecord, ChatSecrets, ChatState, ContactDetails } from './types';
 
+/** How often a typing event may be sent (chatjs sends about one per 10 s [UNVERIFIED]). */
+export const TYPING_EVERY_MS = 10_000;
+const TYPING_CONTENT_TYPE = 'application/vnd.amazonaws.connect.event.typing';
+
 export interface LiveChatDeps {
   session: AwsSession;
   logger: Logger;
@@ -119,6 +123,7 @@ export function stateFromContact(c: ContactDetails): ChatState | undefined {
 }
 
 export class LiveChat {
+  private lastTypingSent = -Infinity;
   private readonly now: () => Date;
   private secretsValue: ChatSecrets | undefined;
   private ws: WsSocket | undefined;
@@ -263,6 +268,28 @@ export class LiveChat {
   }
 
   /** Sends a customer message (text/plain). */
+  /**
+   * Tells the other side the customer is typing (SendEvent, `…event.typing`), at most once per
+   * {@link TYPING_EVERY_MS} as amazon-connect-chatjs throttles it (its period is [UNVERIFIED]).
+   * Resolves false when it was not sent (throttled, or the chat is not connected).
+   */
+  async sendTyping(): Promise<boolean> {
+    const token = this.secretsValue?.connectionToken;
+    const now = this.now().getTime();
+    if (!this.isLive || !token || now - this.lastTypingSent < TYPING_EVERY_MS) return false;
+    this.lastTypingSent = now;
+    const aws = await loadAws();
+    try {
+      await this.deps.session.clients.participant.send(
+        new aws.participantApi.SendEventCommand({ ConnectionToken: token, ContentType: TYPING_CONTENT_TYPE, ClientToken: randomUUID() }),
+      );
+      return true;
+    } catch (e) {
+      this.deps.logger.debug(`[chat] typing event not sent: ${(e as Error).name ?? 'error'}`);
+      return false;
+    }
+  }
+
   async reply(text: string): Promise<void> {
     if (text.length < 1 || text.length > TEXT_MAX) throw new Error(`A message must be 1 to ${TEXT_MAX} characters (this one has ${text.length}).`);
     await this.send('text/plain', text);

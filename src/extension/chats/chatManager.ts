@@ -15,6 +15,8 @@ export interface LiveChatHandle {
   onChange(listener: (record: ChatRecord) => void): () => void;
   secrets(): ChatSecrets | undefined;
   reply(text: string): Promise<void>;
+  /** The customer is typing (throttled by the engine); resolves whether an event was sent. */
+  sendTyping?(): Promise<boolean>;
   choose(itemId: string, optionTitle: string): Promise<void>;
   end(): Promise<void>;
   refresh(): Promise<void>;

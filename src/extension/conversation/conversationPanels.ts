@@ -201,6 +201,10 @@ class ConversationSession extends Disposable {
       case 'send':
         await vscode.commands.executeCommand(Commands.replyToChat, id, m.text);
         return;
+      case 'typing':
+        // Throttled by the engine; a chat that is not live (or not trusted) sends nothing.
+        if (vscode.workspace.isTrusted) await this.chats.liveChat(id)?.sendTyping?.();
+        return;
       case 'choose':
         // The same path as the tree's option nodes (a node-shaped argument: chat, item, option).
         await vscode.commands.executeCommand(Commands.chooseOption, { kind: 'option', chatId: id, itemId: m.itemId, optionTitle: m.title }, m.title);

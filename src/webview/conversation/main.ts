@@ -100,6 +100,10 @@ input.addEventListener('keydown', (e) => {
   }
 });
 sendBtn.addEventListener('click', send);
+// Typing events: the host sends at most one per 10 s (as the Connect chat widget does).
+input.addEventListener('input', () => {
+  if (state?.canTalk && input.value !== '') post({ type: 'typing' });
+});
 
 // ---------------------------------------------------------------------------------------------
 // Scroll position, kept through reloads (webview state; the serializer hands it back)

@@ -217,6 +217,7 @@ describe('Conversation message protocol', () => {
   it('validates what the webview sends', () => {
     assert.deepEqual(parseFromConversation({ type: 'ready' }), { type: 'ready' });
     assert.deepEqual(parseFromConversation({ type: 'send', text: 'hi' }), { type: 'send', text: 'hi' });
+    assert.deepEqual(parseFromConversation({ type: 'typing', text: 'ignored' }), { type: 'typing' }, 'typing carries nothing from the page');
     assert.equal(parseFromConversation({ type: 'send', text: '   ' }), undefined);
     assert.equal(parseFromConversation({ type: 'send', text: 'x'.repeat(16385) }), undefined);
     assert.deepEqual(parseFromConversation({ type: 'choose', itemId: 'i', title: 'A' }), { type: 'choose', itemId: 'i', title: 'A' });

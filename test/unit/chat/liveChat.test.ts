@@ -276,6 +276,16 @@ describe('chat core: LiveChat on the sandbox', function () {
     assert.equal(presentItem(answer).text, 'Start a return', 'the tree shows what was chosen');
   });
 
+  it('sendTyping(): one typing event per 10 s, accepted by the service and never stored', async () => {
+    const chat = await launch();
+    assert.ok(await chat.until((r) => hasText(r, GREETING), 5000));
+    assert.equal(await chat.sendTyping(), true);
+    assert.equal(await chat.sendTyping(), false, 'a second event within 10 s is throttled');
+    const state = sb.getContact(chat.record.contactId!)!;
+    assert.ok(!state.transcript.some((i) => i.ContentType.endsWith('.typing')), 'typing is not part of the transcript');
+    assert.ok(!chat.record.transcript.some((i) => i.ContentType.endsWith('.typing')));
+  });
+
   it('refresh(): contact details, attributes and the flow trace', async () => {
     const chat = await launch({ CustomerId: 'cust-42', Attributes: { firstName: 'Ana' } });
     await chat.until((r) => hasText(r, GREETING), 5000);
