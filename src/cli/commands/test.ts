@@ -49,7 +49,8 @@ Running:
 Output:
   --junit FILE         also write JUnit XML to FILE (a testcase per test, the contact ID as a property)
   --json               print one JSON object: { tests: [{ name, file, status, durationMs, contactId,
-                       failure: { step, text } }], summary: { passed, failed, durationMs } }
+                       failure: { step, text } }], summary: { passed, failed, durationMs } };
+                       failure.step is the 1-based step that failed, 0 before the first step
 
 Exit codes: 0 every test passed, 1 a test failed (or a file is invalid), 2 bad usage.`;
 
