@@ -22,6 +22,7 @@ export const Commands = {
   clearChatHistory: 'chatreq.clearChatHistory',
   goToBlock: 'chatreq.goToBlock',
   fixInFile: 'chatreq.fixInFile',
+  answerAsAgent: 'chatreq.answerAsAgent',
   openConversation: 'chatreq.openConversation',
   // conversation tests (Test Explorer)
   saveAsConversationTest: 'chatreq.saveAsConversationTest',
@@ -65,6 +66,7 @@ export const Editors = {
 export const Settings = {
   sandboxPort: 'chatreq.sandbox.port',
   sandboxFlowsFolder: 'chatreq.sandbox.flowsFolder',
+  sandboxPace: 'chatreq.sandbox.pace',
   endpointConnect: 'chatreq.endpoint.connect',
   endpointParticipant: 'chatreq.endpoint.participant',
 } as const;

@@ -8,7 +8,7 @@ export type RunningSandbox = Awaited<ReturnType<typeof startSandboxWithFlows>>;
 export interface SandboxHostOptions {
   logger: Logger;
   /** Read when the sandbox starts: a flows folder (absolute) and a port (0 = any free port). */
-  settings: () => { flowsDir?: string; port: number };
+  settings: () => { flowsDir?: string; port: number; pace?: 'instant' | 'realistic' };
 }
 
 /**
@@ -61,13 +61,14 @@ export class SandboxHost implements vscode.Disposable {
 
   private async launch(): Promise<RunningSandbox> {
     const { logger } = this.options;
-    const { flowsDir, port } = this.options.settings();
+    const { flowsDir, port, pace } = this.options.settings();
     const sandbox = await import('../sandbox');
     let handle: RunningSandbox;
     try {
       handle = await sandbox.startSandboxWithFlows({
         port,
         ...(flowsDir ? { flowsDir } : {}),
+        ...(pace ? { pace } : {}),
         onRequest: (e) =>
           logger.debug(`[sandbox] ${e.operation} ${e.method} ${e.path} -> ${e.status === 0 ? 'dropped' : e.status}${e.errorType ? ` ${e.errorType}` : ''} ${e.ms.toFixed(1)} ms`),
         onRuntimeError: (m) => logger.warn(`[sandbox] flow runtime: ${m}`),

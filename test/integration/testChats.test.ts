@@ -430,6 +430,20 @@ describe('Test Chats: launch and follow a chat', function () {
     }
   });
 
+  it('Answer as Agent (sandbox): an agent joins the queued chat and the customer sees the agent’s message', async () => {
+    const a = await sandboxApi();
+    const { record } = await launched(a, supportRequest(), 'the bot’s question', (x) => texts(x).some((t) => /How can I help/.test(t)));
+    await vscode.commands.executeCommand('chatreq.replyToChat', record.id, 'I want to talk to an agent');
+    await until('the chat to reach a queue', () => (a.services.sandbox.running?.getContact(record.contactId!)?.trace as { status?: string } | undefined)?.status === 'queued' || undefined);
+    const joined = await vscode.commands.executeCommand<{ participantId?: string }>('chatreq.answerAsAgent', record.id, 'join');
+    assert.ok(joined?.participantId, 'the agent joined');
+    await vscode.commands.executeCommand('chatreq.answerAsAgent', record.id, 'send', 'Hi Ada, this is your agent.');
+    const r = await recordWhere(a, record.id, 'the agent’s message and state', (x) => x.state === 'agent' && x.transcript.some((i) => i.ParticipantRole === 'AGENT' && i.Content === 'Hi Ada, this is your agent.'));
+    const conv = chatChildren(r).find((c) => c.kind === 'conversation')!;
+    assert.ok(conv.children!.some((c) => /this is your agent/.test(labelOf(c))));
+    assert.match(String(chatNode(r).description), /^with agent · /);
+  });
+
   it('error diagnostics block the launch and nothing is sent', async () => {
     const a = await sandboxApi();
     const uri = requestFile(supportRequest({ ChatDurationInMinutes: 5 }));

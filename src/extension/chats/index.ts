@@ -365,6 +365,42 @@ export function registerTestChats(services: Services): TestChats {
       }
       await chats.clear();
     }),
+    vscode.commands.registerCommand(Commands.answerAsAgent, async (arg: unknown, action?: 'join' | 'send' | 'typing' | 'leave', text?: string) => {
+      const r = await chatArg(chats, arg, (c) => isLiveState(c.state) && c.origin.connectionKey === 'sandbox', 'Answer which sandbox chat as the agent?');
+      if (!r?.contactId) return undefined;
+      const sandbox = services.sandbox.running;
+      if (r.origin.connectionKey !== 'sandbox' || !sandbox) {
+        void vscode.window.showInformationMessage('Answer as Agent works for chats on the built-in sandbox while it runs; on Amazon Connect an agent answers from the agent workspace.');
+        return undefined;
+      }
+      const joined = sandbox.getContact(r.contactId)?.participants.some((p) => p.role === 'AGENT' && !p.left) ?? false;
+      const chosen =
+        action ??
+        (
+          await vscode.window.showQuickPick<vscode.QuickPickItem & { a: 'join' | 'send' | 'typing' | 'leave' }>(
+            joined
+              ? [
+                  { label: 'Send a message as the agent', a: 'send' as const },
+                  { label: 'Show the agent typing', a: 'typing' as const },
+                  { label: 'Leave (the agent ends the chat)', a: 'leave' as const },
+                ]
+              : [{ label: 'Join as the agent', description: 'the chat must have reached a queue', a: 'join' as const }],
+            { title: `Answer as Agent (sandbox) · ${chatLabel(r)}` },
+          )
+        )?.a;
+      if (!chosen) return undefined;
+      try {
+        if (chosen === 'join') return sandbox.agentJoin(r.contactId);
+        if (chosen === 'typing') return sandbox.agentTyping(r.contactId);
+        if (chosen === 'leave') return sandbox.agentLeave(r.contactId);
+        const message = text ?? (await vscode.window.showInputBox({ title: 'Send as the agent', prompt: 'The customer sees it as the agent’s message', validateInput: (v) => (v.trim() ? undefined : 'Type a message.') }));
+        if (!message) return undefined;
+        return sandbox.agentSend(r.contactId, message);
+      } catch (e) {
+        void vscode.window.showErrorMessage(`Answer as Agent: ${(e as Error).message}`);
+        return undefined;
+      }
+    }),
     vscode.commands.registerCommand(Commands.goToBlock, async (arg: unknown) => {
       const node = asNode(arg);
       const block = node?.block;

@@ -268,7 +268,9 @@ export function chatNode(r: ChatRecord, now = new Date()): ChatTreeNode {
   const md = new vscode.MarkdownString();
   md.appendText(`${chatLabel(r)}\nState: ${stateLabel(r.state)}\nConnection: ${r.origin.connectionLabel}\nRegion: ${r.origin.region}\nInstance: ${r.origin.instanceAlias ?? r.origin.instanceId}\nFlow: ${r.origin.contactFlowName ?? r.origin.contactFlowId}${r.contactId ? `\nContact: ${r.contactId}` : ''}${r.continuedFrom ? `\nContinued from: ${r.continuedFrom}` : ''}${r.error ? `\n\n${r.error.message}` : ''}`);
   n.tooltip = md;
-  const flags = [isLive(r) ? 'live' : r.state, r.origin.requestFile ? 'file' : undefined, r.contactId ? 'contact' : undefined].filter(Boolean).join('.');
+  const flags = [isLive(r) ? 'live' : r.state, r.origin.requestFile ? 'file' : undefined, r.contactId ? 'contact' : undefined, r.origin.connectionKey === 'sandbox' ? 'sandbox' : undefined]
+    .filter(Boolean)
+    .join('.');
   n.contextValue = `chatreq.chat.${flags}`;
   n.accessibilityInformation = { label: `Test chat ${chatLabel(r)}, ${stateLabel(r.state)}` };
   n.command = { command: Commands.openConversation, title: 'Open Conversation', arguments: [n] };
