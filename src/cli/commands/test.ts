@@ -1,7 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openSession, type AwsSession } from '../../core/aws/session';
 import { ChatCallError } from '../../core/chat/launch';
 import {
   discoverTestFiles,
@@ -18,11 +17,10 @@ import {
   createPacer,
   DEFAULT_LAUNCH_RATE,
 } from '../../core/chattest';
-import { checkEndpointUrl, checkRegion, connectionKey, connectionLabel, DEFAULT_REGION, listProfiles, resolveDefaultConnection, resolveEndpoints, type Connection } from '../../core/connection';
+import { checkEndpointUrl, checkRegion, connectionKey } from '../../core/connection';
 import { redactSecrets, silentLogger, type Logger } from '../../core/log';
-import type { SandboxHandle } from '../../sandbox';
 import { type CliCommand, type CliIo, UsageError } from '../command';
-import { startCliSandbox } from './sandbox';
+import { openTarget, type Target } from '../target';
 
 const usage = `Usage: chatreq test [PATH...] [options]
 
@@ -137,59 +135,6 @@ function parse(args: string[], io: CliIo): Options {
     ...(v.grep !== undefined ? { grep: v.grep } : {}),
     ...(v.rate !== undefined ? { rate: count('--rate', v.rate, 1, DEFAULT_LAUNCH_RATE) } : {}),
   };
-}
-
-interface Target {
-  session: AwsSession;
-  connection: Connection;
-  label: string;
-  sandbox?: SandboxHandle;
-}
-
-/**
- * The connection, chosen as `chatreq launch` chooses it (sandbox, an endpoint with dummy
- * credentials, a profile, the environment). [Follow-up: share one exported helper with launch.ts.]
- */
-async function openTarget(o: Options, io: CliIo, logger: Logger): Promise<Target> {
-  if (o.sandbox) {
-    const sandbox = await startCliSandbox({ port: 0, ...(o.flowsDir ? { flowsDir: o.flowsDir } : {}) });
-    const connection: Connection = { kind: 'sandbox' };
-    const session = await openSession({ connection, sandboxEndpoint: sandbox.url, logger });
-    return { session, connection, label: `the built-in sandbox (${sandbox.url})`, sandbox };
-  }
-  const envRegion = io.env.AWS_REGION || io.env.AWS_DEFAULT_REGION;
-  const envKeys = !!(io.env.AWS_ACCESS_KEY_ID && io.env.AWS_SECRET_ACCESS_KEY);
-  if (o.endpoint && !o.profile && !io.env.AWS_PROFILE && !envKeys) {
-    const connection: Connection = { kind: 'sandbox' };
-    const session = await openSession({ connection, sandboxEndpoint: o.endpoint, logger });
-    return { session, connection, label: `${o.endpoint} (no AWS credentials configured: dummy credentials)` };
-  }
-  let connection: Connection;
-  if (o.profile) {
-    const profiles = await listProfiles(io.env as NodeJS.ProcessEnv).catch(() => undefined);
-    const region = o.region ?? envRegion ?? profiles?.profiles.find((p) => p.name === o.profile)?.region ?? DEFAULT_REGION;
-    connection = { kind: 'profile', profile: o.profile, region };
-  } else {
-    const summary = await listProfiles(io.env as NodeJS.ProcessEnv).catch(() => undefined);
-    const chosen = resolveDefaultConnection(io.env, summary?.profiles ?? []);
-    if (chosen.connection.kind === 'sandbox') {
-      throw new ChatCallError({
-        message: `No AWS connection: ${chosen.reason}`,
-        fix: 'Pass --profile NAME, set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or use --sandbox or --endpoint URL.',
-      });
-    }
-    connection = o.region ? { ...chosen.connection, region: o.region } : chosen.connection;
-  }
-  const fromEnv = resolveEndpoints({ trusted: true, env: io.env });
-  const endpoints = o.endpoint
-    ? { connect: o.endpoint, participant: o.endpoint, logs: o.endpoint }
-    : {
-        ...(fromEnv.connect ? { connect: fromEnv.connect.url } : {}),
-        ...(fromEnv.participant ? { participant: fromEnv.participant.url } : {}),
-        ...(io.env.AWS_ENDPOINT_URL_CLOUDWATCH_LOGS ? { logs: io.env.AWS_ENDPOINT_URL_CLOUDWATCH_LOGS } : {}),
-      };
-  const session = await openSession({ connection, endpoints, logger });
-  return { session, connection, label: `${connectionLabel(connection)}${endpoints.connect ? ` via ${endpoints.connect}` : ''}` };
 }
 
 interface Job {
