@@ -1,10 +1,11 @@
 /** The connection a CLI command uses, chosen the way the extension chooses one. */
 import { openSession, type AwsSession } from '../core/aws/session';
 import { ChatCallError } from '../core/chat/launch';
-import { connectionLabel, DEFAULT_REGION, listProfiles, resolveDefaultConnection, resolveEndpoints, type Connection } from '../core/connection';
+import { checkEndpointUrl, checkRegion, connectionLabel, DEFAULT_REGION, listProfiles, resolveDefaultConnection, resolveEndpoints, type Connection } from '../core/connection';
 import type { Logger } from '../core/log';
 import type { SandboxHandle } from '../sandbox';
-import type { CliIo } from './command';
+import { resolve } from 'node:path';
+import { type CliIo, UsageError } from './command';
 import { startCliSandbox } from './commands/sandbox';
 
 /** What `--sandbox`, `--flows`, `--endpoint`, `--profile` and `--region` said. */
@@ -14,6 +15,39 @@ export interface TargetOptions {
   endpoint?: string;
   profile?: string;
   region?: string;
+}
+
+/** The `node:util` parseArgs options every command that reaches Connect takes. */
+export const TARGET_ARG_OPTIONS = {
+  sandbox: { type: 'boolean' },
+  flows: { type: 'string' },
+  endpoint: { type: 'string' },
+  profile: { type: 'string' },
+  region: { type: 'string' },
+} as const;
+
+/** Checks the target options together (exclusive ones, URL and region shape); UsageError names the problem. */
+export function targetOptions(v: { sandbox?: boolean; flows?: string; endpoint?: string; profile?: string; region?: string }, io: CliIo): TargetOptions {
+  if (v.flows !== undefined && !v.sandbox) throw new UsageError('--flows goes with --sandbox');
+  if (v.sandbox && v.endpoint !== undefined) throw new UsageError('use --sandbox or --endpoint, not both');
+  if (v.sandbox && v.profile !== undefined) throw new UsageError('--sandbox uses no AWS profile; leave out --profile');
+  let endpoint = v.endpoint;
+  if (endpoint !== undefined) {
+    const checked = checkEndpointUrl(endpoint, '--endpoint');
+    if ('error' in checked) throw new UsageError(checked.error);
+    endpoint = checked.url;
+  }
+  if (v.region !== undefined) {
+    const problem = checkRegion(v.region);
+    if (problem) throw new UsageError(`--region: ${problem}`);
+  }
+  return {
+    sandbox: v.sandbox ?? false,
+    ...(v.flows !== undefined ? { flowsDir: resolve(io.cwd, v.flows) } : {}),
+    ...(endpoint !== undefined ? { endpoint } : {}),
+    ...(v.profile !== undefined ? { profile: v.profile } : {}),
+    ...(v.region !== undefined ? { region: v.region } : {}),
+  };
 }
 
 export interface Target {

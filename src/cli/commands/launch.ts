@@ -8,10 +8,10 @@ import { prepareLaunch, startChatContact, ChatCallError, chatError, type ChatErr
 import { LiveChat } from '../../core/chat/liveChat';
 import { chatStateLabel, isReceiptItem, presentItem } from '../../core/chat/present';
 import type { ChatItem, ChatOrigin, ChatRecord } from '../../core/chat/types';
-import { connectionKey, checkEndpointUrl, checkRegion } from '../../core/connection';
+import { connectionKey } from '../../core/connection';
 import { redactSecrets, silentLogger, type Logger } from '../../core/log';
 import { type CliCommand, type CliIo, UsageError } from '../command';
-import { openTarget, type Target } from '../target';
+import { openTarget, TARGET_ARG_OPTIONS, targetOptions, type Target } from '../target';
 
 const usage = `Usage: chatreq launch FILE [options]
 
@@ -84,11 +84,7 @@ function parse(args: string[], io: CliIo): Options {
       allowPositionals: true,
       strict: true,
       options: {
-        sandbox: { type: 'boolean' },
-        flows: { type: 'string' },
-        endpoint: { type: 'string' },
-        profile: { type: 'string' },
-        region: { type: 'string' },
+        ...TARGET_ARG_OPTIONS,
         'instance-id': { type: 'string' },
         'flow-id': { type: 'string' },
         say: { type: 'string', multiple: true },
@@ -104,27 +100,12 @@ function parse(args: string[], io: CliIo): Options {
   }
   const { values: v, positionals } = parsed;
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'give the request file to launch' : `give one request file (got ${positionals.length})`);
-  if (v.flows !== undefined && !v.sandbox) throw new UsageError('--flows goes with --sandbox');
-  if (v.sandbox && v.endpoint !== undefined) throw new UsageError('use --sandbox or --endpoint, not both');
-  if (v.sandbox && v.profile !== undefined) throw new UsageError('--sandbox uses no AWS profile; leave out --profile');
-  if (v.endpoint !== undefined) {
-    const checked = checkEndpointUrl(v.endpoint, '--endpoint');
-    if ('error' in checked) throw new UsageError(checked.error);
-    v.endpoint = checked.url;
-  }
-  if (v.region !== undefined) {
-    const problem = checkRegion(v.region);
-    if (problem) throw new UsageError(`--region: ${problem}`);
-  }
+  const target = targetOptions(v, io);
   const count = positive('--count', v.count, true);
   if (count !== undefined && (v.say?.length ?? 0) > 0) throw new UsageError('--say cannot be used with --count');
   return {
     file: resolve(io.cwd, positionals[0]),
-    sandbox: v.sandbox ?? false,
-    ...(v.flows !== undefined ? { flowsDir: resolve(io.cwd, v.flows) } : {}),
-    ...(v.endpoint !== undefined ? { endpoint: v.endpoint } : {}),
-    ...(v.profile !== undefined ? { profile: v.profile } : {}),
-    ...(v.region !== undefined ? { region: v.region } : {}),
+    ...target,
     ...(v['instance-id'] !== undefined ? { instanceId: v['instance-id'] } : {}),
     ...(v['flow-id'] !== undefined ? { contactFlowId: v['flow-id'] } : {}),
     say: v.say ?? [],

@@ -17,10 +17,10 @@ import {
   createPacer,
   DEFAULT_LAUNCH_RATE,
 } from '../../core/chattest';
-import { checkEndpointUrl, checkRegion, connectionKey } from '../../core/connection';
+import { connectionKey } from '../../core/connection';
 import { redactSecrets, silentLogger, type Logger } from '../../core/log';
 import { type CliCommand, type CliIo, UsageError } from '../command';
-import { openTarget, type Target } from '../target';
+import { openTarget, TARGET_ARG_OPTIONS, targetOptions, type Target } from '../target';
 
 const usage = `Usage: chatreq test [PATH...] [options]
 
@@ -83,11 +83,7 @@ function parse(args: string[], io: CliIo): Options {
       allowPositionals: true,
       strict: true,
       options: {
-        sandbox: { type: 'boolean' },
-        flows: { type: 'string' },
-        endpoint: { type: 'string' },
-        profile: { type: 'string' },
-        region: { type: 'string' },
+        ...TARGET_ARG_OPTIONS,
         parallel: { type: 'string' },
         shard: { type: 'string' },
         retries: { type: 'string' },
@@ -101,18 +97,7 @@ function parse(args: string[], io: CliIo): Options {
     throw new UsageError((e as Error).message.replace(/\. To specify a positional argument.*$/s, ''));
   }
   const { values: v, positionals } = parsed;
-  if (v.flows !== undefined && !v.sandbox) throw new UsageError('--flows goes with --sandbox');
-  if (v.sandbox && v.endpoint !== undefined) throw new UsageError('use --sandbox or --endpoint, not both');
-  if (v.sandbox && v.profile !== undefined) throw new UsageError('--sandbox uses no AWS profile; leave out --profile');
-  if (v.endpoint !== undefined) {
-    const checked = checkEndpointUrl(v.endpoint, '--endpoint');
-    if ('error' in checked) throw new UsageError(checked.error);
-    v.endpoint = checked.url;
-  }
-  if (v.region !== undefined) {
-    const problem = checkRegion(v.region);
-    if (problem) throw new UsageError(`--region: ${problem}`);
-  }
+  const target = targetOptions(v, io);
   let shard: Shard | undefined;
   if (v.shard !== undefined) {
     const s = parseShard(v.shard);
@@ -122,11 +107,7 @@ function parse(args: string[], io: CliIo): Options {
   if (v.junit === '') throw new UsageError('--junit needs a file name');
   return {
     paths: positionals,
-    sandbox: v.sandbox ?? false,
-    ...(v.flows !== undefined ? { flowsDir: resolve(io.cwd, v.flows) } : {}),
-    ...(v.endpoint !== undefined ? { endpoint: v.endpoint } : {}),
-    ...(v.profile !== undefined ? { profile: v.profile } : {}),
-    ...(v.region !== undefined ? { region: v.region } : {}),
+    ...target,
     parallel: count('--parallel', v.parallel, 1, 4),
     ...(shard ? { shard } : {}),
     retries: count('--retries', v.retries, 0, 0),

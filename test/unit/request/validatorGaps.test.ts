@@ -1,5 +1,6 @@
 /** Validator gaps a new user hits (issue 14, item 4): encodings, odd files, numbers, nesting, env, the AWS CLI. */
 import assert from 'node:assert/strict';
+import { awsCliEnv } from '../../support/awsCli';
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -208,18 +209,7 @@ describe('request files Chatreq writes are accepted by the AWS CLI as they are',
         'aws',
         ['connect', 'start-chat-contact', '--cli-input-json', `file://${file}`, '--endpoint-url', sb.url, '--output', 'json'],
         {
-          env: {
-            PATH: process.env.PATH,
-            HOME: process.env.HOME,
-            AWS_ACCESS_KEY_ID: 'x',
-            AWS_SECRET_ACCESS_KEY: 'y',
-            AWS_DEFAULT_REGION: 'us-east-1',
-            AWS_CONFIG_FILE: '/dev/null',
-            AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-            AWS_EC2_METADATA_DISABLED: 'true',
-            AWS_PAGER: '',
-            AWS_MAX_ATTEMPTS: '1',
-          },
+          env: awsCliEnv(),
           timeout: 30_000,
         },
         (err, _stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stderr }),

@@ -3,6 +3,7 @@
  * tests and independent calls run side by side.
  */
 import assert from 'node:assert/strict';
+import { awsCliEnv } from '../../support/awsCli';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { startSandbox, startSandboxWithFlows, type SandboxHandle } from '../../../src/sandbox';
@@ -22,19 +23,7 @@ function awsAt(url: string, args: string[]): Promise<CliResult> {
       'aws',
       ['--endpoint-url', url, '--output', 'json', ...args],
       {
-        env: {
-          PATH: process.env.PATH,
-          HOME: process.env.HOME,
-          AWS_ACCESS_KEY_ID: 'x',
-          AWS_SECRET_ACCESS_KEY: 'y',
-          AWS_DEFAULT_REGION: 'us-east-1',
-          AWS_CONFIG_FILE: '/dev/null',
-          AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-          AWS_EC2_METADATA_DISABLED: 'true',
-          AWS_PAGER: '',
-          // Fail fast: a retried call would only hide a wrong answer and slow the suite down.
-          AWS_MAX_ATTEMPTS: '1',
-        },
+        env: awsCliEnv(),
         timeout: 20_000,
       },
       (err, stdout, stderr) => {

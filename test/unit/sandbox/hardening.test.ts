@@ -3,6 +3,7 @@
  * bodies and headers, `__proto__` attribute keys, and the loopback-only Host / CORS policy.
  */
 import { StartChatContactCommand, StopContactCommand } from '@aws-sdk/client-connect';
+import { awsCliEnv } from '../../support/awsCli';
 import { CreateParticipantConnectionCommand } from '@aws-sdk/client-connectparticipant';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -18,18 +19,7 @@ function aws(url: string, args: string[]): Promise<{ code: number; stdout: strin
       'aws',
       ['--endpoint-url', url, '--output', 'json', ...args],
       {
-        env: {
-          PATH: process.env.PATH,
-          HOME: process.env.HOME,
-          AWS_ACCESS_KEY_ID: 'x',
-          AWS_SECRET_ACCESS_KEY: 'y',
-          AWS_DEFAULT_REGION: 'us-east-1',
-          AWS_CONFIG_FILE: '/dev/null',
-          AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-          AWS_EC2_METADATA_DISABLED: 'true',
-          AWS_PAGER: '',
-          AWS_MAX_ATTEMPTS: '1',
-        },
+        env: awsCliEnv(),
         timeout: 20_000,
       },
       (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
