@@ -108,6 +108,10 @@ for (const theme of [
       await runCommand(page, 'View: Close All Editor Groups');
       await page.locator('.editor-group-container .tab').first().waitFor({ state: 'detached', timeout: 30_000 });
       await openFile(page, 'help.chatreq.json');
+      // The tree draws only the rows in view: collapse the earlier chats so every chat row shows.
+      const header = page.locator('.part.sidebar .pane-header', { hasText: /test chats/i });
+      await header.hover();
+      await header.locator('.action-label[aria-label="Collapse All"]').click();
       const rows = page.locator('.part.sidebar .monaco-list-row', { hasText: 'help · Ada Tester' });
       const before = await rows.count();
       await runCommand(page, 'Chatreq: Launch Test Chat');
