@@ -24,10 +24,13 @@ export class UsageError extends Error {}
  * (so a file named `-x` can follow it), options may come after positionals. Its errors become
  * UsageErrors in Chatreq's words.
  */
-export function parseCommandArgs<T extends Record<string, { type: 'string' | 'boolean' }>>(
+export function parseCommandArgs<T extends Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>>(
   args: string[],
   options: T,
-): { values: { [K in keyof T]?: T[K]['type'] extends 'string' ? string : boolean }; positionals: string[] } {
+): {
+  values: { [K in keyof T]?: T[K]['multiple'] extends true ? (T[K]['type'] extends 'string' ? string[] : boolean[]) : T[K]['type'] extends 'string' ? string : boolean };
+  positionals: string[];
+} {
   try {
     const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
     return { values, positionals };

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { StartChatContactCommandInput } from '@aws-sdk/client-connect';
 import { loadAws } from '../../core/aws/lazy';
 import { prepareLaunch, startChatContact, ChatCallError, chatError, type ChatError } from '../../core/chat/launch';
@@ -10,7 +9,7 @@ import { chatStateLabel, isReceiptItem, presentItem } from '../../core/chat/pres
 import type { ChatItem, ChatOrigin, ChatRecord } from '../../core/chat/types';
 import { connectionKey } from '../../core/connection';
 import { redactSecrets, silentLogger, type Logger } from '../../core/log';
-import { type CliCommand, type CliIo, UsageError } from '../command';
+import { type CliCommand, type CliIo, parseCommandArgs, UsageError } from '../command';
 import { openTarget, TARGET_ARG_OPTIONS, targetOptions, type Target } from '../target';
 
 const usage = `Usage: chatreq launch FILE [options]
@@ -77,28 +76,17 @@ function positive(name: string, v: string | undefined, integer: boolean): number
 }
 
 function parse(args: string[], io: CliIo): Options {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        ...TARGET_ARG_OPTIONS,
-        'instance-id': { type: 'string' },
-        'flow-id': { type: 'string' },
-        say: { type: 'string', multiple: true },
-        wait: { type: 'string' },
-        keep: { type: 'boolean' },
-        count: { type: 'string' },
-        rate: { type: 'string' },
-        json: { type: 'boolean' },
-      },
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message.replace(/\. To specify a positional argument.*$/s, ''));
-  }
-  const { values: v, positionals } = parsed;
+  const { values: v, positionals } = parseCommandArgs(args, {
+    ...TARGET_ARG_OPTIONS,
+    'instance-id': { type: 'string' },
+    'flow-id': { type: 'string' },
+    say: { type: 'string', multiple: true },
+    wait: { type: 'string' },
+    keep: { type: 'boolean' },
+    count: { type: 'string' },
+    rate: { type: 'string' },
+    json: { type: 'boolean' },
+  } as const);
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'give the request file to launch' : `give one request file (got ${positionals.length})`);
   const target = targetOptions(v, io);
   const count = positive('--count', v.count, true);

@@ -1,6 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { ChatCallError } from '../../core/chat/launch';
 import {
   discoverTestFiles,
@@ -19,7 +18,7 @@ import {
 } from '../../core/chattest';
 import { connectionKey } from '../../core/connection';
 import { redactSecrets, silentLogger, type Logger } from '../../core/log';
-import { type CliCommand, type CliIo, UsageError } from '../command';
+import { type CliCommand, type CliIo, parseCommandArgs, UsageError } from '../command';
 import { openTarget, TARGET_ARG_OPTIONS, targetOptions, type Target } from '../target';
 
 const usage = `Usage: chatreq test [PATH...] [options]
@@ -76,27 +75,16 @@ function count(name: string, v: string | undefined, min: number, fallback: numbe
 }
 
 function parse(args: string[], io: CliIo): Options {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        ...TARGET_ARG_OPTIONS,
-        parallel: { type: 'string' },
-        shard: { type: 'string' },
-        retries: { type: 'string' },
-        junit: { type: 'string' },
-        json: { type: 'boolean' },
-        grep: { type: 'string' },
-        rate: { type: 'string' },
-      },
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message.replace(/\. To specify a positional argument.*$/s, ''));
-  }
-  const { values: v, positionals } = parsed;
+  const { values: v, positionals } = parseCommandArgs(args, {
+    ...TARGET_ARG_OPTIONS,
+    parallel: { type: 'string' },
+    shard: { type: 'string' },
+    retries: { type: 'string' },
+    junit: { type: 'string' },
+    json: { type: 'boolean' },
+    grep: { type: 'string' },
+    rate: { type: 'string' },
+  } as const);
   const target = targetOptions(v, io);
   let shard: Shard | undefined;
   if (v.shard !== undefined) {

@@ -287,9 +287,13 @@ export class TestChatsTree extends Disposable implements vscode.TreeDataProvider
   constructor(private readonly chats: ChatManager) {
     super();
     this.treeView = this.register(vscode.window.createTreeView(Views.testChats, { treeDataProvider: this, showCollapseAll: true }));
-    this.register(chats.onDidChange(() => this.changed.fire(undefined)));
     this.updateMessage();
-    this.register(chats.onDidChange(() => this.updateMessage()));
+    this.register(
+      chats.onDidChange(() => {
+        this.changed.fire(undefined);
+        this.updateMessage();
+      }),
+    );
   }
 
   private updateMessage(): void {

@@ -1,40 +1,16 @@
-import { randomBytes } from 'node:crypto';
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
+import { webviewResourceRoots, webviewShellHtml } from '../webviewHtml';
 
 /** Folders the form's webview may load from: its bundle and the stylesheet, nothing else. */
-export function formResourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {
-  return [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')];
-}
+export const formResourceRoots = webviewResourceRoots;
 
-const escapeAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
-
-/**
- * The form's page: an empty shell that loads dist/webview/form/main.js, which builds the form and
- * asks for its data. Strict CSP: nothing but the nonce'd script and the extension's stylesheet.
- */
+/** The form's page: dist/webview/form/main.js builds the form and asks for its data. */
 export function formHtml(webview: vscode.Webview, extensionUri: vscode.Uri, title: string): string {
-  const nonce = randomBytes(18).toString('base64');
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'form', 'main.js'));
-  const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'form.css'));
-  const csp = [
-    "default-src 'none'",
-    `script-src 'nonce-${nonce}'`,
-    `style-src ${webview.cspSource} 'nonce-${nonce}'`,
-    `img-src ${webview.cspSource}`,
-    `font-src ${webview.cspSource}`,
-  ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="stylesheet" href="${escapeAttr(style.toString())}" nonce="${nonce}">
-<title>${escapeAttr(title)}</title>
-</head>
-<body>
-<main id="app" aria-busy="true"><p class="loading">Loading the request form…</p></main>
-<script nonce="${nonce}" src="${escapeAttr(script.toString())}"></script>
-</body>
-</html>`;
+  return webviewShellHtml(webview, extensionUri, {
+    entry: 'form',
+    stylesheet: 'form.css',
+    title,
+    images: true,
+    body: '<main id="app" aria-busy="true"><p class="loading">Loading the request form…</p></main>',
+  });
 }

@@ -31,15 +31,7 @@ export function demoOrigin(contactFlowId: string = DEMO_FLOWS.supportBot): ChatO
 }
 
 /** Polls `probe` until it returns something other than undefined/false; fails after `ms`. */
-export async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, what: string, ms = 8000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise<void>((r) => setTimeout(r, 10));
-  }
-}
+export { pollUntil as waitFor } from '../../support/wait';
 
 export function requestText(members: Record<string, unknown>): string {
   return `${JSON.stringify(members, null, 2)}\n`;

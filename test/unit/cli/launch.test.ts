@@ -4,28 +4,13 @@
  * --sandbox, and that no token ever reaches the output.
  */
 import assert from 'node:assert/strict';
+import { captureIo } from '../../support/cliIo';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../../src/cli/main';
 import { DEMO_FLOWS, DEMO_INSTANCE_ID, startSandboxWithFlows } from '../../../src/sandbox';
-import type { CliIo } from '../../../src/cli/command';
 
-function captureIo(env: Record<string, string | undefined>): CliIo & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    env,
-    cwd: process.cwd(),
-    stdout(t: string) {
-      io.out += t;
-    },
-    stderr(t: string) {
-      io.err += t;
-    },
-  };
-  return io;
-}
 
 type FlowSandbox = Awaited<ReturnType<typeof startSandboxWithFlows>>;
 
@@ -63,7 +48,7 @@ describe('cli: chatreq launch', function () {
   });
 
   const run = async (args: string[], env: Record<string, string | undefined> = {}) => {
-    const io = captureIo(env);
+    const io = captureIo(undefined, env);
     const code = await runCli(['launch', ...args], io);
     assert.doesNotMatch(io.out + io.err, TOKEN_LIKE, 'no token in the output');
     return { code, out: io.out, err: io.err };

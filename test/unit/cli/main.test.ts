@@ -1,22 +1,7 @@
 import assert from 'node:assert/strict';
+import { captureIo } from '../../support/cliIo';
 import { runCli } from '../../../src/cli/main';
-import type { CliIo } from '../../../src/cli/command';
 
-export function captureIo(env: Record<string, string | undefined> = {}): CliIo & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    env,
-    cwd: process.cwd(),
-    stdout(t: string) {
-      io.out += t;
-    },
-    stderr(t: string) {
-      io.err += t;
-    },
-  };
-  return io;
-}
 
 describe('cli', () => {
   it('prints the version', async () => {

@@ -1,26 +1,11 @@
 import assert from 'node:assert/strict';
+import { captureIo } from '../../support/cliIo';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CliIo } from '../../../src/cli/command';
 import { runCli } from '../../../src/cli/main';
 import { validateRequestText } from '../../../src/core/request';
 
-function captureIo(cwd: string, env: Record<string, string | undefined> = {}): CliIo & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    env,
-    cwd,
-    stdout(t: string) {
-      io.out += t;
-    },
-    stderr(t: string) {
-      io.err += t;
-    },
-  };
-  return io;
-}
 
 const fixtures = 'test/fixtures/requests';
 

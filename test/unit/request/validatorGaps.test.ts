@@ -1,31 +1,16 @@
 /** Validator gaps a new user hits (issue 14, item 4): encodings, odd files, numbers, nesting, env, the AWS CLI. */
 import assert from 'node:assert/strict';
+import { captureIo } from '../../support/cliIo';
 import { awsCliEnv } from '../../support/awsCli';
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CliIo } from '../../../src/cli/command';
 import { runCli } from '../../../src/cli/main';
 import { applyEdits, expandSnippet, newRequestText, requestSnippets, validateRequestText } from '../../../src/core/request';
 import { formChangeEdits } from '../../../src/core/request/form';
 import { DEMO_FLOWS, DEMO_INSTANCE_ID, startSandbox, type SandboxHandle } from '../../../src/sandbox';
 
-function captureIo(cwd: string, env: Record<string, string | undefined> = {}): CliIo & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    env,
-    cwd,
-    stdout(t: string) {
-      io.out += t;
-    },
-    stderr(t: string) {
-      io.err += t;
-    },
-  };
-  return io;
-}
 
 const REQUEST = '{"ParticipantDetails": {"DisplayName": "José"}}';
 

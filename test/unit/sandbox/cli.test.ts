@@ -1,4 +1,5 @@
 import { ConnectClient, StartChatContactCommand } from '@aws-sdk/client-connect';
+import { pollUntil } from '../../support/wait';
 import { ConnectParticipantClient, CreateParticipantConnectionCommand, GetTranscriptCommand } from '@aws-sdk/client-connectparticipant';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -105,12 +106,10 @@ describe('chatreq sandbox (the CLI command)', function () {
       const transcript = async () => (await participant.send(new GetTranscriptCommand({ ConnectionToken: token, SortOrder: 'ASCENDING', ScanDirection: 'FORWARD' }))).Transcript!;
       // Poll (the server's real clock paces it) until the welcome arrives, then compare its time
       // with the customer's join: the flow message came at least 400 ms later.
-      let items = await transcript();
-      const deadline = Date.now() + 5000;
-      while (!items.some((i) => i.Type === 'MESSAGE' && i.ParticipantRole === 'SYSTEM') && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 20));
-        items = await transcript();
-      }
+      const items = await pollUntil(async () => {
+        const t = await transcript();
+        return t.some((i) => i.Type === 'MESSAGE' && i.ParticipantRole === 'SYSTEM') ? t : undefined;
+      }, 'the welcome to arrive', 5000, 20);
       const joined = items.find((i) => i.ParticipantRole === 'CUSTOMER')!;
       const welcome = items.find((i) => i.Type === 'MESSAGE' && i.ParticipantRole === 'SYSTEM');
       assert.ok(welcome, 'the welcome arrived');

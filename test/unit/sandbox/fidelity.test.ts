@@ -1,22 +1,17 @@
 import { StartChatContactCommand } from '@aws-sdk/client-connect';
 import { CreateParticipantConnectionCommand, GetTranscriptCommand, SendEventCommand, SendMessageCommand } from '@aws-sdk/client-connectparticipant';
 import assert from 'node:assert/strict';
-import { startSandbox, startSandboxWithFlows, type SandboxHandle } from '../../../src/sandbox';
-import { clients, openSocket, raw, startChat, waitFor } from './support';
+import { startSandboxWithFlows, type SandboxHandle } from '../../../src/sandbox';
+import { clients, openSocket, raw, startChat, waitFor, freshSandboxEach } from './support';
 
 const NOTICE = 'application/vnd.chatreq.sandbox.notice';
 
 describe('sandbox: wire fidelity of receipts, notices and transcript items', () => {
   let sb: SandboxHandle;
   let c: ReturnType<typeof clients>;
-  beforeEach(async () => {
-    sb = await startSandbox();
-    c = clients(sb, 1);
-  });
-  afterEach(async () => {
-    c.connect.destroy();
-    c.participant.destroy();
-    await sb.close();
+  freshSandboxEach((s, k) => {
+    sb = s;
+    c = k;
   });
 
   it('pushes read/delivered receipts as Type MESSAGEMETADATA and folds them into the message in GetTranscript', async () => {

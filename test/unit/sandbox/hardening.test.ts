@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { connect as netConnect } from 'node:net';
 import { WebSocket } from 'ws';
-import { startSandbox, type SandboxHandle } from '../../../src/sandbox';
-import { chatInput, clients, DEMO_FLOWS, DEMO_INSTANCE_ID, raw, rejects, startChat } from './support';
+import { type SandboxHandle } from '../../../src/sandbox';
+import { chatInput, type clients, DEMO_FLOWS, DEMO_INSTANCE_ID, raw, rejects, startChat, freshSandboxEach } from './support';
 
 /** The AWS CLI with throwaway credentials and no config files. */
 function aws(url: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -46,14 +46,9 @@ describe('sandbox: request hardening and real-looking tokens', function () {
   this.timeout(60_000);
   let sb: SandboxHandle;
   let c: ReturnType<typeof clients>;
-  beforeEach(async () => {
-    sb = await startSandbox();
-    c = clients(sb, 1);
-  });
-  afterEach(async () => {
-    c.connect.destroy();
-    c.participant.destroy();
-    await sb.close();
+  freshSandboxEach((s, k) => {
+    sb = s;
+    c = k;
   });
 
   it('issues participant and connection tokens in standard base64 that never start with "-"', async () => {

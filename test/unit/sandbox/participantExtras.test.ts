@@ -16,20 +16,15 @@ import {
 } from '@aws-sdk/client-connectparticipant';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { ManualClock, startSandbox, startSandboxWithFlows, type SandboxHandle } from '../../../src/sandbox';
-import { clients, openSocket, rejects, startChat, waitFor } from './support';
+import { ManualClock, startSandboxWithFlows, type SandboxHandle } from '../../../src/sandbox';
+import { clients, openSocket, rejects, startChat, waitFor, freshSandboxEach } from './support';
 
 describe('sandbox: attachments, views and authentication on the Participant Service', () => {
   let sb: SandboxHandle;
   let c: ReturnType<typeof clients>;
-  beforeEach(async () => {
-    sb = await startSandbox();
-    c = clients(sb, 1);
-  });
-  afterEach(async () => {
-    c.connect.destroy();
-    c.participant.destroy();
-    await sb.close();
+  freshSandboxEach((s, k) => {
+    sb = s;
+    c = k;
   });
 
   it('uploads an attachment to the sandbox URL, shares it as an ATTACHMENT item and serves it back', async () => {

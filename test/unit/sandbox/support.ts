@@ -2,8 +2,9 @@
 import { ConnectClient, StartChatContactCommand, type StartChatContactCommandInput } from '@aws-sdk/client-connect';
 import { ConnectParticipantClient, CreateParticipantConnectionCommand } from '@aws-sdk/client-connectparticipant';
 import { request } from 'node:http';
+import { pollUntil } from '../../support/wait';
 import { WebSocket } from 'ws';
-import { DEMO_FLOWS, DEMO_INSTANCE_ID, type SandboxHandle } from '../../../src/sandbox';
+import { DEMO_FLOWS, DEMO_INSTANCE_ID, startSandbox, type SandboxHandle } from '../../../src/sandbox';
 
 export { DEMO_FLOWS, DEMO_INSTANCE_ID };
 
@@ -105,14 +106,8 @@ export async function rejects<E = Error & { name: string; $metadata: { httpStatu
 }
 
 /** Polls `probe` until it returns a value other than undefined/false, or fails after `ms`. */
-export async function waitFor<T>(probe: () => T | undefined | false, what: string, ms = 5000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise<void>((r) => setTimeout(r, 10));
-  }
+export function waitFor<T>(probe: () => T | undefined | false, what: string, ms = 5000): Promise<T> {
+  return pollUntil(probe, what, ms);
 }
 
 /** The chat items one participant WebSocket received (decoded `aws/chat` frames), and its state. */
@@ -142,4 +137,24 @@ export async function openSocket(url: string): Promise<OpenSocket> {
   ws.send(JSON.stringify({ topic: 'aws/subscribe', content: { topics: ['aws/chat'] } }));
   await ready;
   return { ws, items, closed };
+}
+
+/**
+ * A new sandbox (no flow runtime) and its SDK clients (one attempt per call) for every test of the
+ * describe block that calls this; `use` receives them before each test. Closed after each test.
+ */
+export function freshSandboxEach(use: (sb: SandboxHandle, c: ReturnType<typeof clients>) => void): void {
+  let current: { sb: SandboxHandle; c: ReturnType<typeof clients> } | undefined;
+  beforeEach(async () => {
+    const sb = await startSandbox();
+    current = { sb, c: clients(sb, 1) };
+    use(current.sb, current.c);
+  });
+  afterEach(async () => {
+    if (!current) return;
+    current.c.connect.destroy();
+    current.c.participant.destroy();
+    await current.sb.close();
+    current = undefined;
+  });
 }
