@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { openChatreqContainer, openFile, openWorkbench, outputShows, runCommand, type Workbench } from './workbench';
+import { openChatreqContainer, openFile, openWorkbench, outputShows, showLog, type Workbench } from './workbench';
 
 // Request files are JSON, so opening any JSON file activates Chatreq. In a workspace that does not
 // use Chatreq that must cost nothing visible: no status bar item, no first-run notice.
@@ -16,7 +16,7 @@ describe('a workspace without request files', function () {
 
   it('opening a JSON file activates Chatreq without a status bar item or a notice', async () => {
     await openFile(wb.page, 'package.json');
-    await runCommand(wb.page, 'Chatreq: Show Log');
+    await showLog(wb.page);
     await outputShows(wb.page, 'activated', /Chatreq\s\d+\.\d+\.\d+\sactivated/);
     // The request-file search is what could engage Chatreq here; wait until it has finished.
     // The panel renders spaces as no-break spaces: \s matches them.

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { openChatreqContainer, openWorkbench, outputShows, runCommand, type Workbench } from './workbench';
+import { openChatreqContainer, openWorkbench, outputShows, showLog, type Workbench } from './workbench';
 
 describe('workbench (Chatreq installed from its .vsix)', function () {
   let wb: Workbench;
@@ -58,7 +58,7 @@ describe('workbench (Chatreq installed from its .vsix)', function () {
 
   it('runs "Chatreq: Show Log" from the command palette and the log shows activation', async () => {
     await openChatreqContainer(wb.page); // the Instances view lists instances: an AWS call to see in the log
-    await runCommand(wb.page, 'Chatreq: Show Log');
+    await showLog(wb.page);
     try {
       await outputShows(wb.page, 'activated', /Chatreq\s\d+\.\d+\.\d+\sactivated/);
       // Every AWS call is logged with its operation, region, time and request ID (the explorer made

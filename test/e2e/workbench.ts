@@ -128,3 +128,21 @@ export async function outputShows(page: Page, filter: string, pattern: RegExp): 
     await box.fill('');
   }
 }
+
+/**
+ * Runs "Chatreq: Show Log" and waits for the Output panel's filter box. The palette can list the
+ * command while the extension is still activating; a run that opened no panel is tried again
+ * (three tries, each waiting on the panel with its own deadline).
+ */
+export async function showLog(page: Page): Promise<void> {
+  const box = page.locator('.part.panel .viewpane-filter input, .part.panel input[placeholder^="Filter"]').filter({ visible: true }).first();
+  for (let attempt = 1; ; attempt++) {
+    await runCommand(page, 'Chatreq: Show Log');
+    try {
+      await box.waitFor({ timeout: 10_000 });
+      return;
+    } catch (e) {
+      if (attempt === 3) throw e;
+    }
+  }
+}
