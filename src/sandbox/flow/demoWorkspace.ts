@@ -52,7 +52,7 @@ const demoBot = {
         {
           name: 'CheckOrderStatus',
           utterances: ['where is my order', 'order status', 'track my order', 'check order {OrderNumber}', 'where is order {OrderNumber}', 'status of order {OrderNumber}'],
-          slots: [{ name: 'OrderNumber', prompt: 'Sure. What is your order number?' }],
+          slots: [{ name: 'OrderNumber', type: 'AMAZON.Number', prompt: 'Sure. What is your order number?' }],
           reply: 'Thanks, let me look up order {OrderNumber}.',
         },
         {

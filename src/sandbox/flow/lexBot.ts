@@ -10,10 +10,20 @@ export interface LexReply {
   content: string;
 }
 
+/** The built-in slot types the simulation resolves (a slot with `values` is a custom slot type). */
+export const LEX_SLOT_TYPES = ['AMAZON.Number', 'AMAZON.AlphaNumeric', 'AMAZON.FreeFormInput'] as const;
+export type LexSlotType = (typeof LEX_SLOT_TYPES)[number];
+
 export interface LexSlotDef {
   name: string;
-  /** Accepted values; absent means free text (the customer's whole answer). */
+  /** Accepted values (a custom slot type); the slot takes the listed value the answer names. */
   values?: string[];
+  /**
+   * A built-in slot type: AMAZON.Number takes the number in the answer ("order 12345, please" ->
+   * 12345), AMAZON.AlphaNumeric the first word with a digit in it, AMAZON.FreeFormInput the whole
+   * answer. Without `values` or `type` the slot is free form.
+   */
+  type?: LexSlotType;
   /** What the bot asks when the slot is missing. */
   prompt: string;
   required: boolean;
@@ -99,12 +109,18 @@ export function parseLexBotFile(text: string, fileName: string): LexBotDef[] {
         }
         const sat = `${iat}: slot "${rs.name}"`;
         const values = rs.values === undefined ? undefined : readStringArray(rs.values, `${sat}: values`, true);
+        if (rs.type !== undefined && (typeof rs.type !== 'string' || !(LEX_SLOT_TYPES as readonly string[]).includes(rs.type))) {
+          throw new WorkspaceFileError(`${sat}: type must be one of ${LEX_SLOT_TYPES.join(', ')} (or leave it out and list "values" for a custom slot type), got ${describe(rs.type)}.`);
+        }
+        if (rs.type !== undefined && values !== undefined) {
+          throw new WorkspaceFileError(`${sat}: has both "type" and "values"; a slot with listed values is a custom slot type, so drop "type".`);
+        }
         const required = rs.required ?? true;
         if (typeof required !== 'boolean') throw new WorkspaceFileError(`${sat}: required must be true or false.`);
         if (typeof rs.prompt !== 'string' || rs.prompt === '') {
           throw new WorkspaceFileError(`${sat}: prompt must be the question the bot asks for this slot (a non-empty string).`);
         }
-        return { name: rs.name, values, prompt: rs.prompt, required };
+        return { name: rs.name, values, ...(rs.type !== undefined ? { type: rs.type as LexSlotType } : {}), prompt: rs.prompt, required };
       });
       for (const u of utterances) {
         for (const m of u.matchAll(/\{([^}]*)\}/g)) {
@@ -164,12 +180,32 @@ function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** The accepted value a text names (longest first, whole words), or undefined. */
+/**
+ * The value of a slot a text names, resolved by the slot's type as Lex does: a listed value
+ * (longest first, whole words), the number in it, the first word with a digit, or (free form) the
+ * whole text. Undefined when the text holds no such value.
+ */
 function findSlotValue(slot: LexSlotDef, text: string): string | undefined {
-  const norm = ` ${normalize(text)} `;
-  if (!slot.values) return text.trim() || undefined;
-  const sorted = [...slot.values].sort((a, b) => b.length - a.length);
-  return sorted.find((v) => norm.includes(` ${normalize(v)} `));
+  if (slot.values) {
+    const norm = ` ${normalize(text)} `;
+    const sorted = [...slot.values].sort((a, b) => b.length - a.length);
+    return sorted.find((v) => norm.includes(` ${normalize(v)} `));
+  }
+  switch (slot.type) {
+    case 'AMAZON.Number':
+      return /(?<![\p{L}\p{N}.])-?\d+(?:\.\d+)?(?![\p{L}\p{N}])/u.exec(text)?.[0];
+    case 'AMAZON.AlphaNumeric': {
+      const words = text.split(/[^\p{L}\p{N}-]+/u).filter(Boolean);
+      return words.find((w) => /\p{N}/u.test(w)) ?? (words.length === 1 ? words[0] : undefined);
+    }
+    default:
+      return text.trim() || undefined;
+  }
+}
+
+/** Whether a slot's value can be picked out of a longer sentence (not a free-form slot). */
+function resolvable(slot: LexSlotDef): boolean {
+  return slot.values !== undefined || slot.type === 'AMAZON.Number' || slot.type === 'AMAZON.AlphaNumeric';
 }
 
 export interface Classification {
@@ -182,7 +218,8 @@ export interface Classification {
  * Picks the intent for an utterance. An exact match of a sample utterance (slots matching any
  * text, or one of their values) scores 1; otherwise the score is the share of the sample's words
  * found in the utterance. The best score wins (ties: the intent defined first) if it reaches the
- * bot's confidenceThreshold. Slot values named anywhere in the utterance are filled too.
+ * bot's confidenceThreshold. Slots whose type can be picked out of a sentence (listed values, a
+ * number, an alphanumeric word) are filled from anywhere in the utterance too.
  */
 export function classify(bot: LexBotDef, text: string): Classification | undefined {
   const input = normalize(text);
@@ -211,7 +248,9 @@ export function classify(bot: LexBotDef, text: string): Classification | undefin
         score = 1;
         slotNames.forEach((name, i) => {
           const slot = intent.slots.find((s) => s.name === name);
-          const value = slot ? findSlotValue(slot, exact[i + 1]) : undefined;
+          // A number or code is picked out of the utterance as written (case and hyphens kept).
+          const from = slot?.type === 'AMAZON.Number' || slot?.type === 'AMAZON.AlphaNumeric' ? text : exact[i + 1];
+          const value = slot ? findSlotValue(slot, from) : undefined;
           if (value !== undefined) slots[name] = value;
         });
       } else {
@@ -219,7 +258,7 @@ export function classify(bot: LexBotDef, text: string): Classification | undefin
         if (sample.length > 0) score = sample.filter((w) => words.has(w)).length / sample.length;
       }
       for (const slot of intent.slots) {
-        if (slots[slot.name] === undefined && slot.values) {
+        if (slots[slot.name] === undefined && resolvable(slot)) {
           const value = findSlotValue(slot, text);
           if (value !== undefined) slots[slot.name] = value;
         }

@@ -253,6 +253,29 @@ describe('flow runtime end to end (sandbox + AWS SDK v3)', function () {
       assert.equal(contact.trace.lex.IntentName, 'CheckOrderStatus');
     });
 
+    it('Support Bot: the order number is taken from a whole sentence by its slot type (a number), asked or not', async () => {
+      const chat = await start(env, demo(DEMO_FLOWS.supportBot));
+      await say(env, chat, 'Where is my order 12345?');
+      let contact = await adminContact(env, chat.contactId);
+      assert.ok(lines(contact.transcript).includes('SYSTEM/BOT: Thanks, let me look up order 12345.'), lines(contact.transcript).join('\n'));
+      assert.equal(contact.attributes.orderId, '12345');
+      const second = await start(env, demo(DEMO_FLOWS.supportBot));
+      await say(env, second, 'where is my order');
+      await say(env, second, 'I think it is 67890, thanks');
+      contact = await adminContact(env, second.contactId);
+      assert.ok(lines(contact.transcript).includes('SYSTEM/BOT: Thanks, let me look up order 67890.'), lines(contact.transcript).join('\n'));
+      assert.ok(lines(contact.transcript).includes("SYSTEM/SYSTEM_MESSAGE: Order 67890 is being packed. You'll get an email as soon as it ships."));
+    });
+
+    it('Support Bot: reads the customerTier attribute (gold customers are greeted as such, others are not)', async () => {
+      const gold = await start(env, { ...demo(DEMO_FLOWS.supportBot), Attributes: { customerTier: 'gold' } }, false);
+      const plain = await start(env, { ...demo(DEMO_FLOWS.supportBot), Attributes: { customerTier: 'silver' } }, false);
+      const goldLines = lines((await adminContact(env, gold.contactId)).transcript);
+      const plainLines = lines((await adminContact(env, plain.contactId)).transcript);
+      assert.ok(goldLines.some((l) => /gold member/.test(l)), goldLines.join('\n'));
+      assert.ok(!plainLines.some((l) => /gold member/.test(l)), plainLines.join('\n'));
+    });
+
     it('Support Bot: asking for an agent goes through the after-hours flow into the queue (in hours)', async () => {
       const chat = await start(env, { ...demo(DEMO_FLOWS.supportBot), Attributes: { firstName: 'Ana' } });
       await say(env, chat, 'talk to an agent');

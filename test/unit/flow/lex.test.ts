@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { classify, parseLexBotFile } from '../../../src/sandbox/flow/lexBot';
+import { LexConversation, classify, parseLexBotFile } from '../../../src/sandbox/flow/lexBot';
 import { flowDoc, fixtures, source, startContact, type ActionSpec } from './harness';
 
 const botFile = join(fixtures, 'interactive.lexbot.json');
@@ -184,5 +184,29 @@ describe('Lex bots on chat (ConnectParticipantWithLexBot)', () => {
     assert.equal(classify(bot, 'please reset my password now')?.intent.name, 'A');
     assert.deepEqual(classify(bot, 'change the plan')?.slots, { thing: 'the plan' });
     assert.equal(classify(bot, 'hello there'), undefined);
+  });
+
+  it('resolves slots by their type, from a whole sentence as Lex does', () => {
+    const [bot] = parseLexBotFile(JSON.stringify({ bots: [{ name: 'T', intents: [
+      { name: 'Order', utterances: ['where is my order', 'order {n}'], slots: [{ name: 'n', type: 'AMAZON.Number', prompt: 'Which number?' }] },
+      { name: 'Code', utterances: ['my code is {code}'], slots: [{ name: 'code', type: 'AMAZON.AlphaNumeric', prompt: 'Which code?' }] },
+      { name: 'Note', utterances: ['note {text}'], slots: [{ name: 'text', type: 'AMAZON.FreeFormInput', prompt: 'What?' }] },
+    ] }] }), 'x.json');
+    assert.deepEqual(classify(bot, 'Where is my order 12345?')?.slots, { n: '12345' });
+    assert.deepEqual(classify(bot, 'where is my order')?.slots, {});
+    assert.deepEqual(classify(bot, 'my code is AB-12 please')?.slots, { code: 'AB-12' });
+    assert.deepEqual(classify(bot, 'note call me back at 5')?.slots, { text: 'call me back at 5' });
+    const conv = new LexConversation(bot);
+    assert.deepEqual(conv.hear('where is my order').replies.map((r) => r.content), ['Which number?']);
+    assert.deepEqual(conv.hear('no idea').replies.map((r) => r.content), ['Which number?'], 'an answer without a number is asked again');
+    const done = conv.hear('Where is my order 12345?');
+    assert.equal(done.done, true);
+    assert.deepEqual(done.done && done.slots, { n: '12345' });
+  });
+
+  it('rejects an unknown slot type, and a type next to listed values', () => {
+    const file = (slot: Record<string, unknown>) => JSON.stringify({ bots: [{ name: 'T', intents: [{ name: 'I', utterances: ['x'], slots: [{ name: 's', prompt: 'p', ...slot }] }] }] });
+    assert.throws(() => parseLexBotFile(file({ type: 'AMAZON.Date' }), 'x.json'), /slot "s": type must be one of AMAZON\.Number, AMAZON\.AlphaNumeric, AMAZON\.FreeFormInput/);
+    assert.throws(() => parseLexBotFile(file({ type: 'AMAZON.Number', values: ['1'] }), 'x.json'), /has both "type" and "values"/);
   });
 });

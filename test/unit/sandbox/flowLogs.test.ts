@@ -210,7 +210,7 @@ describe('sandbox: flow-log policy and bounds', () => {
       await waitFor(() => strict.getContact(bot.contactId)!.trace && (strict.getContact(bot.contactId)!.trace as { status: string }).status === 'waiting', 'the bot to wait');
       const records = strict.flowLogs();
       assert.equal(records.length, 3, 'capped at maxFlowLogEvents');
-      assert.deepEqual(records.map((r) => r.ContactFlowModuleType), ['SetAttributes', 'SetAttributes', 'PlayPrompt'], 'the oldest record (SetLoggingBehavior) was dropped');
+      assert.deepEqual(records.map((r) => r.ContactFlowModuleType), ['SetAttributes', 'PlayPrompt', 'CheckAttribute'], 'the oldest record (SetLoggingBehavior) was dropped');
 
       const quiet = await startChat(co, { ContactFlowId: DEMO_FLOWS.supportBot });
       await waitFor(() => off.getContact(quiet.contactId)!.transcript.some((i) => i.Content?.startsWith('How can I help')), 'the bot prompt');
