@@ -421,6 +421,12 @@ function latestInSession(core: SandboxCore, start: Contact): Contact {
   return latest;
 }
 
+/** The access key ID and region a SigV4 Authorization header names in its credential scope. */
+function signingScope(auth: string | string[] | undefined): { accessKeyId: string; region: string } | undefined {
+  const m = typeof auth === 'string' ? /^AWS4-HMAC-SHA256 +Credential=([^/\s,]+)\/\d{8}\/([a-z0-9-]+)\//.exec(auth.trim()) : null;
+  return m ? { accessKeyId: m[1], region: m[2] } : undefined;
+}
+
 export function startChatContact(core: SandboxCore, input: OperationInput): JsonObject {
   const req = validateStart(input.body);
   const instance = findInstance(core, req.instanceId);
@@ -478,6 +484,8 @@ export function startChatContact(core: SandboxCore, input: OperationInput): Json
     ...(req.initialMessage ? { initialMessage: req.initialMessage } : {}),
   });
   if (req.disconnectAgent) contact.disconnectAgentOnCustomerExit = true;
+  const signed = signingScope(input.headers.authorization);
+  if (signed) contact.startedWith = signed;
   const customer = contact.customer;
   core.store.post(contact, {
     Type: 'EVENT',

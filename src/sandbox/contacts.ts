@@ -109,6 +109,8 @@ export interface Contact {
   disconnectAgentOnCustomerExit?: boolean;
   /** Set once an agent joined (a runtime that brings one in). */
   agent?: { id: string; connectedAt: Date };
+  /** The SigV4 credential scope StartChatContact was signed with (an access key ID, not a secret). */
+  startedWith?: { accessKeyId: string; region: string };
   /** The sandbox's notices for this contact (never shown to participants), newest last, bounded. */
   notices: string[];
 }
@@ -130,6 +132,8 @@ export interface ContactState {
   transcript: TranscriptItem[];
   /** The sandbox's notices about this contact (they never reach a participant). */
   notices: string[];
+  /** Who started it: the access key ID and region of StartChatContact's signature (admin view only). */
+  startedWith?: { accessKeyId: string; region: string };
   trace?: unknown;
 }
 
@@ -536,6 +540,7 @@ export class ContactStore {
       })),
       transcript: structuredClone(contact.transcript),
       notices: [...contact.notices],
+      ...(contact.startedWith ? { startedWith: { ...contact.startedWith } } : {}),
       ...(trace !== undefined ? { trace } : {}),
     };
   }

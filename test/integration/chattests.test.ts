@@ -11,7 +11,7 @@ import * as vscode from 'vscode';
 import type { ChatRecord } from '../../src/core/chat/types';
 import type { ChatreqApi } from '../../src/extension/extension';
 import type { ChatTestsHandle } from '../../src/extension/testing';
-import { api, until } from './connectionSupport';
+import { api, KEY_ID, SECRET, until, useAwsFiles } from './connectionSupport';
 
 const DEMO_INSTANCE = '5f1b7c3e-8a2d-4c6f-9e41-2b7d0a9c3e58';
 const SUPPORT_BOT = '0c6a3f51-7d2e-4b8a-9f14-6e2d3c8b1a07';
@@ -154,8 +154,10 @@ describe('Conversation tests: Test Explorer and Save as Conversation Test', func
     assert.ok(rec, 'the run is in the Test Chats panel');
     assert.equal(vscode.Uri.parse(rec.origin.requestFile!).fsPath, path.join(workspaceDir(), requestName), 'linked to its request file');
 
-    // "Run against the Sandbox": the built-in sandbox, whatever the current connection is.
-    const other = await h.run([file], undefined, 'sandbox');
+    // "Run against Sandbox (offline)": the built-in sandbox, whatever the current connection is.
+    const sandboxProfile = h.againstProfiles().find((p) => p.connection.kind === 'sandbox')!;
+    assert.equal(sandboxProfile.profile.label, 'Run against Sandbox (offline)');
+    const other = await h.run([file], undefined, sandboxProfile.profile);
     assert.equal(other.results[0].status, 'passed', other.results[0].failure?.text);
     assert.equal(other.results[0].record?.origin.connectionLabel, 'Sandbox (offline)');
   });
@@ -213,5 +215,96 @@ describe('Conversation tests: Test Explorer and Save as Conversation Test', func
     const { results } = await h.run([file]);
     assert.equal(results.length, 1);
     assert.equal(results[0].status, 'passed', results[0].failure?.text);
+  });
+});
+
+describe('Conversation tests: "Run against …" a connection', function () {
+  this.timeout(60_000);
+  const aws = useAwsFiles();
+  const KEY_B = 'AKIACHATTESTPROFILEB';
+  const SECRET_B = 'chattestProfileBsecretKeyEXAMPLE0123456';
+  const created: string[] = [];
+  const tag = `${process.pid}-${Date.now()}`;
+  const savedEnv: Record<string, string | undefined> = {};
+  const envNames = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION', 'AWS_DEFAULT_REGION'];
+  beforeEach(() => {
+    for (const n of envNames) {
+      savedEnv[n] = process.env[n];
+      delete process.env[n];
+    }
+  });
+  afterEach(async () => {
+    for (const n of envNames) {
+      if (savedEnv[n] === undefined) delete process.env[n];
+      else process.env[n] = savedEnv[n];
+    }
+    for (const p of created.splice(0)) fs.rmSync(p, { force: true });
+    const config = vscode.workspace.getConfiguration();
+    for (const key of ['chatreq.endpoint.connect', 'chatreq.endpoint.participant']) await config.update(key, undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  it('offers one profile per connection, follows the AWS files, and runs through a non-default profile with its credentials and region without switching the workspace', async () => {
+    const a = await sandboxApi();
+    const url = await a.services.sandbox.endpoint();
+    // The profiles' Connect and Participant calls go to the sandbox.
+    const config = vscode.workspace.getConfiguration();
+    await config.update('chatreq.endpoint.connect', url, vscode.ConfigurationTarget.Global);
+    await config.update('chatreq.endpoint.participant', url, vscode.ConfigurationTarget.Global);
+    aws.write(
+      '[profile ct-a]\nregion = us-east-1\n[profile ct-b]\nregion = eu-west-2\n',
+      `[ct-a]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = ${SECRET}\n[ct-b]\naws_access_key_id = ${KEY_B}\naws_secret_access_key = ${SECRET_B}\n`,
+    );
+    const dir = workspaceDir();
+    const requestName = `ct-against-${tag}.chatreq.json`;
+    fs.writeFileSync(path.join(dir, requestName), JSON.stringify({ InstanceId: DEMO_INSTANCE, ContactFlowId: SUPPORT_BOT, ParticipantDetails: { DisplayName: 'Ada' } }));
+    created.push(path.join(dir, requestName));
+    const testPath = path.join(dir, `ct-against-${tag}.chattest.json`);
+    fs.writeFileSync(testPath, JSON.stringify({ name: 'greets', request: `./${requestName}`, steps: [{ expect: 'How can I help' }] }, null, 2));
+    created.push(testPath);
+    const uri = vscode.Uri.file(testPath);
+    const h = await handle();
+    const file = await until('the file', async () => {
+      await h.refresh();
+      return h.fileItem(uri)?.children.size === 1 ? h.fileItem(uri) : undefined;
+    });
+    const labels = () => h.againstProfiles().map((p) => p.profile.label);
+    await until('a profile per connection', () => (labels().includes('Run against ct-b (eu-west-2)') ? true : undefined));
+    assert.deepEqual(labels(), ['Run against Sandbox (offline)', 'Run against ct-a (us-east-1)', 'Run against ct-b (eu-west-2)']);
+    assert.ok(h.againstProfiles().every((p) => !p.profile.isDefault), 'Run (the current connection) stays the default');
+
+    // An edit of the AWS files shows without a refresh: ct-a is gone, ct-c is new.
+    aws.write(
+      '[profile ct-b]\nregion = eu-west-2\n[profile ct-c]\nregion = ap-southeast-2\n',
+      `[ct-b]\naws_access_key_id = ${KEY_B}\naws_secret_access_key = ${SECRET_B}\n[ct-c]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = ${SECRET}\n`,
+    );
+    await until('the profiles to follow the AWS files', () => (labels().join('|') === 'Run against Sandbox (offline)|Run against ct-b (eu-west-2)|Run against ct-c (ap-southeast-2)' ? true : undefined));
+
+    // Environment credentials are offered once they are set, as Select Connection lists them.
+    process.env.AWS_ACCESS_KEY_ID = KEY_ID;
+    process.env.AWS_SECRET_ACCESS_KEY = SECRET;
+    process.env.AWS_REGION = 'eu-central-1';
+    await h.refresh();
+    assert.ok(labels().includes('Run against Environment credentials (eu-central-1)'), labels().join(', '));
+    for (const n of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION']) delete process.env[n];
+    await h.refresh();
+    assert.ok(!labels().some((l) => l.includes('Environment')), labels().join(', '));
+
+    // A run through ct-b: its keys and region sign StartChatContact; the workspace keeps its connection.
+    const before = JSON.stringify(a.services.connections.current);
+    const stored = JSON.stringify(a.services.context.workspaceState.get('chatreq.connection') ?? null);
+    let switched = 0;
+    const sub = a.services.connections.onDidChange(() => switched++);
+    const b = h.againstProfiles().find((p) => p.connection.kind === 'profile' && p.connection.profile === 'ct-b')!;
+    const { results } = await h.run([file], undefined, b.profile).finally(() => void sub.dispose());
+    assert.equal(results.length, 1);
+    assert.equal(results[0].status, 'passed', results[0].failure?.text);
+    assert.equal(results[0].record?.origin.connectionLabel, 'ct-b (eu-west-2)');
+    const res = await fetch(`${url}/sandbox/contacts/${encodeURIComponent(results[0].contactId!)}`);
+    assert.equal(res.status, 200);
+    const contact = (await res.json()) as { startedWith?: { accessKeyId: string; region: string } };
+    assert.deepEqual(contact.startedWith, { accessKeyId: KEY_B, region: 'eu-west-2' });
+    assert.equal(JSON.stringify(a.services.connections.current), before, 'the selected connection did not change');
+    assert.equal(JSON.stringify(a.services.context.workspaceState.get('chatreq.connection') ?? null), stored, 'nothing stored');
+    assert.equal(switched, 0, 'nobody was told of a switch');
   });
 });

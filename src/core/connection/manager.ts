@@ -56,8 +56,15 @@ export class ConnectionManager {
 
   /** The access layer for the current connection, opening its session on first use. */
   access(): Promise<ConnectAccess> {
+    return this.accessFor(this.currentConnection);
+  }
+
+  /**
+   * The access layer for any connection (a test run "against" another one), from the same cache
+   * as {@link access}, without switching: listeners hear nothing and {@link current} stays.
+   */
+  accessFor(connection: Connection): Promise<ConnectAccess> {
     if (this.disposed) return Promise.reject(new Error('The connection manager was disposed.'));
-    const connection = this.currentConnection;
     const key = connectionKey(connection);
     let pending = this.accesses.get(key);
     if (pending) {

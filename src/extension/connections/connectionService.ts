@@ -142,6 +142,11 @@ export class ConnectionService extends Disposable {
     return this.manager.access();
   }
 
+  /** Access for another connection without switching to it (nothing is stored, nobody is told). */
+  accessFor(connection: Connection): Promise<ConnectAccess> {
+    return this.manager.accessFor(connection);
+  }
+
   /** Closes every session (endpoint settings, trust or AWS config changed) and tells listeners. */
   reset(reason: string): void {
     this.logger.info(`[aws] sessions reset: ${reason}`);

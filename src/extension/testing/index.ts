@@ -25,7 +25,7 @@ import {
   DEFAULT_LAUNCH_RATE,
 } from '../../core/chattest';
 import type { Range as CoreRange } from '../../core/request';
-import { connectionKey } from '../../core/connection';
+import { connectionChoices, connectionKey, connectionLabel, listProfiles, sharedConfigPaths, type Connection } from '../../core/connection';
 import type { TestChats } from '../chats';
 import { Commands } from '../ids';
 import type { Services } from '../services';
@@ -48,12 +48,19 @@ export interface RunEvent {
 export interface ChatTestsHandle {
   readonly controller: vscode.TestController;
   readonly runProfile: vscode.TestRunProfile;
-  /** Re-reads every test file of the workspace. */
+  /** The "Run against …" profiles, one per connection Select Connection offers (sandbox first). */
+  againstProfiles(): Array<{ profile: vscode.TestRunProfile; connection: Connection }>;
+  /** Re-reads the AWS config and credentials files and brings the "Run against …" profiles up to date. */
+  syncProfiles(): Promise<void>;
+  /** Re-reads every test file of the workspace (and, once there are tests, the connections). */
   refresh(): Promise<void>;
   /** The file's item (after discovery), or undefined. */
   fileItem(uri: vscode.Uri): vscode.TestItem | undefined;
-  /** Runs `include` (every test when left out) as the Run profile does; resolves once the run ends. */
-  run(include?: readonly vscode.TestItem[], token?: vscode.CancellationToken, against?: 'current' | 'sandbox'): Promise<{ events: RunEvent[]; results: ChatTestResult[] }>;
+  /**
+   * Runs `include` (every test when left out) as the Run profile does, or as a "Run against …"
+   * profile does when one is given ('sandbox': the sandbox's); resolves once the run ends.
+   */
+  run(include?: readonly vscode.TestItem[], token?: vscode.CancellationToken, against?: 'current' | 'sandbox' | vscode.TestRunProfile): Promise<{ events: RunEvent[]; results: ChatTestResult[] }>;
   /** Save as Conversation Test, for a chat ID. */
   saveAsTest(chatId: string): Promise<vscode.Uri | undefined>;
 }
@@ -178,15 +185,20 @@ export function registerChatTests(services: Services, testChats: TestChats): Cha
     });
     await Promise.all(uris.map(loadFile));
   };
-  controller.refreshHandler = () => refresh();
+  /** Discovery, then the connections once the workspace has conversation tests. */
+  const discoverAndSync = async (): Promise<void> => {
+    await refresh();
+    if (controller.items.size > 0) await syncProfiles();
+  };
+  controller.refreshHandler = () => discoverAndSync();
   controller.resolveHandler = async (item) => {
-    if (!item) await refresh();
+    if (!item) await discoverAndSync();
   };
 
   const watcher = vscode.workspace.createFileSystemWatcher(GLOB);
   context.subscriptions.push(
     watcher,
-    watcher.onDidCreate((u) => void loadFile(u)),
+    watcher.onDidCreate((u) => void loadFile(u).then(() => (engaged ? undefined : syncProfiles()))),
     watcher.onDidChange((u) => void loadFile(u)),
     watcher.onDidDelete((u) => {
       controller.items.delete(u.toString());
@@ -217,7 +229,7 @@ export function registerChatTests(services: Services, testChats: TestChats): Cha
     return [...out.values()];
   };
 
-  /** Where a run goes: the current connection (Run), or the built-in sandbox (Run against the Sandbox). */
+  /** Where a run goes: the current connection (Run), or the connection of a "Run against …" profile. */
   interface RunTarget {
     session: AwsSession;
     key: string;
@@ -230,11 +242,20 @@ export function registerChatTests(services: Services, testChats: TestChats): Cha
     const c = services.connections.current;
     return { session: access.session, key: connectionKey(c), label: services.connections.label, sandbox: c.kind === 'sandbox' };
   };
-  const sandboxTarget = async (): Promise<RunTarget> => {
-    const connection = { kind: 'sandbox' } as const;
-    const session = await openSession({ connection, sandboxEndpoint: await services.sandbox.endpoint(), logger });
-    return { session, key: connectionKey(connection), label: 'Sandbox (offline)', sandbox: true, dispose: () => session.dispose() };
+  /** The run's own session; the workspace's selected connection is left as it is. */
+  const targetFor = (connection: Connection) => async (): Promise<RunTarget> => {
+    const key = connectionKey(connection);
+    const label = connectionLabel(connection);
+    if (connection.kind === 'sandbox') {
+      // A session of its own: the sandbox's port changes when it restarts.
+      const session = await openSession({ connection, sandboxEndpoint: await services.sandbox.endpoint(), logger });
+      return { session, key, label, sandbox: true, dispose: () => session.dispose() };
+    }
+    // Shared with the rest of the extension (MFA asked once, closed when the AWS files change).
+    const access = await services.connections.accessFor(connection);
+    return { session: access.session, key, label, sandbox: false };
   };
+  const sandboxTarget = targetFor({ kind: 'sandbox' });
 
   const runTests = async (request: vscode.TestRunRequest, token: vscode.CancellationToken, where: () => Promise<RunTarget> = currentTarget): Promise<{ events: RunEvent[]; results: ChatTestResult[] }> => {
     const events: RunEvent[] = [];
@@ -339,7 +360,89 @@ export function registerChatTests(services: Services, testChats: TestChats): Cha
   };
 
   const runProfile = controller.createRunProfile('Run', vscode.TestRunProfileKind.Run, (request, token) => runTests(request, token).then(() => undefined), true);
-  const sandboxProfile = controller.createRunProfile('Run against the Sandbox', vscode.TestRunProfileKind.Run, (request, token) => runTests(request, token, sandboxTarget).then(() => undefined), false);
+
+  // "Run against …": one profile per connection Select Connection lists (the sandbox, each AWS
+  // profile, environment credentials when they are set), by identity, so a region change only
+  // relabels it. The sandbox's is there from the start; the AWS files are read once the workspace
+  // has conversation tests (not at activation), and again whenever they or the settings change.
+  interface Against {
+    profile: vscode.TestRunProfile;
+    connection: Connection;
+  }
+  const against = new Map<string, Against>();
+  const identity = (c: Connection): string => (c.kind === 'profile' ? `profile:${c.profile}` : c.kind);
+  const setAgainst = (connection: Connection): void => {
+    const id = identity(connection);
+    const label = `Run against ${connectionLabel(connection)}`;
+    const known = against.get(id);
+    if (known) {
+      known.connection = connection;
+      if (known.profile.label !== label) known.profile.label = label;
+      return;
+    }
+    const entry: Against = {
+      connection,
+      profile: controller.createRunProfile(label, vscode.TestRunProfileKind.Run, (request, token) => runTests(request, token, targetFor(entry.connection)).then(() => undefined), false),
+    };
+    against.set(id, entry);
+  };
+  setAgainst({ kind: 'sandbox' });
+  context.subscriptions.push({ dispose: () => against.forEach((a) => a.profile.dispose()) });
+
+  let watched: { key: string; watchers: vscode.Disposable[] } | undefined;
+  const watchFiles = (): void => {
+    const paths = sharedConfigPaths(process.env);
+    const key = `${paths.config}\n${paths.credentials}`;
+    if (watched?.key === key) return;
+    watched?.watchers.forEach((w) => void w.dispose());
+    const watchers: vscode.Disposable[] = [];
+    for (const file of new Set([paths.config, paths.credentials])) {
+      const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), path.basename(file)));
+      watchers.push(w, w.onDidChange(() => void syncProfiles()), w.onDidCreate(() => void syncProfiles()), w.onDidDelete(() => void syncProfiles()));
+    }
+    watched = { key, watchers };
+  };
+  context.subscriptions.push({ dispose: () => watched?.watchers.forEach((w) => void w.dispose()) });
+
+  let engaged = false;
+  let syncing: Promise<void> = Promise.resolve();
+  const syncOnce = async (): Promise<void> => {
+    watchFiles();
+    let summary: Awaited<ReturnType<typeof listProfiles>>;
+    try {
+      summary = await listProfiles(process.env);
+    } catch (e) {
+      // A file that cannot be parsed: keep what was listed (Select Connection shows the error).
+      logger.warn(`[tests] could not read the AWS config files for "Run against": ${(e as Error).message}`);
+      return;
+    }
+    const choices = connectionChoices(summary, { current: services.connections.current, env: process.env }).filter((c) => c.connection.kind !== 'env' || c.problems.length === 0);
+    const keep = new Set(choices.map((c) => identity(c.connection)));
+    for (const [id, a] of against) {
+      if (keep.has(id)) continue;
+      a.profile.dispose();
+      against.delete(id);
+    }
+    for (const c of choices) setAgainst(c.connection);
+  };
+  const syncProfiles = (): Promise<void> => {
+    engaged = true;
+    syncing = syncing.then(syncOnce, syncOnce);
+    return syncing;
+  };
+  const resync = (): void => {
+    if (engaged) void syncProfiles();
+  };
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('chatreq') && resync()),
+    vscode.workspace.onDidGrantWorkspaceTrust(resync),
+    // A switch (or a reset after the AWS files changed) can change a profile's region.
+    services.connections.onDidChange(resync),
+  );
+  const againstProfiles = (): Against[] => {
+    const list = [...against.values()];
+    return [...list.filter((a) => a.connection.kind === 'sandbox'), ...list.filter((a) => a.connection.kind !== 'sandbox')];
+  };
 
   const saveAsTest = async (chatId: string): Promise<vscode.Uri | undefined> => {
     await testChats.chats.ready();
@@ -374,12 +477,17 @@ export function registerChatTests(services: Services, testChats: TestChats): Cha
   const handle: ChatTestsHandle = {
     controller,
     runProfile,
-    refresh,
+    againstProfiles: () => againstProfiles().map((a) => ({ profile: a.profile, connection: a.connection })),
+    syncProfiles,
+    refresh: discoverAndSync,
     fileItem: (uri) => controller.items.get(uri.toString()),
-    run: (include, token, against) =>
-      against === 'sandbox'
-        ? runTests(new vscode.TestRunRequest(include, undefined, sandboxProfile), token ?? new vscode.CancellationTokenSource().token, sandboxTarget)
-        : runTests(new vscode.TestRunRequest(include, undefined, runProfile), token ?? new vscode.CancellationTokenSource().token),
+    run: (include, token, where) => {
+      const t = token ?? new vscode.CancellationTokenSource().token;
+      if (where === undefined || where === 'current') return runTests(new vscode.TestRunRequest(include, undefined, runProfile), t);
+      const entry = where === 'sandbox' ? against.get('sandbox') : againstProfiles().find((a) => a.profile === where);
+      if (!entry) throw new Error(`No "Run against" profile ${where === 'sandbox' ? 'for the sandbox' : `"${where.label}"`}.`);
+      return runTests(new vscode.TestRunRequest(include, undefined, entry.profile), t, entry.connection.kind === 'sandbox' ? sandboxTarget : targetFor(entry.connection));
+    },
     saveAsTest,
   };
 
@@ -399,10 +507,10 @@ export function registerChatTests(services: Services, testChats: TestChats): Cha
         )
         .then((p) => (p ? saveAsTest(p.id) : undefined));
     }),
-    // Not contributed: the integration tests drive the controller through it.
-    vscode.commands.registerCommand(Commands.chatTestsInternals, () => handle),
+    // Not contributed, and only for VS Code's test runs: the integration tests drive the controller through it.
+    ...(context.extensionMode === vscode.ExtensionMode.Test ? [vscode.commands.registerCommand(Commands.chatTestsInternals, () => handle)] : []),
   );
-  void refresh().catch((e: unknown) => logger.warn(`[tests] discovery failed: ${(e as Error).message}`));
+  void discoverAndSync().catch((e: unknown) => logger.warn(`[tests] discovery failed: ${(e as Error).message}`));
   return handle;
 }
 

@@ -2,7 +2,7 @@
  * Issue 12 item 3, the request-handling fixes: token shape, persistent chat continued once, strict
  * bodies and headers, `__proto__` attribute keys, and the loopback-only Host / CORS policy.
  */
-import { StartChatContactCommand, StopContactCommand } from '@aws-sdk/client-connect';
+import { ConnectClient, StartChatContactCommand, StopContactCommand } from '@aws-sdk/client-connect';
 import { awsCliEnv } from '../../support/awsCli';
 import { CreateParticipantConnectionCommand } from '@aws-sdk/client-connectparticipant';
 import assert from 'node:assert/strict';
@@ -129,6 +129,21 @@ describe('sandbox: request hardening and real-looking tokens', function () {
       authorization: 'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/eu-west-2/connect/aws4_request, SignedHeaders=host;x-amz-date, Signature=0123abcdef',
     });
     assert.equal(good.status, 200);
+  });
+
+  it('shows in the admin contact view the access key ID and region StartChatContact was signed with (no secret)', async () => {
+    const other = new ConnectClient({ region: 'eu-west-2', endpoint: sb.url, credentials: { accessKeyId: 'AKIAOTHERCALLER00001', secretAccessKey: 'other-caller-secret' } });
+    try {
+      const s = await other.send(new StartChatContactCommand(chatInput()));
+      const view = await raw(sb, 'GET', `/sandbox/contacts/${s.ContactId!}`);
+      assert.equal(view.status, 200);
+      assert.deepEqual(view.json().startedWith, { accessKeyId: 'AKIAOTHERCALLER00001', region: 'eu-west-2' });
+      assert.ok(!view.body.includes('other-caller-secret'));
+      const mine = await c.connect.send(new StartChatContactCommand(chatInput()));
+      assert.deepEqual((await raw(sb, 'GET', `/sandbox/contacts/${mine.ContactId!}`)).json().startedWith, { accessKeyId: 'AKIDSANDBOX', region: 'us-east-1' });
+    } finally {
+      other.destroy();
+    }
   });
 
   it('answers malformed percent-encoding in a path with 400, never 500', async () => {
