@@ -1,15 +1,18 @@
 #!/usr/bin/env node
-// `npm start`: builds Chatreq and opens it in a real VS Code with the example workspace.
+// `npm start`: builds Chatreq and opens it in a real VS Code with a copy of the example workspace
+// (in the temp folder, so auto-save and edits never touch the repository's files).
 // A desktop `code` on PATH is used when present; otherwise the offline VS Code (code-server)
 // serves the workbench on 127.0.0.1 and its URL is printed (Ctrl+C stops it).
 import { spawnSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { copyExampleWorkspace } from './exampleWorkspace.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const example = join(root, 'examples', 'workspace');
 const build = spawnSync(process.execPath, [join(root, 'scripts/build.mjs'), '--no-tests'], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(1);
+const example = copyExampleWorkspace(root);
+console.log(`Opening a copy of examples/workspace: ${example}`);
 
 const hasCode = spawnSync('code', ['--version'], { stdio: 'ignore' }).status === 0;
 if (hasCode && !process.env.CHATREQ_OFFLINE_VSCODE) {

@@ -14,3 +14,17 @@ describe('package.json contributions', () => {
     }
   });
 });
+
+describe('README: the chatreq CLI', () => {
+  const readme = readFileSync(join(process.cwd(), 'README.md'), 'utf8');
+  const pkg = JSON.parse(readFileSync(join(process.cwd(), 'package.json'), 'utf8')) as { bin: Record<string, string> };
+
+  it('says how to put chatreq on the PATH: npm link, npx, or the packaged extension', () => {
+    assert.match(readme, /`npm link`[^.]*global `chatreq` command/);
+    assert.match(readme, /`npx chatreq/);
+    assert.match(readme, /packaged extension carries the same CLI: `node\s+~\/\.vscode\/extensions\/chatreq\.chatreq-[\d.]+\/dist\/cli\.js`/);
+    // npm link and npx run the bin file directly: it needs its shebang.
+    assert.equal(pkg.bin.chatreq, './dist/cli.js');
+    assert.ok(readFileSync(join(process.cwd(), pkg.bin.chatreq), 'utf8').startsWith('#!/usr/bin/env node\n'), 'dist/cli.js starts with a node shebang (run node scripts/build.mjs first)');
+  });
+});
