@@ -247,6 +247,34 @@ describe('authoring *.chatreq.json', function () {
       assert.ok(items.filter((i) => i.kind === vscode.CompletionItemKind.Reference).length >= 3);
     });
 
+    it('ContactFlowId lists startable chat flows first and marks the queue flow and the unpublished draft; a request naming one gets a warning', async () => {
+      const { services } = await api();
+      const flows = await services.account.loadFlows(DEMO_INSTANCE_ID);
+      const all = [...flows.chat, ...flows.other];
+      const queue = all.find((f) => f.Id === DEMO_FLOWS.queueWait)!;
+      const draft = all.find((f) => f.Id === DEMO_FLOWS.feedbackDraft)!;
+      const doc = await open('flowkind.chatreq.json', `{\n  "InstanceId": "${DEMO_INSTANCE_ID}",\n  "ContactFlowId": ""\n}\n`);
+      const items = await completeUntil(doc, doc.getText().indexOf('""') + 1, queue.Name!);
+      const refs = items.filter((i) => i.kind === vscode.CompletionItemKind.Reference).sort((a, b) => (a.sortText ?? labelOf(a)).localeCompare(b.sortText ?? labelOf(b)));
+      const marked = refs.filter((i) => /not startable/.test(i.detail ?? '')).map(labelOf);
+      assert.deepEqual(marked.sort(), [draft.Name!, queue.Name!].sort());
+      const firstMarked = refs.findIndex((i) => /not startable/.test(i.detail ?? ''));
+      assert.ok(refs.slice(firstMarked).every((i) => /not startable/.test(i.detail ?? '')), `startable flows sort first: ${refs.map(labelOf).join(', ')}`);
+      assert.ok(refs.some((i) => labelOf(i) === 'Support Bot (Lex)' && !/not startable/.test(i.detail ?? '')));
+
+      for (const [flow, words] of [[queue, /is a CUSTOMER_QUEUE flow/], [draft, /is not published/]] as const) {
+        const named = await open(`names-${flow.Id}.chatreq.json`, `{\n  "InstanceId": "${DEMO_INSTANCE_ID}",\n  "ContactFlowId": "${flow.Id}"\n}\n`);
+        const d = await waitFor(`the flow-not-startable warning for ${flow.Name}`, () => ours(named.uri).find((x) => codeOf(x) === 'chatreq/flow-not-startable'));
+        assert.equal(d.severity, vscode.DiagnosticSeverity.Warning);
+        assert.match(d.message, words);
+        assert.equal(d.range.start.line, 2);
+      }
+      const fine = await open('names-support.chatreq.json', `{\n  "InstanceId": "${DEMO_INSTANCE_ID}",\n  "ContactFlowId": "${DEMO_FLOWS.supportBot}"\n}\n`);
+      // The file was checked (its other warning is there) and the chat flow got no flow warning.
+      await waitFor('the checks of a request naming a chat flow', () => (ours(fine.uri).some((x) => codeOf(x) === 'chatreq/missing-participant-details') ? true : undefined));
+      assert.deepEqual(ours(fine.uri).map(codeOf).filter((c) => c === 'chatreq/flow-not-startable'), []);
+    });
+
     it('Attributes offers the keys the flow reads, including the flows it transfers to', async () => {
       const doc = await open('attrs.chatreq.json', `{\n  "InstanceId": "${DEMO_INSTANCE_ID}",\n  "ContactFlowId": "${DEMO_FLOWS.supportBot}",\n  "Attributes": {  }\n}\n`);
       const at = doc.getText().indexOf('{  }') + 2;

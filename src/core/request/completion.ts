@@ -1,5 +1,6 @@
 import { getLocation, type Node } from 'jsonc-parser';
 import { describeMember } from './describe';
+import { flowStartProblem } from './flowTarget';
 import type { AttributeKeyUsage, AttributeUsage } from './flowUsage';
 import { deref, enumOptions, schemaAtPath, type SchemaNode } from './schema';
 import { isKeyNode, nodeAt, parseLoose } from './tree';
@@ -130,9 +131,14 @@ function valueCandidates(text: string, offset: number, path: JsonPath, node: Nod
     for (const i of context.instances ?? []) addValue(i.id, i.alias ?? i.id, 'reference', i.arn ? `\`${i.arn}\`` : undefined, i.id);
   }
   if (path.length === 1 && first === 'ContactFlowId') {
+    // Flows StartChatContact can start come first; the others are marked with the reason.
     for (const f of context.flows ?? []) {
-      const detail = [f.type, f.state, f.status].filter(Boolean).join(' · ') || f.id;
-      addValue(f.id, f.name ?? f.id, 'reference', `Flow ID \`${f.id}\``, detail);
+      const problem = flowStartProblem(f);
+      const facts = [f.type, f.state, f.status].filter(Boolean).join(' · ') || f.id;
+      const detail = problem ? `⚠ ${facts} · not startable` : facts;
+      const doc = problem ? `Flow ID \`${f.id}\`\n\n⚠ This flow is ${problem}.` : `Flow ID \`${f.id}\``;
+      addValue(f.id, f.name ?? f.id, 'reference', doc, detail);
+      out[out.length - 1].sortText = `${problem ? '1' : '0'}${f.name ?? f.id}`;
     }
   }
   if (path.length === 2 && first === 'Attributes' && typeof second === 'string') {

@@ -51,6 +51,12 @@ export class AccountCache extends Disposable {
     return l ? [...l.chat, ...l.other] : undefined;
   }
 
+  /** Every flow of the instance if it is cached already; never starts a load. */
+  cachedFlows(instanceId: string): ContactFlowSummary[] | undefined {
+    const l = this.flows.get(instanceId);
+    return l ? [...l.chat, ...l.other] : undefined;
+  }
+
   /** The flow's Flow-language JSON, as DescribeContactFlow returned it. */
   peekFlowContent(instanceId: string, flowId: string): string | undefined {
     const hit = this.contents.get(`${instanceId}/${flowId}`);

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { isRequestFileName, validateRequestText, type Diagnostic } from '../../core/request';
+import { flowTargetDiagnostics, isRequestFileName, validateRequestText, type Diagnostic, type FlowFacts } from '../../core/request';
 import { Disposable } from '../disposable';
 import { toDiagnostic } from './convert';
 import { isRequestDocument } from './documents';
@@ -7,18 +7,29 @@ import { isRequestDocument } from './documents';
 /** How long typing must pause before a changed request file is checked again. */
 export const DIAGNOSTICS_DEBOUNCE_MS = 250;
 
+/** Account data the diagnostics read from the cache. */
+export interface DiagnosticsAccount {
+  /** The flows of the request's instance, if cached (never loads). */
+  flowsFor(text: string): FlowFacts[] | undefined;
+  onDidChange: vscode.Event<void>;
+}
+
 /**
  * The semantic checks on open request files. VS Code's JSON language service already reports
  * syntax and schema problems for `*.chatreq.json` (the contributed jsonValidation schema), so
  * only the `rules` layer is published here: each problem appears once. `${env:NAME}` references
  * are checked against the extension host's environment, the one a launch resolves them from.
+ * With `account`, a ContactFlowId the cached account data says StartChatContact refuses (another
+ * flow type, not published, archived) gets a warning, and open requests are checked again when
+ * that data changes.
  */
 export class RequestDiagnostics extends Disposable {
   readonly collection = this.register(vscode.languages.createDiagnosticCollection('chatreq'));
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
 
-  constructor() {
+  constructor(private readonly account?: DiagnosticsAccount) {
     super();
+    if (account) this.register(account.onDidChange(() => vscode.workspace.textDocuments.forEach((d) => this.collection.has(d.uri) && this.check(d))));
     this.register(vscode.workspace.onDidOpenTextDocument((d) => this.check(d)));
     this.register(vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)));
     this.register(
@@ -60,7 +71,9 @@ export class RequestDiagnostics extends Disposable {
   check(doc: vscode.TextDocument): void {
     this.cancel(doc.uri);
     if (!isRequestDocument(doc) || doc.isClosed) return;
-    this.collection.set(doc.uri, RequestDiagnostics.validate(doc.getText()).map(toDiagnostic));
+    const text = doc.getText();
+    const live = this.account ? flowTargetDiagnostics(text, this.account.flowsFor(text)) : [];
+    this.collection.set(doc.uri, [...RequestDiagnostics.validate(text), ...live].map(toDiagnostic));
   }
 
   private schedule(doc: vscode.TextDocument): void {

@@ -1,6 +1,6 @@
 import type { ContactFlowSummary, InstanceSummary } from '@aws-sdk/client-connect';
 import type * as vscode from 'vscode';
-import { buildLiveContext, isRequestFileName, type CompletionContext } from '../../core/request';
+import { buildLiveContext, isRequestFileName, requestTargets, type CompletionContext, type FlowFacts } from '../../core/request';
 import type { AccountCache } from '../account/accountCache';
 import { Disposable } from '../disposable';
 
@@ -57,4 +57,22 @@ export class LiveData extends Disposable {
     });
     return { context, complete };
   }
+}
+
+/**
+ * The flows of the request's instance as the account cache already holds them (no load is
+ * started: opening a request file calls nothing), for the checks on ContactFlowId.
+ */
+export function cachedFlowFacts(account: Pick<AccountCache, 'cachedFlows'>, text: string): FlowFacts[] | undefined {
+  const { instanceId } = requestTargets(text);
+  const flows = instanceId ? account.cachedFlows(instanceId) : undefined;
+  return flows
+    ?.filter((f) => typeof f.Id === 'string')
+    .map((f) => ({
+      id: f.Id!,
+      ...(f.Name ? { name: f.Name } : {}),
+      ...(f.ContactFlowType ? { type: f.ContactFlowType } : {}),
+      ...(f.ContactFlowState ? { state: f.ContactFlowState } : {}),
+      ...(f.ContactFlowStatus ? { status: f.ContactFlowStatus } : {}),
+    }));
 }

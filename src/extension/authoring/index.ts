@@ -4,7 +4,7 @@ import type { Services } from '../services';
 import { RequestCodeActions } from './codeActions';
 import { RequestCompletions } from './completion';
 import { RequestDiagnostics } from './diagnostics';
-import { LiveData, REQUEST_SELECTOR } from './documents';
+import { LiveData, REQUEST_SELECTOR, cachedFlowFacts } from './documents';
 import { RequestHovers } from './hover';
 import { newChatRequest } from './newRequest';
 
@@ -14,7 +14,7 @@ import { newChatRequest } from './newRequest';
  * member descriptions) comes from VS Code's JSON language service through `jsonValidation`.
  */
 export function registerAuthoring(services: Services): void {
-  const diagnostics = new RequestDiagnostics();
+  const diagnostics = new RequestDiagnostics({ flowsFor: (text) => cachedFlowFacts(services.account, text), onDidChange: services.account.onDidChange });
   const live = new LiveData(services.account);
   services.context.subscriptions.push(
     diagnostics,

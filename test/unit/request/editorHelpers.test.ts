@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import {
   completionsAt,
   describeMember,
+  flowTargetDiagnostics,
   hoverAt,
   requestMemberNames,
   type AttributeUsage,
@@ -97,6 +98,44 @@ describe('request completion', () => {
     assert.deepEqual(inst.map((c) => [c.label, c.insertText]), [['prod-chat', '"i-123"']]);
     const flows = completionsAt(text, text.lastIndexOf('""') + 1, { flows: [{ id: 'f-1', name: 'Inbound chat', type: 'CONTACT_FLOW', state: 'ACTIVE' }] });
     assert.deepEqual(flows.map((c) => [c.label, c.insertText, c.detail]), [['Inbound chat', '"f-1"', 'CONTACT_FLOW · ACTIVE']]);
+  });
+
+  it('ContactFlowId: flows StartChatContact cannot start (other types, saved-only, archived) come last and say why', () => {
+    const text = '{"InstanceId": "i-1", "ContactFlowId": ""}';
+    const flows = completionsAt(text, text.lastIndexOf('""') + 1, {
+      flows: [
+        { id: 'q', name: 'A queue flow', type: 'CUSTOMER_QUEUE', state: 'ACTIVE', status: 'PUBLISHED' },
+        { id: 'd', name: 'B draft', type: 'CONTACT_FLOW', state: 'ACTIVE', status: 'SAVED' },
+        { id: 'c', name: 'C chat', type: 'CONTACT_FLOW', state: 'ACTIVE', status: 'PUBLISHED' },
+        { id: 'x', name: 'D old', type: 'CONTACT_FLOW', state: 'ARCHIVED', status: 'PUBLISHED' },
+      ],
+    });
+    const sorted = [...flows].sort((a, b) => (a.sortText ?? a.label).localeCompare(b.sortText ?? b.label));
+    assert.deepEqual(sorted.map((c) => c.label), ['C chat', 'A queue flow', 'B draft', 'D old']);
+    assert.equal(sorted[0].detail, 'CONTACT_FLOW · ACTIVE · PUBLISHED');
+    assert.equal(sorted[1].detail, '⚠ CUSTOMER_QUEUE · ACTIVE · PUBLISHED · not startable');
+    assert.match(sorted[1].documentation ?? '', /a CUSTOMER_QUEUE flow; StartChatContact starts only inbound \(CONTACT_FLOW\) flows/);
+    assert.match(sorted[2].documentation ?? '', /not published/);
+    assert.match(sorted[3].documentation ?? '', /archived/);
+  });
+
+  it('flowTargetDiagnostics warns on a ContactFlowId the cached account data says StartChatContact refuses', () => {
+    const flows = [
+      { id: '11111111-2222-4333-8444-555555555555', name: 'Queue music', type: 'CUSTOMER_QUEUE', state: 'ACTIVE', status: 'PUBLISHED' },
+      { id: '21111111-2222-4333-8444-555555555555', name: 'Draft', type: 'CONTACT_FLOW', state: 'ACTIVE', status: 'SAVED' },
+      { id: '31111111-2222-4333-8444-555555555555', name: 'Chat', type: 'CONTACT_FLOW', state: 'ACTIVE', status: 'PUBLISHED' },
+    ];
+    const req = (flow: string) => `{\n  "InstanceId": "i-1",\n  "ContactFlowId": "${flow}"\n}\n`;
+    const [queue] = flowTargetDiagnostics(req(flows[0].id), flows);
+    assert.equal(queue.code, 'chatreq/flow-not-startable');
+    assert.equal(queue.severity, 'warning');
+    assert.equal(queue.message, 'Flow "Queue music" is a CUSTOMER_QUEUE flow; StartChatContact starts only inbound (CONTACT_FLOW) flows. Pick a published chat flow (Chatreq: Select Flow lists them first).');
+    assert.deepEqual([queue.range.start, queue.range.end], [{ line: 2, character: 19 }, { line: 2, character: 57 }]);
+    const arn = `arn:aws:connect:us-east-1:111122223333:instance/i-1/contact-flow/${flows[1].id}`;
+    assert.match(flowTargetDiagnostics(req(arn), flows)[0]?.message ?? '', /Flow "Draft" is not published/);
+    assert.deepEqual(flowTargetDiagnostics(req(flows[2].id), flows), []);
+    assert.deepEqual(flowTargetDiagnostics(req('41111111-2222-4333-8444-555555555555'), flows), [], 'a flow the cache does not list is not judged');
+    assert.deepEqual(flowTargetDiagnostics(req(flows[0].id), undefined), [], 'nothing cached, nothing said');
   });
 
   it('liveOnly leaves out what the JSON language service already offers from the schema', () => {
