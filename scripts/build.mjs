@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // One esbuild script for every artifact:
-//   dist/extension.js  the extension (CommonJS, node, `vscode` external), small: loaded at activation
+//   dist/extension.js  the activation shell (CommonJS, node, `vscode` external): all that is loaded
+//                      at activation, so it stays small (test/unit/activationBundle.test.ts)
+//   dist/features.js   every feature, required by the shell the first time one is needed
 //   dist/aws.js        the AWS SDK access layer, a separate file loaded by a lazy import()
 //   dist/sandbox.js    the Connect sandbox, a separate file loaded only when the sandbox is used
 //   dist/cli.js        the `chatreq` CLI (one self-contained file)
@@ -30,12 +32,28 @@ export const lazyChunks = {
   'src/sandbox/index.ts': 'sandbox.js',
 };
 
+/**
+ * Entry points of the extension bundle build: the shell and the features it requires lazily.
+ * `require('./features')` from the shell stays a require of the separate file at run time.
+ */
+export const extensionEntries = {
+  extension: 'src/extension/extension.ts',
+  features: 'src/extension/features.ts',
+};
+
 const lazyChunkPlugin = {
   name: 'chatreq-lazy-chunks',
   setup(build) {
     build.onResolve({ filter: /.*/ }, (a) => {
-      if (a.kind !== 'dynamic-import' || !a.path.startsWith('.')) return undefined;
+      if (!a.path.startsWith('.')) return undefined;
       const base = resolve(a.resolveDir, a.path);
+      if (a.kind === 'require-call' && a.importer === join(root, extensionEntries.extension)) {
+        for (const [out, src] of Object.entries(extensionEntries)) {
+          const abs = join(root, src);
+          if (out !== 'extension' && (abs === base || abs === `${base}.ts`)) return { path: `./${out}.js`, external: true };
+        }
+      }
+      if (a.kind !== 'dynamic-import') return undefined;
       for (const [src, out] of Object.entries(lazyChunks)) {
         const abs = join(root, src);
         if (abs === base || abs === `${base}.ts` || abs === join(base, 'index.ts')) {
@@ -91,18 +109,26 @@ function listFiles(dir, pred, acc = []) {
   return acc;
 }
 
+/** The build of dist/extension.js and dist/features.js (the unit test of the shell builds it in memory). */
+export function extensionBuildOptions({ production: prod = production } = {}) {
+  return {
+    ...nodeCommon,
+    sourcemap: prod ? false : 'linked',
+    minify: prod,
+    entryPoints: extensionEntries,
+    outdir: join(root, 'dist'),
+    absWorkingDir: root,
+    external: ['vscode'],
+    plugins: [...nodeCommon.plugins, lazyChunkPlugin],
+  };
+}
+
 function configs() {
   const webviewEntries = listFiles(join(root, 'src/webview'), (p) => /[/\\]main\.ts$/.test(p)).map((p) =>
     relative(root, p),
   );
   const list = [
-    {
-      ...nodeCommon,
-      entryPoints: { extension: 'src/extension/extension.ts' },
-      outdir: 'dist',
-      external: ['vscode'],
-      plugins: [...nodeCommon.plugins, lazyChunkPlugin],
-    },
+    extensionBuildOptions(),
     {
       ...nodeCommon,
       entryPoints: Object.fromEntries(

@@ -1,17 +1,22 @@
+/**
+ * The activation shell. Chatreq activates on `onLanguage:json` (request files are JSON), so this
+ * file is all that a workspace which merely opens JSON files pays for: the log channel, Show Log,
+ * and stand-ins for every contributed command, view, the request form and the conversation
+ * serializer. The features themselves (features.ts, bundled as dist/features.js) load the first
+ * time one of those is used, a request or conversation-test file is open or opens, or the
+ * workspace has one. Nothing here may import a feature module: scripts/build.mjs keeps
+ * features.ts a separate file, and a unit test checks what this bundle contains.
+ */
 import * as vscode from 'vscode';
+import type { Logger } from '../core/log';
 import { VERSION } from '../core/version';
-import { AccountCache } from './account/accountCache';
-import { registerAuthoring } from './authoring';
-import { ConnectionService } from './connections/connectionService';
-import { registerConnections } from './connections';
-import { Commands } from './ids';
-import { registerRequestForm } from './form';
+import type * as FeaturesModule from './features';
+import type { Features } from './features';
 import type { RequestFormProvider } from './form/requestFormProvider';
-import { createLogger } from './log';
-import { createSandboxHost, registerSandboxCommands } from './sandboxCommands';
 import type { Services } from './services';
-import { registerTestChats, type TestChats } from './chats';
-import { registerChatTests } from './testing';
+import type { TestChats } from './chats';
+import { Commands, Editors, Panels, Views } from './ids';
+import { createLogger } from './log';
 
 /** What activate() returns to other extensions: the version, nothing that reaches an account. */
 export interface ChatreqPublicApi {
@@ -21,7 +26,8 @@ export interface ChatreqPublicApi {
 /**
  * What activate() returns when VS Code runs the extension for its tests (ExtensionMode.Test
  * only): handles the integration tests use to look inside. Never returned otherwise, because
- * through `services` any extension could reach credentials and tokens.
+ * through `services` any extension could reach credentials and tokens. Reading one of the
+ * feature handles loads the features.
  */
 export interface ChatreqApi extends ChatreqPublicApi {
   readonly testChats: TestChats;
@@ -30,33 +36,154 @@ export interface ChatreqApi extends ChatreqPublicApi {
   readonly activationMs: number;
   /** The request form's custom editor provider (integration tests drive its message handler). */
   readonly requestForm: RequestFormProvider;
+  /** Whether the features have been loaded (the activation tests read it). */
+  readonly featuresLoaded: boolean;
+}
+
+const REQUEST_SUFFIX = '.chatreq.json';
+const CHATTEST_SUFFIX = '.chattest.json';
+const endsWith = (uri: vscode.Uri, suffix: string): boolean => uri.path.toLowerCase().endsWith(suffix);
+
+/** Commands that exist only while VS Code runs the extension for its tests. */
+const TEST_ONLY_COMMANDS = [Commands.connectionInternals, Commands.chatTestsInternals];
+
+/** Loads features.ts once, replacing the shell's stand-ins by the real commands and views. */
+class LazyFeatures {
+  private features: Features | undefined;
+  private standIns: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly channel: vscode.LogOutputChannel,
+    private readonly logger: Logger,
+  ) {}
+
+  get loaded(): boolean {
+    return this.features !== undefined;
+  }
+
+  load(why: string): Features {
+    if (this.features) return this.features;
+    const started = performance.now();
+    // The real registrations take the same IDs: the stand-ins go first, in the same tick.
+    for (const d of this.standIns.splice(0)) d.dispose();
+    // A separate bundle (dist/features.js): required here, never imported at the top.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mod = require('./features') as typeof FeaturesModule;
+    this.features = mod.activateFeatures(this.context, this.channel, this.logger);
+    this.logger.info(`[activation] features loaded in ${(performance.now() - started).toFixed(1)} ms: ${why}`);
+    return this.features;
+  }
+
+  /** The workspace uses Chatreq: load the features and show the connection. */
+  engage(why: string): void {
+    this.load(why).engage(why);
+  }
+
+  /** A command that loads the features, then runs the real command of the same ID. */
+  standInCommand(id: string): void {
+    this.standIns.push(
+      vscode.commands.registerCommand(id, (...args: unknown[]) => {
+        this.load(`${id} ran`);
+        return vscode.commands.executeCommand(id, ...args);
+      }),
+    );
+  }
+
+  /** An empty tree for a contributed view; once the view shows, the real tree replaces it. */
+  standInView(id: string): void {
+    const view = vscode.window.createTreeView<never>(id, {
+      treeDataProvider: {
+        getTreeItem: (e: never) => e,
+        getChildren: () => {
+          // Not from inside the call that the stand-in answers: after it.
+          setImmediate(() => this.load(`the ${id} view is open`));
+          return [];
+        },
+      },
+    });
+    this.standIns.push(view, view.onDidChangeVisibility((e) => e.visible && this.load(`the ${id} view is open`)));
+  }
+
+  dispose(): void {
+    for (const d of this.standIns.splice(0)) d.dispose();
+  }
 }
 
 export function activate(context: vscode.ExtensionContext): ChatreqApi | ChatreqPublicApi {
   const started = performance.now();
   const { channel, logger } = createLogger();
-  context.subscriptions.push(channel);
+  const lazy = new LazyFeatures(context, channel, logger);
+  context.subscriptions.push(channel, lazy, vscode.commands.registerCommand(Commands.showLog, () => channel.show(true)));
 
-  const sandbox = createSandboxHost(logger);
-  const connections = new ConnectionService(context, logger, sandbox);
-  const account = new AccountCache(connections, logger);
-  context.subscriptions.push(sandbox, connections, account);
-  const services: Services = { context, channel, logger, sandbox, connections, account };
+  const manifest = context.extension.packageJSON as {
+    contributes?: { commands?: Array<{ command: string }>; views?: Record<string, Array<{ id: string }>> };
+  };
+  const testMode = context.extensionMode === vscode.ExtensionMode.Test;
+  const commandIds = [...(manifest.contributes?.commands ?? []).map((c) => c.command), ...(testMode ? TEST_ONLY_COMMANDS : [])];
+  for (const id of new Set(commandIds)) if (id !== Commands.showLog) lazy.standInCommand(id);
+  const viewIds = Object.values(manifest.contributes?.views ?? {}).flatMap((vs) => vs.map((v) => v.id));
+  for (const id of viewIds.length ? viewIds : [Views.testChats, Views.explorer]) lazy.standInView(id);
 
-  context.subscriptions.push(vscode.commands.registerCommand(Commands.showLog, () => channel.show(true)));
-  registerSandboxCommands(services);
-  // Feature modules register here: registerX(services).
-  const usage = registerConnections(services);
-  registerAuthoring(services);
-  const requestForm = registerRequestForm(services);
-  const testChats = registerTestChats(services);
-  usage.watchView(testChats.tree.treeView);
-  registerChatTests(services, testChats);
+  // These two stay registered for good: they hand each editor or panel to the features.
+  context.subscriptions.push(
+    vscode.window.registerCustomEditorProvider(
+      Editors.requestForm,
+      {
+        resolveCustomTextEditor: (document, panel) => lazy.load('a request form opened').requestForm.resolveCustomTextEditor(document, panel),
+      },
+      { supportsMultipleEditorsPerDocument: true },
+    ),
+    vscode.window.registerWebviewPanelSerializer(Panels.conversation, {
+      deserializeWebviewPanel: (panel, state: unknown) => lazy.load('a conversation panel was restored').testChats.conversations.deserializeWebviewPanel(panel, state),
+    }),
+  );
+
+  // Request files and conversation tests: open now, opened later, or somewhere in the workspace.
+  const onDocument = (doc: vscode.TextDocument, when: string): void => {
+    if (endsWith(doc.uri, REQUEST_SUFFIX)) lazy.engage(`a request file ${when}`);
+    else if (endsWith(doc.uri, CHATTEST_SUFFIX)) lazy.load(`a conversation test ${when}`);
+  };
+  for (const doc of vscode.workspace.textDocuments) onDocument(doc, 'is open');
+  context.subscriptions.push(vscode.workspace.onDidOpenTextDocument((doc) => onDocument(doc, 'was opened')));
+  if (vscode.workspace.workspaceFolders?.length) {
+    const exclude = '**/node_modules/**';
+    void Promise.all([
+      vscode.workspace.findFiles(`**/*${REQUEST_SUFFIX}`, exclude, 1),
+      vscode.workspace.findFiles(`**/*${CHATTEST_SUFFIX}`, exclude, 1),
+    ]).then(
+      ([requests, tests]) => {
+        if (requests.length) lazy.engage('the workspace has request files');
+        else if (tests.length) lazy.load('the workspace has conversation tests');
+        // Said once the search is over, so a test can wait for it rather than for a guessed time.
+        else logger.info('[aws] No request files in this workspace: Chatreq stays idle until one is opened or a Chatreq view or command is used.');
+      },
+      () => undefined,
+    );
+  } else {
+    logger.info('[aws] No request files in this workspace: Chatreq stays idle until one is opened or a Chatreq view or command is used.');
+  }
 
   const activationMs = performance.now() - started;
   logger.info(`Chatreq ${VERSION} activated in ${activationMs.toFixed(1)} ms (VS Code ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'})`);
-  if (context.extensionMode !== vscode.ExtensionMode.Test) return { version: VERSION };
-  return { version: VERSION, testChats, services, requestForm, activationMs };
+  if (!testMode) return { version: VERSION };
+  const api: ChatreqApi = {
+    version: VERSION,
+    activationMs,
+    get featuresLoaded() {
+      return lazy.loaded;
+    },
+    get testChats() {
+      return lazy.load('the test API was read').testChats;
+    },
+    get services() {
+      return lazy.load('the test API was read').services;
+    },
+    get requestForm() {
+      return lazy.load('the test API was read').requestForm;
+    },
+  };
+  return api;
 }
 
 export function deactivate(): void {

@@ -63,6 +63,11 @@ export const Editors = {
   requestForm: 'chatreq.requestForm',
 } as const;
 
+/** Webview panels restored after a reload (onWebviewPanel activation). */
+export const Panels = {
+  conversation: 'chatreq.conversation',
+} as const;
+
 export const Settings = {
   sandboxPort: 'chatreq.sandbox.port',
   sandboxFlowsFolder: 'chatreq.sandbox.flowsFolder',

@@ -4,15 +4,38 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 
-function report(result: { ms: number; loadMs: number | null; activateMs: number } | { error: string }): void {
+type Result = { ms: number; loadMs: number | null; activateMs: number; featuresLoaded: boolean } | { error: string };
+
+function report(result: Result): void {
   if (process.env.CHATREQ_BENCH_OUT) fs.writeFileSync(process.env.CHATREQ_BENCH_OUT, JSON.stringify(result));
+}
+
+/**
+ * What the extension host logged about activating Chatreq (the activation event that did it),
+ * from the logs under the server's user-data folder (test/support/codeServer.mjs puts it in HOME).
+ */
+function activationLogLines(): string[] {
+  const logs = path.join(process.env.HOME ?? '', 'user-data', 'logs');
+  const lines: string[] = [];
+  const walk = (dir: string): void => {
+    for (const e of fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }) : []) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/exthost/i.test(e.name) && e.name.endsWith('.log')) {
+        lines.push(...fs.readFileSync(p, 'utf8').split('\n').filter((l) => l.includes('chatreq.chatreq') && /activat/i.test(l)));
+      }
+    }
+  };
+  walk(logs);
+  return lines.map((l) => l.replace(/^\S+ \S+ /, '').trim());
 }
 
 export async function run(): Promise<void> {
   const ext = vscode.extensions.getExtension('chatreq.chatreq');
   if (!ext) throw new Error('chatreq.chatreq not found');
   if (ext.isActive) {
-    const why = 'already active: something activated Chatreq before the probe ran, so this host cannot time a fresh activation';
+    const lines = activationLogLines();
+    const why = `already active: something activated Chatreq before the probe ran, so this host cannot time a fresh activation${lines.length ? ` (the host's log: ${lines.join(' | ')})` : ''}`;
     report({ error: why });
     throw new Error(why);
   }
@@ -25,6 +48,6 @@ export async function run(): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   require(main);
   const loadMs = loadedBefore ? null : performance.now() - t0;
-  const api = (await ext.activate()) as { activationMs: number };
-  report({ ms: performance.now() - t0, loadMs, activateMs: api.activationMs });
+  const api = (await ext.activate()) as { activationMs: number; featuresLoaded: boolean };
+  report({ ms: performance.now() - t0, loadMs, activateMs: api.activationMs, featuresLoaded: api.featuresLoaded });
 }

@@ -16,7 +16,6 @@ import {
   type DefaultConnection,
   type SharedConfigSummary,
 } from '../../core/connection';
-import { isRequestDocument } from '../authoring/documents';
 import { Commands, Settings } from '../ids';
 import { registerExplorer } from '../explorer';
 import { registerPickers } from '../pickers';
@@ -162,7 +161,7 @@ export async function announceStartup(services: Services, d: DefaultConnection):
  * Registers the connection UI, the instance explorer and the pickers. Internals (status bar item,
  * explorer tree, open quick pick) are reachable through Commands.connectionInternals for tests.
  */
-export function registerConnections(services: Services): { watchView: (view: vscode.TreeView<unknown>) => void } {
+export function registerConnections(services: Services): { watchView: (view: vscode.TreeView<unknown>) => void; engage: (why: string) => void } {
   const internals: Record<string, unknown> = {};
   const { connections, context } = services;
   const item = vscode.window.createStatusBarItem('chatreq.connection', vscode.StatusBarAlignment.Left, 50);
@@ -202,9 +201,10 @@ export function registerConnections(services: Services): { watchView: (view: vsc
     }),
   );
 
-  // Opening any JSON file activates Chatreq (request files are JSON). Until the workspace shows
-  // that it uses Chatreq, activation stops here: no status bar item, no watchers on the AWS
-  // files, no AWS config read (which loads the SDK's config loader), no first-run notice.
+  // The features load for a Chatreq command or view too, not only in a workspace that uses
+  // Chatreq. Until it shows that it does (a request file, a Chatreq view, Select Connection),
+  // there is no status bar item, no watcher on the AWS files, no AWS config read (which loads the
+  // SDK's config loader) and no first-run notice.
   let engaged = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const engage = (why: string): void => {
@@ -227,20 +227,6 @@ export function registerConnections(services: Services): { watchView: (view: vsc
     context.subscriptions.push(view.onDidChangeVisibility((e) => e.visible && engage('a Chatreq view is open')));
   };
   watchView(internals.explorerView as vscode.TreeView<unknown>);
-  watchRequestFiles(services, engage);
-  return { watchView };
-}
-
-/** Calls `engage` once a request file is open, opens, or exists in the workspace. */
-function watchRequestFiles(services: Services, engage: (why: string) => void): void {
-  if (vscode.workspace.textDocuments.some(isRequestDocument)) engage('a request file is open');
-  services.context.subscriptions.push(vscode.workspace.onDidOpenTextDocument((d) => isRequestDocument(d) && engage('a request file was opened')));
-  void vscode.workspace.findFiles('**/*.chatreq.json', '**/node_modules/**', 1).then(
-    (found) => {
-      if (found.length > 0) engage('the workspace has request files');
-      // Said once the search is over, so a test can wait for it rather than for a guessed time.
-      else services.logger.info('[aws] No request files in this workspace: Chatreq stays idle until one is opened or a Chatreq view or command is used.');
-    },
-    () => undefined,
-  );
+  // The activation shell watches for request files (it loads this module when it sees one).
+  return { watchView, engage };
 }

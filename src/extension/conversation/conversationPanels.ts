@@ -5,11 +5,11 @@ import type { ChatRecord } from '../../core/chat/types';
 import type { TypingEvent } from '../../core/chat/liveChat';
 import type { ChatManager, LiveChatHandle } from '../chats/chatManager';
 import { Disposable } from '../disposable';
-import { Commands } from '../ids';
+import { Commands, Panels } from '../ids';
 import type { Services } from '../services';
 import { conversationHtml, conversationResourceRoots } from './html';
 
-export const CONVERSATION_VIEW_TYPE = 'chatreq.conversation';
+export const CONVERSATION_VIEW_TYPE = Panels.conversation;
 
 /** What an integration test sees of a message the host posted to a conversation. */
 export interface PostedConversationMessage {

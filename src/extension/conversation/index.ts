@@ -18,8 +18,9 @@ export { ConversationPanels, CONVERSATION_VIEW_TYPE };
 export function registerConversations(services: Services, chats: ChatManager, pick: (arg: unknown) => Promise<ChatRecord | undefined>): ConversationPanels {
   const panels = new ConversationPanels(services, chats);
   services.context.subscriptions.push(
+    // The serializer that restores panels after a reload is registered by the activation shell
+    // (extension.ts), which hands each panel to `panels`.
     panels,
-    vscode.window.registerWebviewPanelSerializer(CONVERSATION_VIEW_TYPE, panels),
     vscode.commands.registerCommand(Commands.openConversation, async (arg: unknown) => {
       const r = await pick(arg);
       if (!r) return undefined;

@@ -21,10 +21,9 @@ function targetUri(arg: unknown): vscode.Uri | undefined {
 export function registerRequestForm(services: Services): RequestFormProvider {
   const provider = new RequestFormProvider(services);
   services.context.subscriptions.push(
+    // The custom editor itself is registered by the activation shell (extension.ts), which
+    // hands each form it is asked to open to this provider.
     provider,
-    vscode.window.registerCustomEditorProvider(Editors.requestForm, provider, {
-      supportsMultipleEditorsPerDocument: true,
-    }),
     vscode.commands.registerCommand(Commands.openRequestForm, async (arg?: unknown) => {
       const uri = targetUri(arg);
       if (!isRequestUri(uri)) {

@@ -1,0 +1,47 @@
+/**
+ * Everything Chatreq does besides the activation shell (extension.ts): the connections and the
+ * account cache, authoring, the request form, Test Chats, the conversation panels and the Test
+ * Explorer. Bundled as its own file (dist/features.js) and loaded by the shell the first time a
+ * request file, a Chatreq view, a Chatreq command, a restored form or conversation needs it, so
+ * a workspace that only opens JSON files never parses it.
+ */
+import type * as vscode from 'vscode';
+import type { Logger } from '../core/log';
+import { AccountCache } from './account/accountCache';
+import { registerAuthoring } from './authoring';
+import { registerTestChats, type TestChats } from './chats';
+import { ConnectionService } from './connections/connectionService';
+import { registerConnections } from './connections';
+import { registerRequestForm } from './form';
+import type { RequestFormProvider } from './form/requestFormProvider';
+import { createSandboxHost, registerSandboxCommands } from './sandboxCommands';
+import type { Services } from './services';
+import { registerChatTests } from './testing';
+
+/** What the shell gets back: what it delegates to, and the handles the test API exposes. */
+export interface Features {
+  readonly services: Services;
+  readonly testChats: TestChats;
+  readonly requestForm: RequestFormProvider;
+  /** The workspace shows it uses Chatreq (a request file is open or exists): show the connection. */
+  readonly engage: (why: string) => void;
+}
+
+/** Registers every feature; the shell has already disposed its stand-ins for their commands and views. */
+export function activateFeatures(context: vscode.ExtensionContext, channel: vscode.LogOutputChannel, logger: Logger): Features {
+  const sandbox = createSandboxHost(logger);
+  const connections = new ConnectionService(context, logger, sandbox);
+  const account = new AccountCache(connections, logger);
+  context.subscriptions.push(sandbox, connections, account);
+  const services: Services = { context, channel, logger, sandbox, connections, account };
+
+  registerSandboxCommands(services);
+  // Feature modules register here: registerX(services).
+  const usage = registerConnections(services);
+  registerAuthoring(services);
+  const requestForm = registerRequestForm(services);
+  const testChats = registerTestChats(services);
+  usage.watchView(testChats.tree.treeView);
+  registerChatTests(services, testChats);
+  return { services, testChats, requestForm, engage: usage.engage };
+}
