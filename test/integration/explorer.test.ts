@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExplorerNode, ExplorerTree, FlowNode, FolderNode, InstanceNode, MessageNode } from '../../src/extension/explorer/explorerTree';
+import { DEMO_FLOWS } from '../../src/sandbox/catalog';
 import { writeFlowFolder } from '../fixtures/aws/flowFolder';
 import { acceptItem, api, internals, KEY_ID, logShows, pickWith, SECRET, shownQuickPick, until, useAwsFiles } from './connectionSupport';
 
@@ -211,6 +212,23 @@ describe('instance explorer', function () {
     assert.deepEqual(JSON.parse(editor.document.getText()), JSON.parse(expected));
     assert.match(editor.document.getText(), /^\{\n {2}"/, 'pretty-printed with two spaces');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it('"Show Flow Content" on a saved-but-unpublished flow opens its saved ($SAVED) version', async () => {
+    const { explorer } = await internals();
+    const demo = (await instanceNodes(explorer)).find((n) => n.label === 'chatreq-demo')!;
+    const draft = (await settled(explorer, demo)).find((c) => c.type === 'flow' && (c).flowId === DEMO_FLOWS.feedbackDraft) as unknown as FlowNode;
+    assert.ok(draft, 'the demo instance lists its draft flow');
+    assert.equal(draft.flow.ContactFlowStatus, 'SAVED');
+    for (const arg of [draft, { instanceId: demo.instanceId, flowId: DEMO_FLOWS.feedbackDraft, flowName: draft.flowName }]) {
+      const editor = await vscode.commands.executeCommand<vscode.TextEditor>('chatreq.showFlowContent', arg);
+      assert.ok(editor, 'an editor opened');
+      assert.equal(editor.document.uri.scheme, 'chatreq-flow');
+      assert.match(editor.document.uri.path, /\(saved\)\.json$/);
+      const content = JSON.parse(editor.document.getText()) as { Metadata?: { name?: string; status?: string } };
+      assert.equal(content.Metadata?.name, 'Post-Chat Survey (draft)');
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    }
   });
 
   it('"Open in Amazon Connect" says the sandbox has no console; "New Chat Request for this Flow" hands the IDs on', async () => {

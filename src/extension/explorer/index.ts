@@ -16,17 +16,31 @@ export interface FlowRef {
   instanceId: string;
   flowId: string;
   flowName?: string;
+  /** The saved, unpublished version (`<id>:$SAVED`) rather than the published one. */
+  saved?: boolean;
 }
 
 function flowRef(arg: unknown): FlowRef | undefined {
-  if (arg instanceof FlowNode) return { instanceId: arg.instance.instanceId, flowId: arg.flowId, flowName: arg.flowName };
+  if (arg instanceof FlowNode) {
+    return { instanceId: arg.instance.instanceId, flowId: arg.flowId, flowName: arg.flowName, ...(arg.flow.ContactFlowStatus === 'SAVED' ? { saved: true } : {}) };
+  }
   if (typeof arg === 'object' && arg !== null) {
     const a = arg as Partial<FlowRef>;
     if (typeof a.instanceId === 'string' && typeof a.flowId === 'string') {
-      return { instanceId: a.instanceId, flowId: a.flowId, ...(typeof a.flowName === 'string' ? { flowName: a.flowName } : {}) };
+      return {
+        instanceId: a.instanceId,
+        flowId: a.flowId,
+        ...(typeof a.flowName === 'string' ? { flowName: a.flowName } : {}),
+        ...(a.saved === true ? { saved: true } : {}),
+      };
     }
   }
   return undefined;
+}
+
+/** DescribeContactFlow's answer for a flow that was saved but never published. */
+function isNotPublished(e: unknown): boolean {
+  return (e as { name?: unknown } | undefined)?.name === 'ContactFlowNotPublishedException';
 }
 
 function noFlow(): undefined {
@@ -39,8 +53,8 @@ export function flowContentUri(ref: FlowRef): vscode.Uri {
   const name = (ref.flowName ?? ref.flowId).replace(/[\\/:*?"<>|]+/g, '_');
   return vscode.Uri.from({
     scheme: FLOW_SCHEME,
-    path: `/${name}.json`,
-    query: new URLSearchParams({ instance: ref.instanceId, flow: ref.flowId }).toString(),
+    path: `/${name}${ref.saved ? ' (saved)' : ''}.json`,
+    query: new URLSearchParams({ instance: ref.instanceId, flow: ref.flowId, ...(ref.saved ? { saved: '1' } : {}) }).toString(),
   });
 }
 
@@ -60,19 +74,35 @@ class FlowContentProvider implements vscode.TextDocumentContentProvider {
     const q = new URLSearchParams(uri.query);
     const instanceId = q.get('instance') ?? '';
     const flowId = q.get('flow') ?? '';
-    return prettyFlowContent(await this.services.account.loadFlowContent(instanceId, flowId));
+    return prettyFlowContent(await loadContent(this.services, { instanceId, flowId, saved: q.get('saved') === '1' }));
   }
 }
 
+async function loadContent(services: Services, ref: FlowRef): Promise<string> {
+  if (!ref.saved) return services.account.loadFlowContent(ref.instanceId, ref.flowId);
+  const access = await services.connections.access();
+  return (await access.describeFlow(ref.instanceId, ref.flowId, { saved: true })).Content ?? '';
+}
+
 async function showFlowContent(services: Services, arg: unknown): Promise<vscode.TextEditor | undefined> {
-  const ref = flowRef(arg);
+  let ref = flowRef(arg);
   if (!ref) return noFlow();
+  // A flow the cached listing knows as saved-only has no published content: open its saved version.
+  if (!ref.saved && services.account.cachedFlows(ref.instanceId)?.find((f) => f.Id === ref!.flowId)?.ContactFlowStatus === 'SAVED') ref = { ...ref, saved: true };
   for (;;) {
     try {
-      await services.account.loadFlowContent(ref.instanceId, ref.flowId);
+      await loadContent(services, ref);
       break;
     } catch (e) {
-      if (!(await showAwsError(services, e, { operation: 'DescribeContactFlow', what: `Could not read flow "${ref.flowName ?? ref.flowId}"` }))) return undefined;
+      const what = `Could not read flow "${ref.flowName ?? ref.flowId}"`;
+      if (!ref.saved && isNotPublished(e)) {
+        const open = 'Open Saved Version';
+        const chosen = await vscode.window.showErrorMessage(`${what}: it has been saved but never published, so only its saved ($SAVED) version has content.`, open);
+        if (chosen !== open) return undefined;
+        ref = { ...ref, saved: true };
+        continue;
+      }
+      if (!(await showAwsError(services, e, { operation: 'DescribeContactFlow', what }))) return undefined;
     }
   }
   const doc = await vscode.workspace.openTextDocument(flowContentUri(ref));
