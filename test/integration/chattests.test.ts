@@ -162,6 +162,43 @@ describe('Conversation tests: Test Explorer and Save as Conversation Test', func
     assert.equal(other.results[0].record?.origin.connectionLabel, 'Sandbox (offline)');
   });
 
+  it('runs up to chatreq.tests.parallel tests at once and streams each step result as it is known', async () => {
+    const a = await sandboxApi();
+    const h = await handle();
+    const url = await a.services.sandbox.endpoint();
+    const config = vscode.workspace.getConfiguration('chatreq');
+    await config.update('tests.parallel', 2, vscode.ConfigurationTarget.Global);
+    try {
+      // Each test's second step waits out its 2 s timeout: the first is known long before the end.
+      const waits = (name: string) => ({ name, request: `./${requestName}`, timeoutSeconds: 2, steps: [{ expect: 'How can I help' }, { expect: 'nobody says this' }] });
+      const uri = write(`ct-parallel-${tag}.chattest.json`, { tests: [waits('p1'), waits('p2'), waits('p3')] });
+      const file = await until('the file', async () => {
+        await h.refresh();
+        return h.fileItem(uri)?.children.size === 3 ? h.fileItem(uri) : undefined;
+      });
+      const seen: Array<{ id: string; status: string; at: number }> = [];
+      const sub = h.onDidRecord((e) => seen.push({ id: e.id, status: e.status, at: Date.now() }));
+      const { results } = await h.run([file]).finally(() => void sub.dispose());
+      assert.deepEqual(results.map((r) => r.status), ['failed', 'failed', 'failed']);
+      for (const name of ['p1', 'p2', 'p3']) {
+        const id = `${uri.toString()}::${name}`;
+        const step = seen.find((e) => e.id === `${id}::0`);
+        const end = seen.find((e) => e.id === id && e.status === 'failed');
+        assert.equal(step?.status, 'passed', `${name}: its first step was reported`);
+        assert.ok(end && end.at - step.at >= 1000, `${name}: the first step was reported while the second still waited (${end ? end.at - step.at : '?'} ms before the end)`);
+      }
+      // From the sandbox: two chats at once, the third only once one of them had ended.
+      const contacts = await Promise.all(
+        results.map(async (r) => (await (await fetch(`${url}/sandbox/contacts/${encodeURIComponent(r.contactId!)}`)).json()) as { startedAt: string; endedAt: string }),
+      );
+      const spans = contacts.map((c) => ({ start: Date.parse(c.startedAt), end: Date.parse(c.endedAt) })).sort((x, y) => x.start - y.start);
+      assert.ok(spans[1].start < spans[0].end, 'the first two ran at the same time');
+      assert.ok(spans[2].start >= Math.min(spans[0].end, spans[1].end), 'the third waited for a free slot');
+    } finally {
+      await config.update('tests.parallel', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('a failure is shown at the failing step with expected and actual', async () => {
     await sandboxApi();
     const h = await handle();

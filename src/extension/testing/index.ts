@@ -48,6 +48,8 @@ export interface RunEvent {
 export interface ChatTestsHandle {
   readonly controller: vscode.TestController;
   readonly runProfile: vscode.TestRunProfile;
+  /** Each item's state as the run reports it to VS Code (started, then its outcome), as it happens. */
+  readonly onDidRecord: vscode.Event<RunEvent>;
   /** The "Run against …" profiles, one per connection Select Connection offers (sandbox first). */
   againstProfiles(): Array<{ profile: vscode.TestRunProfile; connection: Connection }>;
   /** Re-reads the AWS config and credentials files and brings the "Run against …" profiles up to date. */
@@ -103,6 +105,8 @@ export function registerChatTests(services: Services, testChats: TestChats): Cha
   const controller = vscode.tests.createTestController(CONTROLLER_ID, 'Chat Conversation Tests');
   context.subscriptions.push(controller);
   const data = new WeakMap<vscode.TestItem, TestData>();
+  const recorded = new vscode.EventEmitter<RunEvent>();
+  context.subscriptions.push(recorded);
   // The semantic checks (the step-naming messages of the core model) next to the JSON schema's.
   const diagnostics = vscode.languages.createDiagnosticCollection('chatreq-chattest');
   context.subscriptions.push(diagnostics);
@@ -262,7 +266,11 @@ export function registerChatTests(services: Services, testChats: TestChats): Cha
     const results: ChatTestResult[] = [];
     const items = collect(request.include, request.exclude);
     const run = controller.createTestRun(request, 'Chat conversation tests');
-    const note = (item: vscode.TestItem, e: Omit<RunEvent, 'id'>) => events.push({ id: item.id, ...e });
+    const note = (item: vscode.TestItem, e: Omit<RunEvent, 'id'>) => {
+      const event = { id: item.id, ...e };
+      events.push(event);
+      recorded.fire(event);
+    };
     try {
       for (const item of items) {
         run.enqueued(item);
@@ -477,6 +485,7 @@ export function registerChatTests(services: Services, testChats: TestChats): Cha
   const handle: ChatTestsHandle = {
     controller,
     runProfile,
+    onDidRecord: recorded.event,
     againstProfiles: () => againstProfiles().map((a) => ({ profile: a.profile, connection: a.connection })),
     syncProfiles,
     refresh: discoverAndSync,
