@@ -9,7 +9,28 @@ import { EVENT, type Contact } from './contacts';
 import { type OperationInput, type SandboxCore } from './core';
 import { invalidParameter, invalidRequest, resourceNotFound, ServiceError } from './errors';
 import { decodeToken, encodeToken, page } from './paging';
-import { Validator, type JsonObject } from './validate';
+import {
+  ARN_PATTERN,
+  ATTRIBUTE_KEY_PATTERN,
+  ATTRIBUTES_MAX_BYTES,
+  DEFAULT_CHAT_MINUTES,
+  DEFAULT_SUPPORTED_CONTENT_TYPES,
+  GUIDE_SUBTYPE,
+  type Limit,
+  MESSAGE_CONTENT_LENGTHS,
+  MESSAGE_CONTENT_TYPES,
+  MESSAGING_CONTENT_TYPES,
+  SEGMENT_KEY_PATTERN,
+  SEGMENT_VALUE_LIMITS,
+  SEGMENT_VALUE_MAX_DEPTH,
+  SEGMENT_VALUE_MEMBERS,
+  SEGMENT_VALUE_MEMBERS_PER_VALUE,
+  START_CHAT_LIMITS,
+  SYSTEM_KEY_PREFIX,
+  SYSTEM_ONLY_SEGMENT_MEMBERS,
+  TEXT_PLAIN,
+} from '../core/request/limits';
+import { codePointLength, limit, Validator, type JsonObject } from './validate';
 
 const epoch = (d: Date) => d.getTime() / 1000;
 
@@ -239,49 +260,43 @@ export function searchContactFlows(core: SandboxCore, input: OperationInput): Js
 
 // ---------------------------------------------------------------- chats
 
-export const MESSAGE_CONTENT_TYPES: Record<string, number> = {
-  'text/plain': 1024,
-  'text/markdown': 1024,
-  'application/json': 12000,
-  'application/vnd.amazonaws.connect.message.interactive.response': 12288,
-};
-const SUPPORTED_CONTENT_TYPES = [
-  'text/plain',
-  'text/markdown',
-  'application/json',
-  'application/vnd.amazonaws.connect.message.interactive',
-  'application/vnd.amazonaws.connect.message.interactive.response',
-];
-const ATTRIBUTE_KEY = /^[A-Za-z0-9_-]+$/;
-const SEGMENT_KEY = /^(connect:)?[A-Za-z0-9_-]+$/;
-const ATTRIBUTE_BUDGET = 32_768;
-const DEFAULT_CHAT_MINUTES = 25 * 60;
+const START = START_CHAT_LIMITS;
 const CLIENT_TOKEN_TTL_MS = 7 * 24 * 3600_000;
+
+/** Map keys outside the model's key length (limits.ts `a.{key}`). */
+function mapKeys(v: Validator, map: JsonObject, path: string, keys: Limit): void {
+  const { min = 0, max = Infinity } = keys.length ?? {};
+  for (const k of Object.keys(map)) {
+    const n = codePointLength(k);
+    if (n < min || n > max) v.fail(path, `Map keys must have length between ${min} and ${max}`);
+  }
+}
 
 function segmentValue(v: Validator, raw: unknown, path: string, systemKey: boolean, depth: number): void {
   const o = v.obj(raw, path, { required: true });
   if (!o) return;
-  const members = ['ValueString', 'ValueMap', 'ValueInteger', 'ValueList', 'ValueArn'].filter((m) => o[m] !== undefined);
-  if (members.length !== 1) {
-    v.fail(path, `Member must set exactly one of ValueString, ValueMap, ValueInteger, ValueList, ValueArn (found ${members.length ? members.join(', ') : 'none'})`);
+  const members = SEGMENT_VALUE_MEMBERS.filter((m) => o[m] !== undefined);
+  if (members.length !== SEGMENT_VALUE_MEMBERS_PER_VALUE) {
+    v.fail(path, `Member must set exactly one of ${SEGMENT_VALUE_MEMBERS.join(', ')} (found ${members.length ? members.join(', ') : 'none'})`);
   }
-  if (depth > 10) {
-    v.fail(path, 'Member must not nest more than 10 levels');
+  if (depth > SEGMENT_VALUE_MAX_DEPTH) {
+    v.fail(path, `Member must not nest more than ${SEGMENT_VALUE_MAX_DEPTH} levels`);
     return;
   }
-  v.str(o.ValueString, `${path}.ValueString`, { max: 1024 });
-  v.int(o.ValueInteger, `${path}.ValueInteger`);
+  v.str(o.ValueString, `${path}.ValueString`, limit(SEGMENT_VALUE_LIMITS.ValueString));
+  v.int(o.ValueInteger, `${path}.ValueInteger`, limit(SEGMENT_VALUE_LIMITS.ValueInteger));
+  for (const m of SYSTEM_ONLY_SEGMENT_MEMBERS) {
+    if (o[m] !== undefined && !systemKey) v.fail(`${path}.${m}`, `${m} is only supported for system-defined (${SYSTEM_KEY_PREFIX}) attributes`);
+  }
   if (o.ValueArn !== undefined) {
-    if (!systemKey) v.fail(`${path}.ValueArn`, 'ValueArn is only supported for system-defined (connect:) attributes');
-    const arn = v.str(o.ValueArn, `${path}.ValueArn`, { max: 1024 });
-    if (arn !== undefined && !arn.startsWith('arn:')) v.fail(`${path}.ValueArn`, 'Member must be a valid ARN (arn:partition:service:...)');
+    const arn = v.str(o.ValueArn, `${path}.ValueArn`, limit(SEGMENT_VALUE_LIMITS.ValueArn));
+    if (arn !== undefined && !ARN_PATTERN.test(arn)) v.fail(`${path}.ValueArn`, 'Member must be a valid ARN (arn:partition:service:region:account-id:resource)');
   }
   const map = v.obj(o.ValueMap, `${path}.ValueMap`);
-  if (map) for (const [k, val] of Object.entries(map)) {
-    if (k.length < 1 || k.length > 128) v.fail(`${path}.ValueMap`, 'Map keys must have length between 1 and 128');
-    segmentValue(v, val, `${path}.ValueMap.${k}`, systemKey, depth + 1);
+  if (map) {
+    mapKeys(v, map, `${path}.ValueMap`, SEGMENT_VALUE_LIMITS['ValueMap.{key}']);
+    for (const [k, val] of Object.entries(map)) segmentValue(v, val, `${path}.ValueMap.${k}`, systemKey, depth + 1);
   }
-  if (o.ValueList !== undefined && !systemKey) v.fail(`${path}.ValueList`, 'ValueList is only supported for system-defined (connect:) attributes');
   const list = v.list(o.ValueList, `${path}.ValueList`);
   if (list) list.forEach((item, i) => segmentValue(v, item, `${path}.ValueList.${i + 1}.member`, systemKey, depth + 1));
 }
@@ -304,78 +319,73 @@ interface StartRequest {
 
 function validateStart(b: JsonObject): StartRequest {
   const v = new Validator(invalidParameter);
-  const instanceId = v.str(b.InstanceId, 'InstanceId', { required: true, min: 1, max: 100 });
-  const flowId = v.str(b.ContactFlowId, 'ContactFlowId', { required: true, min: 0, max: 500 });
+  const instanceId = v.str(b.InstanceId, 'InstanceId', limit(START.InstanceId));
+  const flowId = v.str(b.ContactFlowId, 'ContactFlowId', limit(START.ContactFlowId));
   const attrs = v.obj(b.Attributes, 'Attributes');
   // No prototype, so a key such as `__proto__` is an ordinary entry (the service keeps any key that
   // matches the pattern) rather than a prototype assignment that silently drops it.
   const attributes = Object.create(null) as Record<string, string>;
   if (attrs) {
+    mapKeys(v, attrs, 'Attributes', START['Attributes.{key}']);
     for (const [k, val] of Object.entries(attrs)) {
-      if (k.length < 1 || k.length > 32767) v.fail('Attributes', 'Map keys must have length between 1 and 32767');
-      const s = v.str(val, `Attributes.${k}`, { max: 32767 });
+      const s = v.str(val, `Attributes.${k}`, limit(START['Attributes.*']));
       if (s !== undefined) attributes[k] = s;
     }
   }
-  const pd = v.obj(b.ParticipantDetails, 'ParticipantDetails', { required: true });
-  const displayName = pd ? v.str(pd.DisplayName, 'ParticipantDetails.DisplayName', { required: true, min: 1, max: 256 }) : undefined;
+  const pd = v.obj(b.ParticipantDetails, 'ParticipantDetails', limit(START.ParticipantDetails));
+  const displayName = pd ? v.str(pd.DisplayName, 'ParticipantDetails.DisplayName', limit(START['ParticipantDetails.DisplayName'])) : undefined;
   const pc = v.obj(b.ParticipantConfiguration, 'ParticipantConfiguration');
-  if (pc) v.str(pc.ResponseMode, 'ParticipantConfiguration.ResponseMode', { enum: ['INCREMENTAL', 'COMPLETE'] });
+  if (pc) v.str(pc.ResponseMode, 'ParticipantConfiguration.ResponseMode', limit(START['ParticipantConfiguration.ResponseMode']));
   const im = v.obj(b.InitialMessage, 'InitialMessage');
-  const imType = im ? v.str(im.ContentType, 'InitialMessage.ContentType', { required: true, min: 1, max: 100 }) : undefined;
-  const imContent = im ? v.str(im.Content, 'InitialMessage.Content', { required: true, min: 1, max: 16384 }) : undefined;
-  const clientToken = v.str(b.ClientToken, 'ClientToken', { max: 500 });
-  const duration = v.int(b.ChatDurationInMinutes, 'ChatDurationInMinutes', { min: 60, max: 10080 });
+  const imType = im ? v.str(im.ContentType, 'InitialMessage.ContentType', limit(START['InitialMessage.ContentType'])) : undefined;
+  const imContent = im ? v.str(im.Content, 'InitialMessage.Content', limit(START['InitialMessage.Content'])) : undefined;
+  const clientToken = v.str(b.ClientToken, 'ClientToken', limit(START.ClientToken));
+  const duration = v.int(b.ChatDurationInMinutes, 'ChatDurationInMinutes', limit(START.ChatDurationInMinutes));
   const smct = v.list(b.SupportedMessagingContentTypes, 'SupportedMessagingContentTypes');
-  const supported = (smct ?? []).map((t, i) => v.str(t, `SupportedMessagingContentTypes.${i + 1}.member`, { required: true, min: 1, max: 100 }) ?? '');
+  const supported = (smct ?? []).map((t, i) => v.str(t, `SupportedMessagingContentTypes.${i + 1}.member`, { ...limit(START['SupportedMessagingContentTypes[]']), required: true }) ?? '');
   const pchat = v.obj(b.PersistentChat, 'PersistentChat');
-  const rehydration = pchat ? v.str(pchat.RehydrationType, 'PersistentChat.RehydrationType', { enum: ['ENTIRE_PAST_SESSION', 'FROM_SEGMENT'] }) : undefined;
-  const source = pchat ? v.str(pchat.SourceContactId, 'PersistentChat.SourceContactId', { min: 1, max: 256 }) : undefined;
-  const relatedContactId = v.str(b.RelatedContactId, 'RelatedContactId', { min: 1, max: 256 });
+  const rehydration = pchat ? v.str(pchat.RehydrationType, 'PersistentChat.RehydrationType', limit(START['PersistentChat.RehydrationType'])) : undefined;
+  const source = pchat ? v.str(pchat.SourceContactId, 'PersistentChat.SourceContactId', limit(START['PersistentChat.SourceContactId'])) : undefined;
+  const relatedContactId = v.str(b.RelatedContactId, 'RelatedContactId', limit(START.RelatedContactId));
   const seg = v.obj(b.SegmentAttributes, 'SegmentAttributes');
   if (seg) {
-    for (const [k, val] of Object.entries(seg)) {
-      if (k.length < 1 || k.length > 128) v.fail('SegmentAttributes', 'Map keys must have length between 1 and 128');
-      segmentValue(v, val, `SegmentAttributes.${k}`, k.startsWith('connect:'), 0);
-    }
+    mapKeys(v, seg, 'SegmentAttributes', START['SegmentAttributes.{key}']);
+    for (const [k, val] of Object.entries(seg)) segmentValue(v, val, `SegmentAttributes.${k}`, k.startsWith(SYSTEM_KEY_PREFIX), 0);
   }
-  const customerId = v.str(b.CustomerId, 'CustomerId', { min: 1, max: 128 });
-  const doce = v.list(b.DisconnectOnCustomerExit, 'DisconnectOnCustomerExit', { min: 1, max: 1 });
-  const disconnectAgent = (doce ?? []).map((x, i) => v.str(x, `DisconnectOnCustomerExit.${i + 1}.member`, { enum: ['AGENT'] })).includes('AGENT');
+  const customerId = v.str(b.CustomerId, 'CustomerId', limit(START.CustomerId));
+  const doce = v.list(b.DisconnectOnCustomerExit, 'DisconnectOnCustomerExit', limit(START.DisconnectOnCustomerExit));
+  const disconnectAgent = (doce ?? []).map((x, i) => v.str(x, `DisconnectOnCustomerExit.${i + 1}.member`, limit(START['DisconnectOnCustomerExit[]']))).includes('AGENT');
   v.check();
 
   // Rules the service enforces beyond the model's traits.
   const r = new Validator(invalidRequest);
   for (const k of Object.keys(attributes)) {
-    if (!ATTRIBUTE_KEY.test(k)) r.fail(`Attributes.${k}`, 'Attribute keys can include only alphanumeric, dash (-) and underscore (_) characters');
+    if (!ATTRIBUTE_KEY_PATTERN.test(k)) r.fail(`Attributes.${k}`, 'Attribute keys can include only alphanumeric, dash (-) and underscore (_) characters');
   }
   const bytes = Object.entries(attributes).reduce((n, [k, val]) => n + Buffer.byteLength(k) + Buffer.byteLength(val), 0);
-  if (bytes > ATTRIBUTE_BUDGET) {
-    r.fail('Attributes', `The attributes total ${bytes} UTF-8 bytes across keys and values; the limit is ${ATTRIBUTE_BUDGET} bytes per contact`);
+  if (bytes > ATTRIBUTES_MAX_BYTES) {
+    r.fail('Attributes', `The attributes total ${bytes} UTF-8 bytes across keys and values; the limit is ${ATTRIBUTES_MAX_BYTES} bytes per contact`);
   }
   for (const k of Object.keys(seg ?? {})) {
-    if (!SEGMENT_KEY.test(k)) r.fail(`SegmentAttributes.${k}`, 'Segment attribute keys can include only alphanumeric, dash (-) and underscore (_) characters (system keys start with connect:)');
+    if (!SEGMENT_KEY_PATTERN.test(k)) r.fail(`SegmentAttributes.${k}`, 'Segment attribute keys can include only alphanumeric, dash (-) and underscore (_) characters (system keys start with connect:)');
   }
-  const types = smct ? supported : ['text/plain'];
+  const types = smct ? supported : [...DEFAULT_SUPPORTED_CONTENT_TYPES];
   for (const [i, t] of supported.entries()) {
-    if (t && !SUPPORTED_CONTENT_TYPES.includes(t)) {
-      r.fail(`SupportedMessagingContentTypes.${i + 1}.member`, `Content type '${t}' is not supported; use ${SUPPORTED_CONTENT_TYPES.join(', ')}`);
+    if (t && !(MESSAGING_CONTENT_TYPES as readonly string[]).includes(t)) {
+      r.fail(`SupportedMessagingContentTypes.${i + 1}.member`, `Content type '${t}' is not supported; use ${MESSAGING_CONTENT_TYPES.join(', ')}`);
     }
   }
-  if (smct && !supported.includes('text/plain')) r.fail('SupportedMessagingContentTypes', "The list must include 'text/plain'");
-  const subtype = (seg?.['connect:Subtype'] as JsonObject | undefined)?.ValueString;
-  if (
-    subtype === 'connect:Guide' &&
-    !(types.includes('application/vnd.amazonaws.connect.message.interactive') && types.includes('application/vnd.amazonaws.connect.message.interactive.response'))
-  ) {
-    r.fail('SupportedMessagingContentTypes', "connect:Subtype 'connect:Guide' needs both the interactive and interactive.response content types");
+  if (smct && !supported.includes(TEXT_PLAIN)) r.fail('SupportedMessagingContentTypes', `The list must include '${TEXT_PLAIN}'`);
+  const subtype = (seg?.[GUIDE_SUBTYPE.key] as JsonObject | undefined)?.ValueString;
+  if (subtype === GUIDE_SUBTYPE.value && !GUIDE_SUBTYPE.needs.every((t) => types.includes(t))) {
+    r.fail('SupportedMessagingContentTypes', `${GUIDE_SUBTYPE.key} '${GUIDE_SUBTYPE.value}' needs both the interactive and interactive.response content types`);
   }
   if (imType !== undefined && imContent !== undefined) {
-    const limit = MESSAGE_CONTENT_TYPES[imType];
-    if (limit === undefined) {
-      r.fail('InitialMessage.ContentType', `Content type '${imType.slice(0, 100)}' is not supported for messages; use ${Object.keys(MESSAGE_CONTENT_TYPES).join(', ')}`);
-    } else if ([...imContent].length > limit) {
-      r.fail('InitialMessage.Content', `Member must have length less than or equal to ${limit} for ${imType}`);
+    const max = MESSAGE_CONTENT_LENGTHS[imType];
+    if (max === undefined) {
+      r.fail('InitialMessage.ContentType', `Content type '${imType.slice(0, 100)}' is not supported for messages; use ${MESSAGE_CONTENT_TYPES.join(', ')}`);
+    } else if (codePointLength(imContent) > max) {
+      r.fail('InitialMessage.Content', `Member must have length less than or equal to ${max} for ${imType}`);
     } else if (!types.includes(imType)) {
       r.fail('InitialMessage.ContentType', `'${imType}' must also be listed in SupportedMessagingContentTypes`);
     }

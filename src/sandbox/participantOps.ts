@@ -5,11 +5,11 @@
  * Timestamps here are ISO 8601 strings, unlike Connect's epoch seconds.
  */
 import { randomUUID } from 'node:crypto';
-import { MESSAGE_CONTENT_TYPES } from './connectOps';
+import { MESSAGE_CONTENT_LENGTHS, SEND_MESSAGE_LIMITS } from '../core/request/limits';
 import { EVENT, newToken, type Contact, type Participant, type TranscriptItem } from './contacts';
 import { type OperationInput, type SandboxCore } from './core';
 import { accessDenied, participantValidation } from './errors';
-import { Validator, type JsonObject } from './validate';
+import { limit, Validator, type JsonObject } from './validate';
 
 const CONNECTION_TOKEN_TTL_MS = 24 * 3600_000;
 const WEBSOCKET_URL_TTL_MS = 100_000;
@@ -115,21 +115,21 @@ export function sendMessage(core: SandboxCore, input: OperationInput): JsonObjec
   const p = byConnectionToken(core, input);
   const b = input.body;
   const v = new Validator(participantValidation);
-  const type = v.str(b.ContentType, 'ContentType', { required: true, min: 1, max: 100 });
-  const content = v.str(b.Content, 'Content', { required: true, min: 1, max: 16384 });
-  const clientToken = v.str(b.ClientToken, 'ClientToken', { max: 500 });
+  const type = v.str(b.ContentType, 'ContentType', limit(SEND_MESSAGE_LIMITS.ContentType));
+  const content = v.str(b.Content, 'Content', limit(SEND_MESSAGE_LIMITS.Content));
+  const clientToken = v.str(b.ClientToken, 'ClientToken', limit(SEND_MESSAGE_LIMITS.ClientToken));
   v.check();
   const earlier = replay(p, clientToken);
   if (earlier) return earlier as JsonObject;
   requireActive(p);
   const contact = p.contact;
-  const limit = MESSAGE_CONTENT_TYPES[type!];
-  if (limit === undefined || !contact.supportedContentTypes.includes(type!)) {
-    const allowed = contact.supportedContentTypes.filter((t) => t in MESSAGE_CONTENT_TYPES);
+  const max = MESSAGE_CONTENT_LENGTHS[type!];
+  if (max === undefined || !contact.supportedContentTypes.includes(type!)) {
+    const allowed = contact.supportedContentTypes.filter((t) => t in MESSAGE_CONTENT_LENGTHS);
     throw participantValidation(`ContentType '${type!}' is not supported for this chat. Send one of: ${allowed.join(', ')} (set by SupportedMessagingContentTypes on StartChatContact).`);
   }
-  if ([...content!].length > limit) {
-    throw participantValidation(`Content is too long: ${type!} messages may have at most ${limit} characters.`);
+  if ([...content!].length > max) {
+    throw participantValidation(`Content is too long: ${type!} messages may have at most ${max} characters.`);
   }
   const item = core.store.post(contact, {
     Type: 'MESSAGE',
@@ -151,7 +151,7 @@ export function sendEvent(core: SandboxCore, input: OperationInput): JsonObject 
   const p = byConnectionToken(core, input);
   const b = input.body;
   const v = new Validator(participantValidation);
-  const type = v.str(b.ContentType, 'ContentType', { required: true, min: 1, max: 100 });
+  const type = v.str(b.ContentType, 'ContentType', limit(SEND_MESSAGE_LIMITS.ContentType));
   const content = v.str(b.Content, 'Content', { min: 1, max: 16384 });
   const clientToken = v.str(b.ClientToken, 'ClientToken', { max: 500 });
   v.check();

@@ -5,6 +5,7 @@
  * constraint: Member must have length greater than or equal to 1; ...`. Values are only echoed for
  * enums (never for free text, which may be sensitive).
  */
+import { type Limit } from '../core/request/limits';
 import { type ServiceError } from './errors';
 
 export type JsonObject = Record<string, unknown>;
@@ -132,6 +133,17 @@ export class Validator {
     const n = this.problems.length;
     throw this.makeError(`${n} validation error${n === 1 ? '' : 's'} detected: ${this.problems.join('; ')}`);
   }
+}
+
+/** A model limit (src/core/request/limits.ts) as options: its length for strings and lists, its range for integers. */
+export function limit(l: Limit): Common & { min?: number; max?: number; enum?: readonly string[] } {
+  const bounds = l.range ?? l.length;
+  return {
+    ...(l.required ? { required: true } : {}),
+    ...(bounds?.min !== undefined ? { min: bounds.min } : {}),
+    ...(bounds?.max !== undefined ? { max: bounds.max } : {}),
+    ...(l.enum ? { enum: l.enum } : {}),
+  };
 }
 
 function describeType(v: unknown): string {

@@ -8,7 +8,6 @@ export {
   startChatContact,
   chatError,
   ChatCallError,
-  DEFAULT_DISPLAY_NAME,
   type ChatError,
   type LaunchPreparation,
   type LaunchProblem,

@@ -36,8 +36,6 @@ export interface PrepareLaunchOptions {
   instanceId?: string;
   /** Used when the file has no ContactFlowId. */
   contactFlowId?: string;
-  /** Used when the file has no ParticipantDetails (default "Customer", with a warning). */
-  displayName?: string;
   /** The token to use when the file fixes none (to rebuild a past launch); default: a new UUID. */
   clientToken?: string;
 }
@@ -67,8 +65,6 @@ export interface LaunchProblem {
 }
 
 export type LaunchPreparation = PreparedLaunch | LaunchProblem;
-
-export const DEFAULT_DISPLAY_NAME = 'Customer';
 
 function oneLine(s: string): string {
   return s.replace(/\s*\n\s*/g, ' ').trim();
@@ -151,9 +147,6 @@ export function prepareLaunch(options: PrepareLaunchOptions): LaunchPreparation 
       missing,
     };
   }
-  if (request.ParticipantDetails === undefined && options.displayName === undefined) {
-    warnings.push(`ParticipantDetails is missing; the chat starts with DisplayName "${DEFAULT_DISPLAY_NAME}".`);
-  }
 
   let input: StartChatContactCommandInput;
   try {
@@ -161,7 +154,6 @@ export function prepareLaunch(options: PrepareLaunchOptions): LaunchPreparation 
       env,
       ...(options.instanceId ? { instanceId: options.instanceId } : {}),
       ...(options.contactFlowId ? { contactFlowId: options.contactFlowId } : {}),
-      displayName: options.displayName ?? DEFAULT_DISPLAY_NAME,
     });
   } catch (e) {
     if (e instanceof MissingEnvError) {

@@ -13,6 +13,7 @@ import {
   type FormDiagnostic,
   type FormState,
   type FormTarget,
+  CHAT_DURATION,
   MESSAGING_CONTENT_TYPES,
   SCALAR_FIELDS,
   type ScalarField,
@@ -246,7 +247,7 @@ function scalarValue(field: ScalarField, value: string): unknown {
   if (!INTEGER_FIELDS.has(field)) return value;
   const t = value.trim();
   if (!/^\d{1,9}$/.test(t)) {
-    throw new FormChangeError(`${field} takes a whole number of minutes (60 to 10080); "${value}" is not one. The file keeps its previous value.`, field);
+    throw new FormChangeError(`${field} takes a whole number of minutes (${CHAT_DURATION.min} to ${CHAT_DURATION.max}); "${value}" is not one. The file keeps its previous value.`, field);
   }
   return Number(t);
 }

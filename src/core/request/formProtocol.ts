@@ -1,12 +1,19 @@
 /**
  * The request form's message protocol, shared by the extension host (src/extension/form) and the
- * webview (src/webview/form). Plain data and validators only, no imports: the webview bundle
- * includes this file as is.
+ * webview (src/webview/form). Plain data and validators only, and no imports but limits.ts (pure
+ * data too): the webview bundle includes both files as they are.
  *
  * The document is the single source of truth. The host sends the whole {@link FormState} after
  * every document change; the webview sends one small change per user action and never holds
  * state of its own beyond what is being typed.
  */
+
+import { DEFAULT_CHAT_MINUTES, MESSAGE_CONTENT_TYPES, MESSAGING_CONTENT_TYPES, START_CHAT_LIMITS } from './limits';
+
+export { MESSAGING_CONTENT_TYPES };
+
+/** ChatDurationInMinutes' range and Connect's default when it is left out, for the form's hints. */
+export const CHAT_DURATION = { ...START_CHAT_LIMITS.ChatDurationInMinutes.range, defaultMinutes: DEFAULT_CHAT_MINUTES } as const;
 
 /** Scalar fields, named by their JSON path joined with dots. */
 export const SCALAR_FIELDS = [
@@ -41,23 +48,10 @@ export type FormTarget =
 
 /** Choices the select fields offer (a document value outside them is kept and shown as is). */
 export const SELECT_OPTIONS: Readonly<Partial<Record<ScalarField, readonly string[]>>> = {
-  'ParticipantConfiguration.ResponseMode': ['INCREMENTAL', 'COMPLETE'],
-  'InitialMessage.ContentType': [
-    'text/plain',
-    'text/markdown',
-    'application/json',
-    'application/vnd.amazonaws.connect.message.interactive.response',
-  ],
-  'PersistentChat.RehydrationType': ['ENTIRE_PAST_SESSION', 'FROM_SEGMENT'],
+  'ParticipantConfiguration.ResponseMode': START_CHAT_LIMITS['ParticipantConfiguration.ResponseMode'].enum,
+  'InitialMessage.ContentType': MESSAGE_CONTENT_TYPES,
+  'PersistentChat.RehydrationType': START_CHAT_LIMITS['PersistentChat.RehydrationType'].enum,
 };
-
-export const MESSAGING_CONTENT_TYPES = [
-  'text/plain',
-  'text/markdown',
-  'application/json',
-  'application/vnd.amazonaws.connect.message.interactive',
-  'application/vnd.amazonaws.connect.message.interactive.response',
-] as const;
 
 export interface FieldValue {
   /** Text to show: the string value, or the JSON of a value of another type. */
@@ -134,8 +128,8 @@ export type ToWebview =
   | { type: 'suggestions'; kind: SuggestionKind; items: Suggestion[] }
   | { type: 'error'; message: string; target?: FormTarget };
 
-/** Longest text a form message may carry (the largest member, InitialMessage.Content, allows 16,384). */
-export const MAX_TEXT = 65536;
+/** Longest text a form message may carry: well above the largest member, InitialMessage.Content. */
+export const MAX_TEXT = 4 * START_CHAT_LIMITS['InitialMessage.Content'].length.max;
 const MAX_SUGGESTIONS = 5000;
 
 type Obj = Record<string, unknown>;

@@ -6,38 +6,45 @@ import { keyNodeOf, type Reporter } from './report';
 import { codePointLength, formatCount, plural, utf8Length } from './text';
 import type { JsonPath, QuickFix, Severity, ValidateOptions } from './types';
 
-/** Connect's documented per-contact budget for all attribute keys and values together. */
-export const ATTRIBUTES_MAX_BYTES = 32768;
-export const CHAT_DURATION_MIN = 60;
-export const CHAT_DURATION_MAX = 10080;
-export const INTERACTIVE = 'application/vnd.amazonaws.connect.message.interactive';
-export const INTERACTIVE_RESPONSE = 'application/vnd.amazonaws.connect.message.interactive.response';
+import {
+  ARN_PATTERN,
+  ATTRIBUTE_KEY_PATTERN as ATTRIBUTE_KEY,
+  ATTRIBUTES_MAX_BYTES,
+  DEFAULT_SUPPORTED_CONTENT_TYPES,
+  GUIDE_SUBTYPE,
+  INTERACTIVE,
+  INTERACTIVE_RESPONSE,
+  MESSAGE_CONTENT_LENGTHS,
+  SEGMENT_KEY_PATTERN as SEGMENT_KEY,
+  SEGMENT_VALUE_MAX_DEPTH,
+  SEGMENT_VALUE_MEMBERS,
+  SEGMENT_VALUE_MEMBERS_PER_VALUE,
+  requiredInFile,
+  START_CHAT_LIMITS,
+  SYSTEM_KEY_PREFIX,
+  SYSTEM_ONLY_SEGMENT_MEMBERS,
+  TEXT_PLAIN,
+} from './limits';
 
-/** Content length limits of InitialMessage by ContentType (from the API documentation). */
-export const INITIAL_MESSAGE_LIMITS: Readonly<Record<string, number>> = {
-  'text/plain': 1024,
-  'text/markdown': 1024,
-  'application/json': 12000,
-  [INTERACTIVE_RESPONSE]: 12288,
-};
-const CHAT_CONTENT_MAX = 16384;
-
-const ATTRIBUTE_KEY = /^[A-Za-z0-9_-]+$/;
-/** Segment attribute keys: the same characters; system-defined ones carry the `connect:` prefix. */
-const SEGMENT_KEY = /^(?:connect:)?[A-Za-z0-9_-]+$/;
+/** The rules' limits all come from limits.ts. */
+const CHAT_DURATION_MIN = START_CHAT_LIMITS.ChatDurationInMinutes.range.min;
+const CHAT_DURATION_MAX = START_CHAT_LIMITS.ChatDurationInMinutes.range.max;
+const CHAT_CONTENT_MAX = START_CHAT_LIMITS['InitialMessage.Content'].length.max;
 
 /** Every rule code, with its default severity, for documentation and the editor's code lens. */
 export const ruleCodes = {
   'chatreq/attributes-too-large': 'error',
   'chatreq/attribute-key-characters': 'error',
   'chatreq/segment-attribute-key-characters': 'error',
-  'chatreq/segment-value-members': 'warning',
+  'chatreq/segment-value-members': 'error',
+  'chatreq/segment-value-not-an-arn': 'error',
+  'chatreq/segment-value-too-deep': 'error',
   'chatreq/segment-value-system-only': 'error',
   'chatreq/text-plain-missing': 'error',
   'chatreq/guide-needs-interactive-types': 'error',
   'chatreq/initial-message-too-long': 'error',
   'chatreq/initial-message-invalid-json': 'warning',
-  'chatreq/initial-message-type-not-listed': 'warning',
+  'chatreq/initial-message-type-not-listed': 'error',
   'chatreq/duration-out-of-range': 'error',
   'chatreq/persistent-chat-with-related-contact': 'error',
   'chatreq/rehydration-without-source': 'error',
@@ -47,7 +54,7 @@ export const ruleCodes = {
   'chatreq/arn-instead-of-id': 'error',
   'chatreq/env-unknown': 'warning',
   'chatreq/env-malformed': 'error',
-  'chatreq/missing-participant-details': 'warning',
+  'chatreq/missing-participant-details': 'error',
   'chatreq/fixed-client-token': 'info',
   'chatreq/not-a-start-chat-contact-member': 'warning',
 } as const;
@@ -108,16 +115,17 @@ function stringAt(root: Node, path: JsonPath): string | undefined {
   return n?.type === 'string' ? (n.value as string) : undefined;
 }
 
+/**
+ * What StartChatContact requires and a request file must have too: limits.ts requiredInFile()
+ * (the API's required members minus InstanceId and ContactFlowId, which launching asks for).
+ */
 function checkParticipantDetails(root: Node, r: Reporter): void {
-  if (at(root, ['ParticipantDetails'])) return;
-  r.at(
-    'chatreq/missing-participant-details',
-    'warning',
-    root.offset,
-    1,
-    'ParticipantDetails is missing: StartChatContact requires it, with the DisplayName shown for the customer. Add "ParticipantDetails": { "DisplayName": "..." }.',
-    { fixes: [{ title: 'Add ParticipantDetails', edits: setValueEdits(r.text, ['ParticipantDetails'], { DisplayName: 'Customer' }), preferred: true }] },
-  );
+  for (const member of requiredInFile()) {
+    if (at(root, [member])) continue;
+    const fix = member === 'ParticipantDetails' ? [{ title: 'Add ParticipantDetails', edits: setValueEdits(r.text, ['ParticipantDetails'], { DisplayName: 'Customer' }), preferred: true }] : [];
+    const what = member === 'ParticipantDetails' ? ', with the DisplayName shown for the customer. Add "ParticipantDetails": { "DisplayName": "..." }.' : `. Add "${member}".`;
+    r.at('chatreq/missing-participant-details', 'error', root.offset, 1, `${member} is missing: StartChatContact requires it${what}`, { fixes: fix });
+  }
 }
 
 function checkAttributes(root: Node, r: Reporter, options: ValidateOptions): void {
@@ -192,39 +200,71 @@ function checkSegmentAttributes(root: Node, r: Reporter): void {
   }
 }
 
-function checkSegmentValue(value: Node, key: string, path: JsonPath, r: Reporter): void {
+/**
+ * One segment attribute value, as the sandbox checks it (src/sandbox/connectOps.ts segmentValue):
+ * exactly one member, ValueList and ValueArn only under a system-defined (`connect:`) attribute
+ * (nested values inherit the attribute's kind), ValueArn an ARN, and at most
+ * SEGMENT_VALUE_MAX_DEPTH levels of nested values.
+ */
+function checkSegmentValue(value: Node, key: string, path: JsonPath, r: Reporter, depth = 0): void {
+  if (depth > SEGMENT_VALUE_MAX_DEPTH) {
+    r.node(
+      'chatreq/segment-value-too-deep',
+      'error',
+      keyNodeOf(value),
+      `${formatPath(path)} is nested ${depth} levels deep under SegmentAttributes.${key}; segment attribute values may nest at most ${SEGMENT_VALUE_MAX_DEPTH} levels (ValueMap and ValueList inside each other). Flatten the value.`,
+      { path },
+    );
+    return;
+  }
   const members = (value.children ?? []).map((p) => String(p.children?.[0]?.value));
-  const known = members.filter((m) => ['ValueString', 'ValueInteger', 'ValueMap', 'ValueList', 'ValueArn'].includes(m));
-  if (known.length > 1) {
+  const known = members.filter((m) => (SEGMENT_VALUE_MEMBERS as readonly string[]).includes(m));
+  if (known.length > SEGMENT_VALUE_MEMBERS_PER_VALUE) {
     r.node(
       'chatreq/segment-value-members',
-      'warning',
+      'error',
       keyNodeOf(value),
-      `${formatPath(path)} sets ${known.join(' and ')}; a segment attribute value holds exactly one of ValueString, ValueInteger, ValueMap, ValueList or ValueArn. Keep one.`,
+      `${formatPath(path)} sets ${known.join(' and ')}; a segment attribute value holds exactly one of ${SEGMENT_VALUE_MEMBERS.join(', ')}, and Connect rejects more. Keep one.`,
       { path },
     );
   }
-  if (path.length === 2 && !key.startsWith('connect:')) {
-    for (const m of ['ValueList', 'ValueArn']) {
+  if (!key.startsWith(SYSTEM_KEY_PREFIX)) {
+    for (const m of SYSTEM_ONLY_SEGMENT_MEMBERS) {
       const n = findNodeAtLocation(value, [m]);
       if (n) {
         r.node(
           'chatreq/segment-value-system-only',
           'error',
           keyNodeOf(n),
-          `${formatPath([...path, m])}: Connect accepts ${m} only for system-defined ("connect:") attributes, and "${key}" is user-defined. Use ValueString or ValueMap.`,
+          `${formatPath([...path, m])}: Connect accepts ${m} only for system-defined ("${SYSTEM_KEY_PREFIX}") attributes, and "${key}" is user-defined. Use ValueString or ValueMap.`,
           { path: [...path, m] },
         );
       }
     }
   }
+  const arn = findNodeAtLocation(value, ['ValueArn']);
+  if (arn?.type === 'string' && !hasEnvReference(arn.value as string) && !ARN_PATTERN.test(arn.value as string)) {
+    r.node(
+      'chatreq/segment-value-not-an-arn',
+      'error',
+      arn,
+      `${formatPath([...path, 'ValueArn'])} is not an ARN; ValueArn must be a valid ARN (arn:partition:service:region:account-id:resource, e.g. "arn:aws:connect:us-east-1:123456789012:instance/..."). Use ValueString for other text.`,
+      { path: [...path, 'ValueArn'] },
+    );
+  }
   const map = findNodeAtLocation(value, ['ValueMap']);
   if (map?.type === 'object') {
     for (const prop of map.children ?? []) {
-      const k = String(prop.children?.[0]?.value);
       const v = prop.children?.[1];
-      if (v?.type === 'object') checkSegmentValue(v, k, [...path, 'ValueMap', k], r);
+      const k = String(prop.children?.[0]?.value);
+      if (v?.type === 'object') checkSegmentValue(v, key, [...path, 'ValueMap', k], r, depth + 1);
     }
+  }
+  const list = findNodeAtLocation(value, ['ValueList']);
+  if (list?.type === 'array') {
+    (list.children ?? []).forEach((v, i) => {
+      if (v.type === 'object') checkSegmentValue(v, key, [...path, 'ValueList', i], r, depth + 1);
+    });
   }
 }
 
@@ -240,7 +280,7 @@ function contentTypes(root: Node): { node: Node; values: string[]; unknown: bool
 
 function checkContentTypes(root: Node, r: Reporter): void {
   const ct = contentTypes(root);
-  if (!ct || ct.unknown || ct.values.includes('text/plain')) return;
+  if (!ct || ct.unknown || ct.values.includes(TEXT_PLAIN)) return;
   r.node(
     'chatreq/text-plain-missing',
     'error',
@@ -248,19 +288,19 @@ function checkContentTypes(root: Node, r: Reporter): void {
     'SupportedMessagingContentTypes must always include "text/plain"; Connect rejects the request without it. Add "text/plain" to the list.',
     {
       path: ['SupportedMessagingContentTypes'],
-      fixes: [{ title: 'Add "text/plain"', edits: setValueEdits(r.text, ['SupportedMessagingContentTypes', 0], 'text/plain', true), preferred: true }],
+      fixes: [{ title: 'Add "text/plain"', edits: setValueEdits(r.text, ['SupportedMessagingContentTypes', 0], TEXT_PLAIN, true), preferred: true }],
     },
   );
 }
 
 function checkGuideSubtype(root: Node, r: Reporter): void {
-  const subtype = at(root, ['SegmentAttributes', 'connect:Subtype', 'ValueString']);
-  if (subtype?.type !== 'string' || subtype.value !== 'connect:Guide') return;
+  const subtype = at(root, ['SegmentAttributes', GUIDE_SUBTYPE.key, 'ValueString']);
+  if (subtype?.type !== 'string' || subtype.value !== GUIDE_SUBTYPE.value) return;
   const ct = contentTypes(root);
   if (ct?.unknown) return;
-  const missing = [INTERACTIVE, INTERACTIVE_RESPONSE].filter((t) => !ct?.values.includes(t));
+  const missing = GUIDE_SUBTYPE.needs.filter((t) => !ct?.values.includes(t));
   if (missing.length === 0) return;
-  const wanted = ct ? [...ct.values, ...missing] : ['text/plain', INTERACTIVE, INTERACTIVE_RESPONSE];
+  const wanted = ct ? [...ct.values, ...missing] : [...DEFAULT_SUPPORTED_CONTENT_TYPES, ...GUIDE_SUBTYPE.needs];
   const where = ct ? `SupportedMessagingContentTypes lacks ${missing.map((t) => `"${t}"`).join(' and ')}` : 'SupportedMessagingContentTypes is not set';
   r.node(
     'chatreq/guide-needs-interactive-types',
@@ -268,7 +308,7 @@ function checkGuideSubtype(root: Node, r: Reporter): void {
     subtype,
     `The connect:Guide subtype needs both interactive content types, but ${where}. Add "${INTERACTIVE}" and "${INTERACTIVE_RESPONSE}".`,
     {
-      path: ['SegmentAttributes', 'connect:Subtype', 'ValueString'],
+      path: ['SegmentAttributes', GUIDE_SUBTYPE.key, 'ValueString'],
       fixes: [{ title: 'Add the interactive content types', edits: setValueEdits(r.text, ['SupportedMessagingContentTypes'], wanted), preferred: true }],
     },
   );
@@ -279,8 +319,8 @@ function checkInitialMessage(root: Node, r: Reporter): void {
   if (content?.type !== 'string' || hasEnvReference(content.value as string)) return;
   const type = stringAt(root, ['InitialMessage', 'ContentType']);
   const text = content.value as string;
-  const known = type !== undefined && type in INITIAL_MESSAGE_LIMITS;
-  const limit = known ? INITIAL_MESSAGE_LIMITS[type] : CHAT_CONTENT_MAX;
+  const known = type !== undefined && type in MESSAGE_CONTENT_LENGTHS;
+  const limit = known ? MESSAGE_CONTENT_LENGTHS[type] : CHAT_CONTENT_MAX;
   const len = codePointLength(text);
   if (len > limit) {
     const why = known ? ` for ${type}` : '';
@@ -293,14 +333,14 @@ function checkInitialMessage(root: Node, r: Reporter): void {
     );
   }
   const ct = contentTypes(root);
-  if (known && len <= limit && !ct?.unknown && !(ct?.values ?? ['text/plain']).includes(type)) {
+  if (known && len <= limit && !ct?.unknown && !(ct?.values ?? DEFAULT_SUPPORTED_CONTENT_TYPES).includes(type)) {
     const typeNode = at(root, ['InitialMessage', 'ContentType'])!;
-    const wanted = ct ? [...ct.values, type] : ['text/plain', type];
+    const wanted = ct ? [...ct.values, type] : [...DEFAULT_SUPPORTED_CONTENT_TYPES, type];
     r.node(
       'chatreq/initial-message-type-not-listed',
-      'warning',
+      'error',
       typeNode,
-      `InitialMessage is ${type}, but SupportedMessagingContentTypes ${ct ? 'does not list it' : 'is not set (so only text/plain)'}: the chat client has not said it can show this message. Add "${type}" to SupportedMessagingContentTypes.`,
+      `InitialMessage is ${type}, but SupportedMessagingContentTypes ${ct ? 'does not list it' : 'is not set (so only text/plain)'}: Connect rejects an initial message of a type the chat client has not said it can show. Add "${type}" to SupportedMessagingContentTypes.`,
       {
         path: ['InitialMessage', 'ContentType'],
         fixes: [{ title: `Add "${type}" to SupportedMessagingContentTypes`, edits: setValueEdits(r.text, ['SupportedMessagingContentTypes'], wanted), preferred: true }],

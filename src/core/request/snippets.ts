@@ -1,4 +1,4 @@
-import { INTERACTIVE, INTERACTIVE_RESPONSE } from './rules';
+import { INTERACTIVE, INTERACTIVE_RESPONSE } from './limits';
 
 /** A snippet in VS Code's `.code-snippets` format (body lines use snippet syntax). */
 export interface RequestSnippet {

@@ -32,7 +32,7 @@ export interface ToInputOptions {
   instanceId?: string;
   /** Used when the file has no ContactFlowId. */
   contactFlowId?: string;
-  /** Used when the file has no ParticipantDetails (the engine only warns about that). */
+  /** Used when the file has no ParticipantDetails (which validation reports as an error). */
   displayName?: string;
 }
 

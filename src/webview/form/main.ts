@@ -5,6 +5,7 @@
  */
 import {
   type AttributeRow,
+  CHAT_DURATION,
   type FieldValue,
   type FormChange,
   type FormDiagnostic,
@@ -376,7 +377,7 @@ function build(): void {
     ),
     section(
       'Chat',
-      fieldRow('ChatDurationInMinutes', 'ChatDurationInMinutes', 'From 60 to 10080 minutes (7 days). Empty: Connect’s default of 25 hours.', { numeric: true }),
+      fieldRow('ChatDurationInMinutes', 'ChatDurationInMinutes', `From ${CHAT_DURATION.min} to ${CHAT_DURATION.max} minutes (7 days). Empty: Connect’s default of ${CHAT_DURATION.defaultMinutes / 60} hours.`, { numeric: true }),
       contentTypesFieldset(),
       h('div', { class: 'field check' }, disconnect, h('label', { for: idFor('DisconnectOnCustomerExit') }, 'DisconnectOnCustomerExit: disconnect the agent when the customer leaves'), disconnectNote, diagList('DisconnectOnCustomerExit')),
     ),

@@ -93,10 +93,11 @@ describe('chat core: prepareLaunch', () => {
     assert.ok(p.diagnostics.filter((d) => d.severity === 'error').length >= 2);
   });
 
-  it('a file without ParticipantDetails launches with a default name and a warning', () => {
-    const p = ok(prepareLaunch({ text: requestText({ InstanceId: DEMO_INSTANCE_ID, ContactFlowId: DEMO_FLOWS.supportBot }), env: {} }));
-    assert.deepEqual(p.input.ParticipantDetails, { DisplayName: 'Customer' });
-    assert.ok(p.warnings.some((w) => /ParticipantDetails/.test(w)));
+  it('a file without ParticipantDetails is refused before anything is sent, as StartChatContact would refuse it', () => {
+    const p = prepareLaunch({ text: requestText({ InstanceId: DEMO_INSTANCE_ID, ContactFlowId: DEMO_FLOWS.supportBot }), env: {} });
+    assert.equal(p.ok, false);
+    assert.equal(!p.ok && p.reason, 'invalid');
+    assert.match(!p.ok ? p.message : '', /ParticipantDetails is missing: StartChatContact requires it.*"DisplayName"/);
   });
 });
 

@@ -322,7 +322,7 @@ describe('chat core: LiveChat on the sandbox', function () {
   it('a launch cancelled after the contact started fails as cancelled, and the contact is stopped', async () => {
     const controller = new AbortController();
     sb.setFaults([{ operation: 'CreateParticipantConnection', kind: 'latency', latencyMs: 3000 }]);
-    const p = prepareLaunch({ text: requestText({ InstanceId: DEMO_INSTANCE_ID, ContactFlowId: DEMO_FLOWS.supportBot }), env: {} });
+    const p = prepareLaunch({ text: requestText({ InstanceId: DEMO_INSTANCE_ID, ContactFlowId: DEMO_FLOWS.supportBot, ParticipantDetails: { DisplayName: 'Ana' } }), env: {} });
     if (!p.ok) throw new Error(p.message);
     const before = sb.listContacts().length;
     const pending = LiveChat.launch(deps, { input: p.input, clientToken: p.clientToken, origin: demoOrigin(), signal: controller.signal });

@@ -157,7 +157,7 @@ describe('chat core: flow trace and the AWS CLI command against the sandbox', fu
   afterEach(() => sb.clearFaults());
 
   it('readFlowTrace pages through FilterLogEvents (one event per page here) and gets the same records', async () => {
-    const p = prepareLaunch({ text: requestText({ InstanceId: DEMO_INSTANCE_ID, ContactFlowId: DEMO_FLOWS.supportBot }), env: {} });
+    const p = prepareLaunch({ text: requestText({ InstanceId: DEMO_INSTANCE_ID, ContactFlowId: DEMO_FLOWS.supportBot, ParticipantDetails: { DisplayName: 'Ana' } }), env: {} });
     if (!p.ok) throw new Error(p.message);
     const chat = await LiveChat.launch({ session, logger: memoryLogger() }, { input: p.input, clientToken: p.clientToken, origin: demoOrigin() });
     const other = await LiveChat.launch({ session, logger: memoryLogger() }, { input: { ...p.input, ClientToken: 'another' }, clientToken: 'another', origin: demoOrigin() });

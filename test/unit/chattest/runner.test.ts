@@ -166,7 +166,7 @@ describe('chattest: the runner on the sandbox', function () {
     const a = await run(oneTest({ name: 'missing', request: './nope.chatreq.json', steps: [{ expectEnded: true }] }));
     assert.equal(a.failure?.step, 0);
     assert.match(a.failure.text, /cannot read the request file \.\/nope\.chatreq\.json: no such file/);
-    const b = await run(oneTest({ name: 'invalid', request: { InstanceId: 42 }, steps: [{ expectEnded: true }] }));
+    const b = await run(oneTest({ name: 'invalid', request: { InstanceId: 42, ParticipantDetails: { DisplayName: 'A' } }, steps: [{ expectEnded: true }] }));
     assert.match(b.failure!.text, /the request cannot be launched: InstanceId must be a string/);
     assert.deepEqual(
       b.steps.map((s) => s.status),

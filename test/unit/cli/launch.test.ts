@@ -99,7 +99,7 @@ describe('cli: chatreq launch', function () {
     assert.match(b.err, /InstanceId and ContactFlowId are not set.*--instance-id \/ --flow-id/);
     const c = await run([noTarget, '--endpoint', sb.url, '--instance-id', DEMO_INSTANCE_ID, '--flow-id', DEMO_FLOWS.supportBot, '--wait', '0.2']);
     assert.equal(c.code, 0, c.err);
-    const envFile = file('env.chatreq.json', { InstanceId: DEMO_INSTANCE_ID, ContactFlowId: DEMO_FLOWS.supportBot, Attributes: { id: '${env:CHATREQ_TEST_ID}' } });
+    const envFile = file('env.chatreq.json', { InstanceId: DEMO_INSTANCE_ID, ContactFlowId: DEMO_FLOWS.supportBot, ParticipantDetails: { DisplayName: 'A' }, Attributes: { id: '${env:CHATREQ_TEST_ID}' } });
     const d = await run([envFile, '--endpoint', sb.url]);
     assert.equal(d.code, 1);
     assert.match(d.err, /Attributes\.id: environment variable CHATREQ_TEST_ID is not set/);

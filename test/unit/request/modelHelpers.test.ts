@@ -131,7 +131,7 @@ describe('environment references and the SDK input', () => {
   });
 
   it('parseRequestText refuses a file with errors, quoting the first one', () => {
-    assert.throws(() => parseRequestText('{"ChatDurationInMinutes": 1}'), (e: unknown) => e instanceof InvalidRequestError && /line 1, column 27/.test(e.message));
+    assert.throws(() => parseRequestText('{"ParticipantDetails": {"DisplayName": "A"}, "ChatDurationInMinutes": 1}'), (e: unknown) => e instanceof InvalidRequestError && /line 1, column 71/.test(e.message));
   });
 });
 

@@ -73,9 +73,9 @@ describe('request rules', () => {
       assert.match(found[0].message, /prefix "aws:"/);
     });
 
-    it('warns about a value with two members; ValueArn on a user-defined key is an error', () => {
+    it('a value with two members and ValueArn on a user-defined key are errors', () => {
       const text = request({ SegmentAttributes: { mine: { ValueString: 'x', ValueArn: 'arn:aws:iam::1:role/x' } } });
-      assert.deepEqual(check(text).map((d) => `${d.severity} ${d.code}`).sort(), ['error chatreq/segment-value-system-only', 'warning chatreq/segment-value-members']);
+      assert.deepEqual(check(text).map((d) => `${d.severity} ${d.code}`).sort(), ['error chatreq/segment-value-members', 'error chatreq/segment-value-system-only']);
     });
   });
 
@@ -146,10 +146,10 @@ describe('request rules', () => {
       assert.deepEqual(codes(request({ InitialMessage: { ContentType: 'text/plain', Content: '😀'.repeat(1024) } })), []);
     });
 
-    it('chatreq/initial-message-type-not-listed: warns and the fix lists the type', () => {
+    it('chatreq/initial-message-type-not-listed: an error (Connect rejects it) and the fix lists the type', () => {
       const text = request({ InitialMessage: { ContentType: 'text/markdown', Content: '**hi**' } });
       const d = only(text, 'chatreq/initial-message-type-not-listed');
-      assert.equal(d.severity, 'warning');
+      assert.equal(d.severity, 'error');
       assert.equal(covered(text, d), '"text/markdown"');
       const fixed = applyFix(text, d);
       assert.deepEqual(valueAt(fixed, 'SupportedMessagingContentTypes'), ['text/plain', 'text/markdown']);
@@ -279,10 +279,10 @@ describe('request rules', () => {
     });
   });
 
-  it('chatreq/missing-participant-details is a warning with a fix', () => {
+  it('chatreq/missing-participant-details is an error (StartChatContact requires it) with a fix', () => {
     const text = '{\n  "InstanceId": "i-1"\n}';
     const d = only(text, 'chatreq/missing-participant-details');
-    assert.equal(d.severity, 'warning');
+    assert.equal(d.severity, 'error');
     assert.deepEqual(check(applyFix(text, d)), []);
   });
 });

@@ -3,7 +3,8 @@ import * as connectSdk from '@aws-sdk/client-connect';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { requestSchema, schemaAtPath } from '../../../src/core/request';
-import { deref, type SchemaNode, supportedKeywords } from '../../../src/core/request/schema';
+import { buildRequestSchema, deref, enumOptions, type SchemaNode, supportedKeywords } from '../../../src/core/request/schema';
+import { INT32, INTERACTIVE_RESPONSE, MESSAGE_CONTENT_LENGTHS, MESSAGING_CONTENT_TYPES, START_CHAT_LIMITS } from '../../../src/core/request/limits';
 
 /**
  * Member names of an SDK structure schema. The SDK exports each as a tuple
@@ -102,17 +103,32 @@ describe('request schema', () => {
     }
   });
 
-  it('carries the model constraints', () => {
-    assert.equal(schemaAtPath(['InstanceId'])!.maxLength, 100);
-    assert.equal(schemaAtPath(['ContactFlowId'])!.maxLength, 500);
-    assert.equal(schemaAtPath(['ClientToken'])!.maxLength, 500);
-    assert.deepEqual([schemaAtPath(['ChatDurationInMinutes'])!.minimum, schemaAtPath(['ChatDurationInMinutes'])!.maximum], [60, 10080]);
-    assert.deepEqual([schemaAtPath(['ParticipantDetails', 'DisplayName'])!.minLength, schemaAtPath(['ParticipantDetails', 'DisplayName'])!.maxLength], [1, 256]);
-    assert.equal(schemaAtPath(['InitialMessage', 'Content'])!.maxLength, 16384);
-    assert.deepEqual([schemaAtPath(['CustomerId'])!.minLength, schemaAtPath(['CustomerId'])!.maxLength], [1, 128]);
+  it('is built from the limits module: its limits there, every placeholder filled in', () => {
+    // The generator (schema.ts buildRequestSchema) puts each limit where its path says.
+    assert.deepEqual([schemaAtPath(['InstanceId'])!.minLength, schemaAtPath(['InstanceId'])!.maxLength], [START_CHAT_LIMITS.InstanceId.length.min, START_CHAT_LIMITS.InstanceId.length.max]);
+    assert.equal(schemaAtPath(['Attributes'])!.propertyNames!.maxLength, START_CHAT_LIMITS['Attributes.{key}'].length.max);
+    assert.equal(schemaAtPath(['Attributes', 'k'])!.maxLength, START_CHAT_LIMITS['Attributes.*'].length.max);
     assert.deepEqual([schemaAtPath(['DisconnectOnCustomerExit'])!.minItems, schemaAtPath(['DisconnectOnCustomerExit'])!.maxItems], [1, 1]);
-    assert.equal(schemaAtPath(['SegmentAttributes', 'x', 'ValueString'])!.maxLength, 1024);
-    assert.equal(schemaAtPath(['SegmentAttributes'])!.propertyNames!.maxLength, 128);
+    assert.deepEqual(enumOptions(schemaAtPath(['DisconnectOnCustomerExit', 0])!).map((o) => o.value), ['AGENT']);
+    assert.deepEqual(enumOptions(schemaAtPath(['SupportedMessagingContentTypes', 0])!).map((o) => o.value), [...MESSAGING_CONTENT_TYPES]);
+    assert.deepEqual(enumOptions(schemaAtPath(['InitialMessage', 'ContentType'])!).map((o) => o.value), Object.keys(MESSAGE_CONTENT_LENGTHS));
+    assert.deepEqual(schemaAtPath(['ParticipantDetails'])!.required, ['DisplayName']);
+    assert.deepEqual(schemaAtPath(['InitialMessage'])!.required, ['ContentType', 'Content']);
+    const value = schemaAtPath(['SegmentAttributes', 'x', 'ValueInteger'])!;
+    assert.deepEqual([value.minimum, value.maximum], [INT32.min, INT32.max]);
+    assert.deepEqual([schemaAtPath(['ChatDurationInMinutes'])!.minimum, schemaAtPath(['ChatDurationInMinutes'])!.maximum], [60, 10080]);
+    const text = JSON.stringify(requestSchema);
+    assert.doesNotMatch(text, /\{\{/, 'a placeholder was left in the schema');
+    assert.match(requestSchema.properties!.Attributes.description!, /32,768 UTF-8 bytes/);
+    assert.match(requestSchema.properties!.ChatDurationInMinutes.description!, /60 to 10,080 .* 25 hours/);
+    assert.equal(schemaAtPath(['InitialMessage', 'ContentType'])!.errorMessage, `InitialMessage.ContentType must be ${Object.keys(MESSAGE_CONTENT_LENGTHS).slice(0, -1).join(', ')} or ${INTERACTIVE_RESPONSE}.`);
+  });
+
+  it('the generator refuses a limit the schema has no member for, and an unknown placeholder', () => {
+    assert.throws(() => buildRequestSchema({ type: 'object', properties: {} }), /chatreq schema: nothing at InitialMessage\.ContentType/);
+    const template = structuredClone(requestSchema);
+    template.properties!.InstanceId.description = 'Length {{InstanceId#size}}';
+    assert.throws(() => buildRequestSchema(template), /unknown placeholder \{\{InstanceId#size\}\}/);
   });
 
   it('uses only keywords the validator implements', () => {
