@@ -212,7 +212,7 @@ function checkSegmentValue(value: Node, key: string, path: JsonPath, r: Reporter
       'chatreq/segment-value-too-deep',
       'error',
       keyNodeOf(value),
-      `${formatPath(path)} is nested ${depth} levels deep under SegmentAttributes.${key}; segment attribute values may nest at most ${SEGMENT_VALUE_MAX_DEPTH} levels (ValueMap and ValueList inside each other). Flatten the value.`,
+      `${formatPath(path)} is nested ${depth} levels deep under ${formatPath(['SegmentAttributes', key])}; segment attribute values may nest at most ${SEGMENT_VALUE_MAX_DEPTH} levels (ValueMap and ValueList inside each other). Flatten the value.`,
       { path },
     );
     return;

@@ -73,6 +73,23 @@ describe('request rules', () => {
       assert.match(found[0].message, /prefix "aws:"/);
     });
 
+    it('chatreq/segment-value-not-an-arn: names the member, says what an ARN looks like, skips ${env:NAME}', () => {
+      const text = request({ SegmentAttributes: { 'connect:Thing': { ValueMap: { target: { ValueArn: 'queue-1' } } } } });
+      const d = only(text, 'chatreq/segment-value-not-an-arn');
+      assert.equal(d.severity, 'error');
+      assert.equal(covered(text, d), '"queue-1"');
+      assert.match(d.message, /^SegmentAttributes\["connect:Thing"\]\.ValueMap\.target\.ValueArn is not an ARN; .*arn:partition:service:region:account-id:resource/);
+      assert.deepEqual(codes(request({ SegmentAttributes: { 'connect:Thing': { ValueArn: '${env:QUEUE_ARN}' } } })), []);
+    });
+
+    it('chatreq/segment-value-too-deep: reported once, at the first value past the limit', () => {
+      let value: Record<string, unknown> = { ValueString: 'leaf' };
+      for (let i = 0; i < 12; i++) value = { ValueList: [value] };
+      const found = check(request({ SegmentAttributes: { 'connect:Deep': value } })).filter((d) => d.code === 'chatreq/segment-value-too-deep');
+      assert.equal(found.length, 1);
+      assert.match(found[0].message, /nested 11 levels deep .* at most 10 levels/);
+    });
+
     it('a value with two members and ValueArn on a user-defined key are errors', () => {
       const text = request({ SegmentAttributes: { mine: { ValueString: 'x', ValueArn: 'arn:aws:iam::1:role/x' } } });
       assert.deepEqual(check(text).map((d) => `${d.severity} ${d.code}`).sort(), ['error chatreq/segment-value-members', 'error chatreq/segment-value-system-only']);
