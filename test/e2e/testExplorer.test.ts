@@ -108,4 +108,16 @@ describe('Conversation tests in the Testing view (Chatreq installed from its .vs
     assert.deepEqual(findSecrets(text, []), []);
     assert.deepEqual(text.match(/[A-Za-z0-9+/]{64,}={0,2}/g) ?? [], [], 'a token-like run of base64 is on screen');
   });
+
+  it('offers "Run against Sandbox (offline)" next to Run in the Testing view', async () => {
+    const { page } = wb;
+    await runCommand(page, 'View: Show Testing');
+    const dropdown = page.locator('.part.sidebar .title-actions .monaco-dropdown-with-primary .dropdown-action-container .action-label').first();
+    await dropdown.waitFor({ timeout: 30_000 });
+    await dropdown.click();
+    const menu = page.locator('.monaco-menu .action-label');
+    await menu.filter({ hasText: 'Run against Sandbox (offline)' }).first().waitFor({ timeout: 30_000 });
+    await wb.screenshot('test-explorer-run-against');
+    await page.keyboard.press('Escape');
+  });
 });

@@ -162,8 +162,12 @@ describe('cli: chatreq test', function () {
     assert.equal(r.code, 1);
     assert.match(r.out, /^✗ wrong answer \(fails on purpose\) .* \(retried 2×\)$/m);
     assert.equal(sb.listContacts().length, before + 3, 'three chats: the run and two retries');
-    const j = await run(['--endpoint', sb.url, '--retries', '1', '--grep', 'fails on purpose', '--json']);
+    const junit = join(dir, 'retried.xml');
+    const j = await run(['--endpoint', sb.url, '--retries', '1', '--grep', 'fails on purpose', '--json', '--junit', junit]);
     assert.equal((JSON.parse(j.out) as JsonReport).tests[0].retries, 1);
+    // JUnit says so too, next to the contact ID.
+    const props = all(parseXml(readFileSync(junit, 'utf8')), 'property').map((p) => [p.attributes.name, p.attributes.value]);
+    assert.deepEqual(props.find(([name]) => name === 'retries'), ['retries', '1']);
   });
 
   it('an invalid test file fails with its diagnostics (file:line:col) and the rest still runs', async () => {
