@@ -79,6 +79,39 @@ describe('connections: status bar, switching, endpoints, log', function () {
     assert.deepEqual(a.services.context.workspaceState.get('chatreq.connection'), { kind: 'profile', profile: 'itest', region: 'eu-west-2' });
   });
 
+  it('"Environment credentials" without the keys set is refused with a message; a remembered one shows an error in the status bar', async () => {
+    const a = await api();
+    const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+    delete process.env.AWS_ACCESS_KEY_ID;
+    delete process.env.AWS_SECRET_ACCESS_KEY;
+    try {
+      const before = a.services.connections.current;
+      const { items } = await pickWith<void>('chatreq.selectConnection', (label) => label === 'Environment credentials');
+      assert.ok(items.some((x) => /Environment credentials/.test(x.label) && /not set/.test(x.description ?? '')));
+      assert.deepEqual(a.services.connections.current, before, 'the connection did not change');
+      await logShows(a, /Environment credentials not selected: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set/);
+
+      // As when the workspace remembers environment credentials from a session that had the keys.
+      await a.services.connections.use({ kind: 'env', region: 'eu-west-1' });
+      const i = await internals();
+      assert.equal(i.statusBar.text, '$(error) Environment · eu-west-1');
+      assert.equal((i.statusBar.backgroundColor)?.id, 'statusBarItem.errorBackground');
+      const tooltip = typeof i.statusBar.tooltip === 'string' ? i.statusBar.tooltip : (i.statusBar.tooltip?.value ?? '');
+      assert.match(tooltip, /cannot work: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set/);
+
+      process.env.AWS_ACCESS_KEY_ID = KEY_ID;
+      process.env.AWS_SECRET_ACCESS_KEY = SECRET;
+      await a.services.connections.use({ kind: 'env', region: 'eu-west-2' });
+      assert.equal(i.statusBar.text, '$(key) Environment · eu-west-2');
+      assert.equal(i.statusBar.backgroundColor, undefined);
+    } finally {
+      for (const [k, v] of [['AWS_ACCESS_KEY_ID', saved.id], ['AWS_SECRET_ACCESS_KEY', saved.secret]] as const) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+  });
+
   it('"Select Region" switches the profile\'s region; the sandbox has only one', async () => {
     const a = await api();
     aws.write('[profile itest]\nregion = us-east-1\n', `[itest]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = ${SECRET}\n`);

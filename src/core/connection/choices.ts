@@ -42,6 +42,17 @@ function describeProfile(p: ProfileInfo): string {
   }
 }
 
+const ENV_KEYS_MISSING = 'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set in the environment VS Code was started with.';
+
+/**
+ * What makes a connection unusable before any call is made, or undefined: today, environment
+ * credentials without the keys in the environment.
+ */
+export function connectionProblem(c: Connection, env: Env = process.env): string | undefined {
+  if (c.kind === 'env' && !(env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY)) return ENV_KEYS_MISSING;
+  return undefined;
+}
+
 export function connectionChoices(summary: SharedConfigSummary, options: { current?: Connection; env?: Env } = {}): ConnectionChoice[] {
   const env = options.env ?? process.env;
   const current = options.current;
@@ -66,13 +77,13 @@ export function connectionChoices(summary: SharedConfigSummary, options: { curre
     };
   });
   const envConnection: Connection = { kind: 'env', region: regionFor(undefined, 'env') };
-  const hasEnvKeys = !!(env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY);
+  const hasEnvKeys = connectionProblem(envConnection, env) === undefined;
   choices.push({
     label: 'Environment credentials',
     description: `AWS_ACCESS_KEY_ID${hasEnvKeys ? '' : ' (not set)'} · ${envConnection.region}`,
     detail: hasEnvKeys
       ? 'Keys from the environment VS Code was started with.'
-      : 'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set in the environment VS Code was started with.',
+      : ENV_KEYS_MISSING,
     connection: envConnection,
     current: connectionKey(envConnection) === currentKey,
     problems: hasEnvKeys ? [] : ['AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set.'],

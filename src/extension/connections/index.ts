@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
   connectionChoices,
+  connectionProblem,
   connectionRegion,
   listProfiles,
   regionChoices,
@@ -38,10 +39,11 @@ export function statusBarText(c: Connection): string {
   }
 }
 
-export function statusBarTooltip(connections: ConnectionService): string {
+export function statusBarTooltip(connections: ConnectionService, problem = connectionProblem(connections.current)): string {
   const c = connections.current;
   const region = c.kind === 'sandbox' ? 'its single local region (us-east-1)' : c.region;
-  return `Chatreq connection: ${connections.label}\nRegion: ${region}\n${connections.reason}\n\nClick to select another connection.`;
+  const warning = problem ? `\n\n⚠ This connection cannot work: ${problem}` : '';
+  return `Chatreq connection: ${connections.label}\nRegion: ${region}\n${connections.reason}${warning}\n\nClick to select another connection.`;
 }
 
 export interface ConnectionItem extends vscode.QuickPickItem {
@@ -84,6 +86,14 @@ export function regionItems(current: string): RegionItem[] {
 
 /** Switches to a chosen connection, persisting it for the workspace, and mentions its problems. */
 export async function applyConnectionChoice(services: Services, choice: ConnectionChoice): Promise<void> {
+  // A connection that cannot work (environment credentials without the keys) is not switched to.
+  const problem = connectionProblem(choice.connection);
+  if (problem) {
+    const text = `${choice.label} not selected: ${problem} Set them and restart VS Code, or select an AWS profile or the sandbox. The connection stays ${services.connections.label}.`;
+    services.logger.warn(`[aws] ${text}`);
+    void vscode.window.showErrorMessage(text, 'Select Connection').then((a) => a && vscode.commands.executeCommand(Commands.selectConnection));
+    return;
+  }
   await services.connections.use(choice.connection);
   if (choice.problems.length) {
     const text = `${choice.label}: ${choice.problems.join(' ')}`;
@@ -168,8 +178,11 @@ export function registerConnections(services: Services): { watchView: (view: vsc
   item.name = 'Chatreq Connection';
   item.command = Commands.selectConnection;
   const update = (): void => {
-    item.text = statusBarText(connections.current);
-    item.tooltip = statusBarTooltip(connections);
+    // A connection remembered from a session that had what it needs may lack it now: show that.
+    const problem = connectionProblem(connections.current);
+    item.text = problem ? statusBarText(connections.current).replace(/^\$\([^)]+\)/, '$(error)') : statusBarText(connections.current);
+    item.tooltip = statusBarTooltip(connections, problem);
+    item.backgroundColor = problem ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
     item.accessibilityInformation = { label: `Chatreq connection: ${connections.label}. Select to change.`, role: 'button' };
   };
   update();
