@@ -5,6 +5,7 @@
 //   dist/features.js   every feature, required by the shell the first time one is needed
 //   dist/aws.js        the AWS SDK access layer, a separate file loaded by a lazy import()
 //   dist/sandbox.js    the Connect sandbox, a separate file loaded only when the sandbox is used
+//   dist/json.js       VS Code's JSON language service for the core's checks, loaded on first use
 //   dist/cli.js        the `chatreq` CLI (one self-contained file)
 //   dist/webview/*.js  the webview UI (browser, IIFE)
 //   out/**             every src/ and test/ file transpiled one-to-one, for the test runners
@@ -30,6 +31,20 @@ const withTests = !args.has('--no-tests');
 export const lazyChunks = {
   'src/core/aws/sdk.ts': 'aws.js',
   'src/sandbox/index.ts': 'sandbox.js',
+  'src/core/json/engine.ts': 'json.js',
+};
+
+/**
+ * Node programs load the JSON engine with the core's validation (src/core/json/static.ts); the
+ * extension's bundles get an empty module instead and load the engine as the lazy chunk json.js.
+ */
+const jsonEngineStaticPath = join(root, 'src/core/json/static.ts');
+const lazyJsonEnginePlugin = {
+  name: 'chatreq-lazy-json-engine',
+  setup(build) {
+    build.onResolve({ filter: /json[/\\]static$/ }, (a) => (resolve(a.resolveDir, `${a.path}.ts`) === jsonEngineStaticPath ? { path: jsonEngineStaticPath, namespace: 'chatreq-empty' } : undefined));
+    build.onLoad({ filter: /.*/, namespace: 'chatreq-empty' }, () => ({ contents: '', loader: 'js' }));
+  },
 };
 
 /**
@@ -119,7 +134,7 @@ export function extensionBuildOptions({ production: prod = production } = {}) {
     outdir: join(root, 'dist'),
     absWorkingDir: root,
     external: ['vscode'],
-    plugins: [...nodeCommon.plugins, lazyChunkPlugin],
+    plugins: [...nodeCommon.plugins, lazyChunkPlugin, lazyJsonEnginePlugin],
   };
 }
 
@@ -136,6 +151,7 @@ function configs() {
       ),
       outdir: 'dist',
       external: ['vscode'],
+      plugins: [...nodeCommon.plugins, lazyJsonEnginePlugin],
     },
     {
       ...nodeCommon,
@@ -154,8 +170,12 @@ function configs() {
     },
   ].filter((c) => !Array.isArray(c.entryPoints) || c.entryPoints.length > 0);
   if (withTests) {
+    // The JSON engine's library ships only as ES modules, which Node 20's require() cannot load:
+    // its out/ file is a bundle (CommonJS, the library inside); everything else is one-to-one.
+    const jsonEngine = join(root, 'src/core/json/engine.ts');
+    list.push({ ...nodeCommon, entryPoints: [jsonEngine], outfile: join(root, 'out/src/core/json/engine.js'), sourcemap: 'inline' });
     const files = [
-      ...listFiles(join(root, 'src'), (p) => p.endsWith('.ts') && !p.endsWith('.d.ts')),
+      ...listFiles(join(root, 'src'), (p) => p.endsWith('.ts') && !p.endsWith('.d.ts') && p !== jsonEngine),
       ...listFiles(join(root, 'test'), (p) => p.endsWith('.ts') && !p.endsWith('.d.ts')),
     ].map((p) => relative(root, p));
     list.push({

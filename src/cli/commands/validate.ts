@@ -7,7 +7,8 @@ import { type CliCommand, type CliIo, parseCommandArgs, UsageError } from '../co
 const usage = `Usage: chatreq validate [--json] [--] PATH...
 
 Checks StartChatContact request files (*.chatreq.json) with the same checks as the editor:
-strict JSON, the request schema, and Chatreq's rules (attribute budget, content types, ARNs
+strict JSON and the request schema (VS Code's own JSON language service, so the problems read
+as they do in the editor), and Chatreq's rules (attribute budget, content types, ARNs
 where IDs belong, unset \${env:NAME} references, ...).
 
 PATH is a file (any name) or a folder: folders are searched recursively for *.chatreq.json
@@ -15,8 +16,10 @@ PATH is a file (any name) or a folder: folders are searched recursively for *.ch
 
 Output: one line per problem, file:line:col severity code message (1-based line and column).
   --json   print one JSON document instead: { files: [{ file, diagnostics } | { file, error }],
-           errors, warnings, infos, unreadable } (each diagnostic has code, severity, message,
-           line, column, endLine, endColumn, 1-based, plus the 0-based range and any quick fixes;
+           errors, warnings, infos, unreadable } (each diagnostic has code, source, severity,
+           message, line, column, endLine, endColumn, 1-based, plus the 0-based range and any
+           quick fixes; source "json" is VS Code's JSON language service, the words the editor
+           shows, and "chatreq" Chatreq's own checks;
            a path that could not be checked has an error instead)
 
 Files must be UTF-8 text (a byte order mark is fine; UTF-16 and other encodings are reported),
@@ -148,6 +151,7 @@ function kindOf(s: Stats): string {
 function toJson(d: Diagnostic): Record<string, unknown> {
   return {
     code: d.code,
+    source: d.source ?? 'chatreq',
     severity: d.severity,
     message: d.message,
     line: d.range.start.line + 1,

@@ -8,6 +8,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import type { AwsSession } from '../aws/session';
 import { getContactAttributes, instanceAlias, readFlowTrace } from '../chat/contact';
 import { chatError, prepareLaunch } from '../chat/launch';
+import { loadJsonEngine } from '../json';
 import { LiveChat } from '../chat/liveChat';
 import { presentItem } from '../chat/present';
 import type { ChatItem, ChatOrigin, ChatRecord, FlowLogRecord } from '../chat/types';
@@ -185,6 +186,7 @@ export async function runChatTest(testFile: string, test: ChatTest, deps: Runner
     skipRest(0);
     return result('failed', fail(0, `Test "${test.name}": ${(e as Error).message}.`));
   }
+  await loadJsonEngine();
   const prepared = prepareLaunch({ text: resolved.text, env: deps.env, fileName: resolved.requestFile ? (test.override ? `${resolved.requestFile} with override` : resolved.requestFile) : `${testFile.split(/[\\/]/).pop()} (inline request)` });
   if (!prepared.ok) {
     skipRest(0);

@@ -1,9 +1,15 @@
 import { requestSchema, type SchemaNode } from './schema';
-import { handledByRules } from './schemaValidator';
+
+/**
+ * Constraints that rules.ts reports instead, with a more specific code, message and fix. The
+ * schema file keeps them (its descriptions state the limits); the schema the JSON engines check
+ * against leaves them out, so the same problem is not reported twice.
+ */
+export const handledByRules: ReadonlySet<string> = new Set(['ChatDurationInMinutes#minimum', 'ChatDurationInMinutes#maximum', 'InitialMessage.Content#maxLength']);
 
 /**
  * The request schema as VS Code's JSON language service gets it (`dist/schema/chatreq.schema.json`,
- * written by the build). It leaves out the constraints a semantic rule reports instead (the
+ * written by the build), and as the core's JSON engine checks it for the CLI and the form. It leaves out the constraints a semantic rule reports instead (the
  * chat duration range, the per-content-type message length): the editor shows the rule's
  * diagnostic, with its quick fix, and the same problem is not reported twice. Descriptions still
  * state the limits.

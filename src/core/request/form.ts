@@ -20,7 +20,7 @@ import {
 } from './formProtocol';
 import { pathOf } from './tree';
 import type { Diagnostic, JsonPath, TextEdit, ValidateOptions } from './types';
-import { validateRequestText } from './validate';
+import { blockingSyntaxError, validateRequestText } from './validate';
 import { maskByteOrderMark } from './bytes';
 
 /** Members the form has controls for; everything else is listed as "edit as text". */
@@ -349,9 +349,9 @@ export function minimalEdit(before: string, after: string): TextEdit {
 export function formChangeEdits(text: string, change: FormChange): FormEditResult {
   const blank = isBlank(text);
   if (!blank) {
-    const blocking = validateRequestText(text, { layers: ['syntax'] }).find((d) => BLOCKING.has(d.code));
+    const blocking = blockingSyntaxError(text);
     if (blocking) {
-      return { error: `The file has a JSON syntax error at line ${blocking.range.start.line + 1}, column ${blocking.range.start.character + 1}; fix it in the text editor before editing through the form.` };
+      return { error: `The file has a JSON syntax error at line ${blocking.line + 1}, column ${blocking.character + 1}; fix it in the text editor before editing through the form.` };
     }
   }
   const root = blank ? undefined : parse(text);

@@ -1,6 +1,5 @@
 // Public surface of the request model: the CLI and the VS Code adapters import only this file.
-export type { Diagnostic, JsonPath, Position, QuickFix, Range, Severity, TextEdit, ValidateOptions, ValidationLayer } from './types';
-export { layerOf } from './types';
+export type { Diagnostic, DiagnosticSource, JsonPath, Position, QuickFix, Range, Severity, TextEdit, ValidateOptions } from './types';
 export { validateRequestText, validateRequestBytes } from './validate';
 export { decodeRequestBytes, maskByteOrderMark, MAX_REQUEST_FILE_BYTES, type DecodedRequest } from './bytes';
 export { applyEdits } from './edits';

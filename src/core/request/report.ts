@@ -1,6 +1,6 @@
 import type { Node } from 'jsonc-parser';
 import { LineIndex } from './text';
-import type { Diagnostic, JsonPath, QuickFix, Severity } from './types';
+import type { Diagnostic, DiagnosticSource, JsonPath, QuickFix, Severity } from './types';
 
 /** Collects diagnostics for one text; shared by the syntax, schema and rule passes. */
 export class Reporter {
@@ -14,20 +14,16 @@ export class Reporter {
     this.lines = lines ?? new LineIndex(text);
   }
 
-  /** A scratch reporter over the same text, for trying alternatives (anyOf branches). */
-  probe(): Reporter {
-    return new Reporter(this.text, this.lines);
-  }
-
   at(
     code: string,
     severity: Severity,
     offset: number,
     length: number,
     message: string,
-    extra: { path?: JsonPath; fixes?: QuickFix[] } = {},
+    extra: { path?: JsonPath; fixes?: QuickFix[]; source?: DiagnosticSource } = {},
   ): void {
     const d: Diagnostic = { code, severity, message, range: this.lines.range(offset, length) };
+    if (extra.source === 'json') d.source = 'json';
     if (extra.path) d.path = extra.path;
     if (extra.fixes && extra.fixes.length > 0) d.fixes = extra.fixes;
     this.diagnostics.push(d);

@@ -12,7 +12,7 @@ import {
 import { formatCount } from './text';
 import type { JsonPath } from './types';
 
-/** The subset of JSON Schema draft-07 (plus VS Code's annotations) that chatreq.schema.json uses. */
+/** The parts of JSON Schema draft-07 (plus VS Code's annotations) that chatreq.schema.json uses, as hover and the fixes read them. */
 export interface SchemaNode {
   $ref?: string;
   type?: 'object' | 'array' | 'string' | 'integer' | 'number' | 'boolean';
@@ -165,14 +165,6 @@ export function buildRequestSchema(template: SchemaNode = rawSchema as unknown a
 }
 
 export const requestSchema = buildRequestSchema();
-
-/** Keywords the validator understands; a test keeps the schema file within this list. */
-export const supportedKeywords = new Set([
-  '$schema', '$id', '$ref', 'type', 'properties', 'additionalProperties', 'required', 'propertyNames',
-  'minProperties', 'items', 'minItems', 'maxItems', 'uniqueItems', 'minLength', 'maxLength', 'pattern',
-  'minimum', 'maximum', 'enum', 'anyOf', 'definitions', 'title', 'description', 'markdownDescription',
-  'errorMessage', 'enumDescriptions', 'defaultSnippets',
-]);
 
 const derefCache = new WeakMap<SchemaNode, SchemaNode>();
 

@@ -43,6 +43,11 @@ export interface Diagnostic {
   path?: JsonPath;
   fixes?: QuickFix[];
   /**
+   * Who found it: `json` is VS Code's JSON language service (strict JSON and the request schema,
+   * with the words VS Code shows for the same file); absent or `chatreq` is Chatreq's own checks.
+   */
+  source?: DiagnosticSource;
+  /**
    * Set when the problem is in the value of `${env:NAME}` references as set in
    * `ValidateOptions.env` (not in the text as written): the names of those variables.
    */
@@ -56,38 +61,14 @@ export interface ValidateOptions {
    */
   env?: Record<string, string | undefined>;
   /**
-   * Which checks to report (default: all). An editor whose JSON language service already reports
-   * syntax and schema errors for the contributed schema can ask for `['rules']` alone and avoid
-   * duplicates; the CLI reports everything. Syntax errors that break the tree still stop the
-   * later layers, whether or not they are reported.
+   * Which problems to report (default: all). `json`: VS Code's JSON language service, which an
+   * editor already shows for the contributed schema; `chatreq`: Chatreq's own checks (leading
+   * zeros, nesting depth, the semantic rules, schema problems of substituted `${env:NAME}`
+   * values). Asking for `chatreq` alone does not need the JSON engine to be loaded, except to
+   * check substituted values (skipped while it is not loaded).
    */
-  layers?: ReadonlyArray<ValidationLayer>;
+  sources?: ReadonlyArray<DiagnosticSource>;
 }
 
-/** syntax: strict JSON; schema: chatreq.schema.json; rules: the semantic checks. */
-export type ValidationLayer = 'syntax' | 'schema' | 'rules';
-
-/** Which layer produced each diagnostic code (schema- and syntax-level codes; the rest are rules). */
-export function layerOf(code: string): ValidationLayer {
-  if (code.startsWith('chatreq/json-') || code === 'chatreq/not-an-object') return 'syntax';
-  if (
-    [
-      'chatreq/unknown-member',
-      'chatreq/missing-member',
-      'chatreq/wrong-type',
-      'chatreq/invalid-value',
-      'chatreq/too-short',
-      'chatreq/too-long',
-      'chatreq/out-of-range',
-      'chatreq/too-few-items',
-      'chatreq/too-many-items',
-      'chatreq/duplicate-item',
-      'chatreq/duplicate-key',
-      'chatreq/invalid-key',
-      'chatreq/empty-object',
-    ].includes(code)
-  ) {
-    return 'schema';
-  }
-  return 'rules';
-}
+/** json: VS Code's JSON language service; chatreq: Chatreq's own checks. */
+export type DiagnosticSource = 'json' | 'chatreq';

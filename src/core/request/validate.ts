@@ -1,25 +1,35 @@
 import { type Node } from 'jsonc-parser';
+import { isJsonEngineLoaded, jsonEngine, REQUEST_SCHEMA_URI } from '../json';
+import '../json/static';
 import { decodeRequestBytes, maskByteOrderMark } from './bytes';
 import { findEnvReferences, hasEnvReference, substituteEnv } from './env';
+import { reportJsonProblems } from './jsonProblems';
 import { Reporter } from './report';
 import { runRules } from './rules';
-import { requestSchema } from './schema';
-import { validateAgainstSchema } from './schemaValidator';
 import { parseRequest } from './syntax';
-import { type Diagnostic, layerOf, type ValidateOptions } from './types';
+import type { Diagnostic, DiagnosticSource, Position, ValidateOptions } from './types';
 
 /**
- * The one validation engine (CLI and editor): strict JSON syntax, the request schema, then the
- * semantic rules. Pure and synchronous. Diagnostics come back sorted by position.
+ * The one validation of a request text (CLI, form, launch, editor): VS Code's JSON language
+ * service for strict JSON and the request schema (source `json`, its own words and ranges), then
+ * Chatreq's checks (leading zeros, nesting depth, the semantic rules). Pure and synchronous once
+ * the JSON engine is loaded. Diagnostics come back sorted by position.
  */
 export function validateRequestText(text: string, options: ValidateOptions = {}): Diagnostic[] {
   const source = maskByteOrderMark(text);
+  const wanted: ReadonlyArray<DiagnosticSource> = options.sources ?? ['json', 'chatreq'];
   let r = new Reporter(source);
   try {
-    const { root, fatal } = parseRequest(source, r);
-    if (root && !fatal) checkTree(root, r, options);
+    if (source.trim() === '') {
+      // VS Code's JSON service says nothing about an empty file (one being written); a file to check or launch is not that.
+      r.at('chatreq/empty-file', 'error', 0, 0, 'The file is empty. A request file holds one JSON object, at least { "ParticipantDetails": { "DisplayName": "..." } }.');
+    } else {
+      const { root, fatal, checked } = parseRequest(source, r);
+      if (wanted.includes('json')) reportJsonProblems(jsonEngine().check(checked, REQUEST_SCHEMA_URI), root, r);
+      if (root && !fatal && root.type === 'object') checkTree(root, checked, r, options);
+    }
   } catch (e) {
-    // The parser and the checks recurse; absurd nesting must not crash the editor or the CLI.
+    // The parsers and the checks recurse; absurd nesting must not crash the editor or the CLI.
     if (!(e instanceof RangeError)) throw e;
     r = new Reporter(source);
     const at = tooDeepAt(source);
@@ -31,9 +41,27 @@ export function validateRequestText(text: string, options: ValidateOptions = {})
       `The JSON nests more than ${MAX_DEPTH} levels deep here, too deeply to check. A StartChatContact request nests only a few levels; look for runaway brackets.`,
     );
   }
-  const layers = options.layers;
-  const kept = layers ? r.diagnostics.filter((d) => layers.includes(layerOf(d.code))) : r.diagnostics;
+  const kept = r.diagnostics.filter((d) => wanted.includes(d.source ?? 'chatreq'));
   return kept.sort((a, b) => a.range.offset - b.range.offset || a.code.localeCompare(b.code));
+}
+
+/**
+ * Where the text stops being JSON that can be edited safely (the form refuses to edit it): the
+ * first error that leaves the strict parse's tree unreliable, a number with leading zeros, a
+ * value that is not an object, or nesting too deep to check. Needs no JSON engine.
+ */
+export function blockingSyntaxError(text: string): Position | undefined {
+  const source = maskByteOrderMark(text);
+  const r = new Reporter(source);
+  try {
+    const { root, fatalAt } = parseRequest(source, r);
+    const notAnObject = root && root.type !== 'object' ? root.offset : Infinity;
+    const at = Math.min(fatalAt ?? Infinity, r.diagnostics[0]?.range.offset ?? Infinity, notAnObject);
+    return at === Infinity ? undefined : r.lines.position(at);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    return r.lines.position(tooDeepAt(source));
+  }
 }
 
 /**
@@ -68,6 +96,14 @@ function tooDeepAt(text: string): number {
   return 0;
 }
 
+/** A string value as launch would send it: its `${env:NAME}` references filled in from the environment. */
+interface Substituted {
+  offset: number;
+  length: number;
+  /** The value the checks saw. */
+  value: string;
+}
+
 /**
  * Where `${env:NAME}` references are set in `env`, checks see the value launch would send: each
  * string node gets its substituted value (ranges still point at what is written). Strings with an
@@ -85,11 +121,32 @@ function substituteTree(node: Node, env: Record<string, string | undefined>, out
   return out;
 }
 
-interface Substituted {
-  offset: number;
-  length: number;
-  /** The value the checks saw. */
-  value: string;
+/**
+ * The schema problems of substituted values: the JSON service checks the text with each value
+ * written in, and the problems that fall on a substituted value are kept, at the reference's
+ * range. They are Chatreq's (the editor's JSON service sees only the reference).
+ */
+function checkSubstitutedSchema(checked: string, substituted: readonly Substituted[], r: Reporter): void {
+  if (substituted.length === 0 || !isJsonEngineLoaded()) return;
+  let text = '';
+  let last = 0;
+  const moved: Array<Substituted & { at: number; written: number }> = [];
+  for (const s of [...substituted].sort((a, b) => a.offset - b.offset)) {
+    text += checked.slice(last, s.offset);
+    const literal = JSON.stringify(s.value);
+    moved.push({ ...s, at: text.length, written: literal.length });
+    text += literal;
+    last = s.offset + s.length;
+  }
+  text += checked.slice(last);
+  const scratch = new Reporter(text);
+  reportJsonProblems(jsonEngine().check(text, REQUEST_SCHEMA_URI), undefined, scratch);
+  for (const d of scratch.diagnostics) {
+    const s = moved.find((m) => d.range.offset >= m.at && d.range.offset + d.range.length <= m.at + m.written);
+    if (!s) continue;
+    const same = r.diagnostics.some((x) => x.source === 'json' && x.range.offset === s.offset && x.range.length === s.length && x.message === d.message);
+    if (!same) r.at(d.code, d.severity, s.offset, s.length, d.message, d.path ? { path: d.path } : {});
+  }
 }
 
 /**
@@ -97,7 +154,7 @@ interface Substituted {
  * (it would overwrite the reference with a literal), and the value itself is not repeated (an
  * environment variable may hold a secret); the message names the reference instead.
  */
-function aboutEnvironment(r: Reporter, from: number, substituted: Substituted[]): void {
+function aboutEnvironment(r: Reporter, from: number, substituted: readonly Substituted[]): void {
   for (const d of r.diagnostics.slice(from)) {
     const s = substituted.find((x) => d.range.offset >= x.offset && d.range.offset + d.range.length <= x.offset + x.length);
     if (!s) continue;
@@ -110,26 +167,13 @@ function aboutEnvironment(r: Reporter, from: number, substituted: Substituted[])
   }
 }
 
-function checkTree(root: Node, r: Reporter, options: ValidateOptions): void {
+function checkTree(root: Node, checked: string, r: Reporter, options: ValidateOptions): void {
   const substituted = options.env ? substituteTree(root, options.env) : [];
   const from = r.diagnostics.length;
   try {
-    checkMembers(root, r, options);
+    checkSubstitutedSchema(checked, substituted, r);
+    runRules(root, r, options);
   } finally {
     if (substituted.length > 0) aboutEnvironment(r, from, substituted);
   }
-}
-
-function checkMembers(root: Node, r: Reporter, options: ValidateOptions): void {
-  if (root.type !== 'object') {
-    r.node(
-      'chatreq/not-an-object',
-      'error',
-      root,
-      `A request file holds one JSON object with StartChatContact members, not ${root.type === 'array' ? 'an array' : `a ${root.type}`}. Wrap the members in { ... }.`,
-    );
-    return;
-  }
-  validateAgainstSchema(root, requestSchema, r);
-  runRules(root, r, options);
 }

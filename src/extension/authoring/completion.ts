@@ -19,7 +19,7 @@ export class RequestCompletions implements vscode.CompletionItemProvider {
   provideCompletionItems(doc: vscode.TextDocument, position: vscode.Position): vscode.CompletionList {
     const text = doc.getText();
     const { context, complete } = this.live.contextFor(text);
-    const candidates = completionsAt(text, doc.offsetAt(position), { ...context, liveOnly: true });
+    const candidates = completionsAt(text, doc.offsetAt(position), context);
     return new vscode.CompletionList(
       candidates.map((c) => toCompletionItem(doc, position, c)),
       !complete,

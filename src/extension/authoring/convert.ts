@@ -12,8 +12,6 @@ const severities: Record<Severity, vscode.DiagnosticSeverity> = {
 
 const kinds: Record<CompletionKind, vscode.CompletionItemKind> = {
   property: vscode.CompletionItemKind.Property,
-  enum: vscode.CompletionItemKind.EnumMember,
-  snippet: vscode.CompletionItemKind.Snippet,
   value: vscode.CompletionItemKind.Value,
   reference: vscode.CompletionItemKind.Reference,
 };

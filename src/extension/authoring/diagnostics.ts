@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
+import { isJsonEngineLoaded, loadJsonEngine } from '../../core/json';
 import { flowTargetDiagnostics, isRequestFileName, validateRequestText, type Diagnostic, type FlowFacts } from '../../core/request';
+import { hasEnvReference } from '../../core/request/env';
 import { Disposable } from '../disposable';
 import { toDiagnostic } from './convert';
 import { isRequestDocument } from './documents';
@@ -15,10 +17,13 @@ export interface DiagnosticsAccount {
 }
 
 /**
- * The semantic checks on open request files. VS Code's JSON language service already reports
+ * Chatreq's own checks on open request files. VS Code's JSON language service already reports
  * syntax and schema problems for `*.chatreq.json` (the contributed jsonValidation schema), so
- * only the `rules` layer is published here: each problem appears once. `${env:NAME}` references
- * are checked against the extension host's environment, the one a launch resolves them from.
+ * only the `chatreq` problems are published here (the semantic rules, leading zeros, nesting):
+ * each problem appears once, and the core's `json` problems are the same engine's, word for word.
+ * `${env:NAME}` references are checked against the extension host's environment, the one a
+ * launch resolves them from; a file that has some loads the JSON engine (once) to check the
+ * substituted values against the schema too.
  * With `account`, a ContactFlowId the cached account data says StartChatContact refuses (another
  * flow type, not published, archived) gets a warning, and open requests are checked again when
  * that data changes.
@@ -26,6 +31,7 @@ export interface DiagnosticsAccount {
 export class RequestDiagnostics extends Disposable {
   readonly collection = this.register(vscode.languages.createDiagnosticCollection('chatreq'));
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private stopped = false;
 
   constructor(private readonly account?: DiagnosticsAccount) {
     super();
@@ -58,13 +64,20 @@ export class RequestDiagnostics extends Disposable {
         }
       }),
     );
-    this.register({ dispose: () => [...this.timers.values()].forEach(clearTimeout) });
+    this.register({
+      dispose: () => {
+        this.stopped = true;
+        [...this.timers.values()].forEach(clearTimeout);
+      },
+    });
     for (const d of vscode.workspace.textDocuments) this.check(d);
   }
 
   /** What the editor checks for a request text (the adapters and tests share this). */
   static validate(text: string): Diagnostic[] {
-    return validateRequestText(text, { env: process.env, layers: ['rules'] });
+    // An empty file is one being written: VS Code's JSON service says nothing about it either.
+    if (text.trim() === '') return [];
+    return validateRequestText(text, { env: process.env, sources: ['chatreq'] });
   }
 
   /** Checks now (tests call this to skip the debounce). */
@@ -74,6 +87,14 @@ export class RequestDiagnostics extends Disposable {
     const text = doc.getText();
     const live = this.account ? flowTargetDiagnostics(text, this.account.flowsFor(text)) : [];
     this.collection.set(doc.uri, [...RequestDiagnostics.validate(text), ...live].map(toDiagnostic));
+    if (!isJsonEngineLoaded() && hasEnvReference(text)) {
+      void loadJsonEngine().then(
+        () => {
+          if (!this.stopped) this.check(doc);
+        },
+        () => undefined,
+      );
+    }
   }
 
   private schedule(doc: vscode.TextDocument): void {

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { awsCliCommand, awsCliCommandWithEnvReferences, presentItem, transcriptMarkdown } from '../../core/chat/present';
 import { prepareLaunch } from '../../core/chat/launch';
+import { loadJsonEngine } from '../../core/json';
 import { LiveChat } from '../../core/chat/liveChat';
 import { isLiveState } from '../../core/chat/history';
 import type { ChatRecord, ChatSecrets } from '../../core/chat/types';
@@ -323,6 +324,7 @@ export function registerTestChats(services: Services): TestChats {
         command = out.command;
         note = out.note;
       } else {
+        await loadJsonEngine();
         const prepared = prepareLaunch({ text: source.text, env: process.env, instanceId: r.origin.instanceId, contactFlowId: r.origin.contactFlowId });
         if (!prepared.ok) {
           void vscode.window.showErrorMessage(`Cannot build the AWS CLI command: ${prepared.message}`);

@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { prepareLaunch } from '../../core/chat/launch';
+import { loadJsonEngine } from '../../core/json';
 import { LiveChat } from '../../core/chat/liveChat';
 import type { ChatOrigin, ChatRecord } from '../../core/chat/types';
 import { connectionKey } from '../../core/connection';
@@ -121,6 +122,7 @@ function origin(services: Services, source: LaunchSource, instanceId: string, co
 export async function launchChat(services: Services, chats: ChatManager, source: LaunchSource): Promise<ChatRecord | undefined> {
   if (!(await ensureTrusted())) return undefined;
   const env = process.env;
+  await loadJsonEngine();
   let prepared = prepareLaunch({
     text: source.text,
     env,

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { loadJsonEngine } from '../../core/json';
 import { requestTargets, resolveEnvReferences } from '../../core/request';
 import { formChangeEdits, formStateOf } from '../../core/request/form';
 import {
@@ -39,7 +40,7 @@ export class RequestFormProvider extends Disposable implements vscode.CustomText
 
   constructor(private readonly services: Services) {
     super();
-    this.register(vscode.workspace.onDidGrantWorkspaceTrust(() => this.forEachSession((s) => s.pushState())));
+    this.register(vscode.workspace.onDidGrantWorkspaceTrust(() => this.forEachSession((s) => void s.pushState())));
     this.register(services.account.onDidChange(() => this.forEachSession((s) => s.resendSuggestions())));
   }
 
@@ -84,6 +85,7 @@ class FormSession extends Disposable {
   private readonly wanted = new Set<SuggestionKind>();
   private lastInstanceId: string | undefined;
   private pushTimer: ReturnType<typeof setTimeout> | undefined;
+  private closed = false;
 
   constructor(
     private readonly document: vscode.TextDocument,
@@ -98,7 +100,12 @@ class FormSession extends Disposable {
         if (e.document === document && e.contentChanges.length > 0) this.schedulePush();
       }),
     );
-    this.register({ dispose: () => clearTimeout(this.pushTimer) });
+    this.register({
+      dispose: () => {
+        this.closed = true;
+        clearTimeout(this.pushTimer);
+      },
+    });
   }
 
   /** Handles one message; messages run one after another so each edit sees the text the last one left. */
@@ -116,7 +123,7 @@ class FormSession extends Disposable {
   private async handle(m: FromWebview): Promise<void> {
     switch (m.type) {
       case 'ready':
-        this.pushState();
+        await this.pushState();
         return;
       case 'change':
         await this.applyChange(m.change);
@@ -151,11 +158,14 @@ class FormSession extends Disposable {
     clearTimeout(this.pushTimer);
     this.pushTimer = setTimeout(() => {
       this.pushTimer = undefined;
-      this.pushState();
+      void this.pushState();
     }, 15);
   }
 
-  pushState(): void {
+  /** Sends the form's state; the first one loads the JSON engine that checks the text. */
+  async pushState(): Promise<void> {
+    await loadJsonEngine();
+    if (this.closed) return;
     const state = formStateOf(this.document.getText(), {
       version: this.document.version,
       trusted: vscode.workspace.isTrusted,

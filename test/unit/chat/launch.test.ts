@@ -89,7 +89,7 @@ describe('chat core: prepareLaunch', () => {
     assert.equal(p.ok, false);
     if (p.ok) return;
     assert.equal(p.reason, 'invalid');
-    assert.match(p.message, /^InstanceId .*orders\.chatreq\.json:2:\d+\) \(and 1 more error\)$/);
+    assert.match(p.message, /^InstanceId: Incorrect type\. Expected "string"\. \(.*orders\.chatreq\.json:2:\d+\) \(and 1 more error\)$/);
     assert.ok(p.diagnostics.filter((d) => d.severity === 'error').length >= 2);
   });
 

@@ -167,7 +167,7 @@ describe('chattest: the runner on the sandbox', function () {
     assert.equal(a.failure?.step, 0);
     assert.match(a.failure.text, /cannot read the request file \.\/nope\.chatreq\.json: no such file/);
     const b = await run(oneTest({ name: 'invalid', request: { InstanceId: 42, ParticipantDetails: { DisplayName: 'A' } }, steps: [{ expectEnded: true }] }));
-    assert.match(b.failure!.text, /the request cannot be launched: InstanceId must be a string/);
+    assert.match(b.failure!.text, /the request cannot be launched: InstanceId: Incorrect type\. Expected "string"\./);
     assert.deepEqual(
       b.steps.map((s) => s.status),
       ['skipped'],

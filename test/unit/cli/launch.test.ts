@@ -92,7 +92,7 @@ describe('cli: chatreq launch', function () {
     const a = await run([bad, '--endpoint', sb.url]);
     assert.equal(a.code, 1);
     assert.match(a.err, /^bad\.chatreq\.json:2:\d+ error chatreq\/wrong-type /m);
-    assert.match(a.err, /cannot launch: InstanceId must be a string/);
+    assert.match(a.err, /cannot launch: InstanceId: Incorrect type\. Expected "string"\./);
     const noTarget = file('none.chatreq.json', { ParticipantDetails: { DisplayName: 'Ana' } });
     const b = await run([noTarget, '--endpoint', sb.url]);
     assert.equal(b.code, 1);

@@ -8,7 +8,6 @@ import {
   type AttributeUsage,
   type CompletionCandidate,
 } from '../../../src/core/request';
-import { check } from './helpers';
 
 /** Applies a candidate the way an editor would, with snippet placeholders at their defaults. */
 function accept(text: string, c: CompletionCandidate): string {
@@ -28,60 +27,7 @@ const usage: AttributeUsage = {
   transfers: [],
 };
 
-describe('request completion', () => {
-  it('offers every top-level member in an empty object, in schema order', () => {
-    const text = '{\n  \n}';
-    const labels = completionsAt(text, 4).map((c) => c.label);
-    assert.deepEqual(labels, requestMemberNames());
-    assert.ok(labels.includes('DisconnectOnCustomerExit') && labels.includes('SegmentAttributes'));
-  });
-
-  it('leaves out members already present and inserts a comma before a following member', () => {
-    const text = '{\n  \n  "ParticipantDetails": {"DisplayName": "A"}\n}';
-    const cands = completionsAt(text, 4);
-    assert.ok(!cands.some((c) => c.label === 'ParticipantDetails'));
-    const duration = cands.find((c) => c.label === 'ChatDurationInMinutes')!;
-    const after = accept(text, duration);
-    assert.deepEqual(check(after), []);
-    assert.match(after, /"ChatDurationInMinutes": 60,/);
-  });
-
-  it('member snippets for nested shapes produce valid requests', () => {
-    for (const label of ['ParticipantConfiguration', 'InitialMessage', 'PersistentChat', 'SegmentAttributes', 'DisconnectOnCustomerExit', 'SupportedMessagingContentTypes']) {
-      const text = '{\n  "ParticipantDetails": {"DisplayName": "A"},\n  \n}';
-      const c = completionsAt(text, text.indexOf('\n  \n') + 3).find((x) => x.label === label);
-      assert.ok(c, `no candidate ${label}`);
-      assert.equal(c.documentation?.includes(`**${label}**`), true);
-      const after = accept(text, c).replace(/,(\s*)\n}$/, '$1\n}');
-      // The SegmentAttributes snippet is the guide subtype, which also needs the interactive types.
-      const expected = label === 'SegmentAttributes' ? ['chatreq/guide-needs-interactive-types'] : [];
-      assert.deepEqual(check(after).filter((d) => d.severity === 'error').map((d) => d.code), expected, `${label}: ${after}`);
-    }
-  });
-
-  it('replaces a half-typed key (with its quotes) and does not add a second value', () => {
-    const text = '{"Partic": {"DisplayName": "A"}}';
-    const c = completionsAt(text, 5).find((x) => x.label === 'ParticipantDetails')!;
-    assert.deepEqual(c.replace, { offset: 1, length: '"Partic"'.length });
-    assert.equal(c.filterText, '"ParticipantDetails"');
-    assert.deepEqual(check(accept(text, c)), []);
-  });
-
-  it('offers enum values inside a string value, replacing the whole string', () => {
-    const text = '{"ParticipantDetails": {"DisplayName": "A"}, "ParticipantConfiguration": {"ResponseMode": "IN"}}';
-    const cands = completionsAt(text, text.indexOf('"IN"') + 2);
-    assert.deepEqual(cands.map((c) => c.label), ['INCREMENTAL', 'COMPLETE']);
-    assert.equal(cands[0].kind, 'enum');
-    assert.deepEqual(check(accept(text, cands[0])), []);
-  });
-
-  it('offers content types not yet in the list', () => {
-    const text = '{"SupportedMessagingContentTypes": ["text/plain", ""]}';
-    const labels = completionsAt(text, text.indexOf('""') + 1).map((c) => c.label);
-    assert.ok(!labels.includes('text/plain'));
-    assert.ok(labels.includes('application/vnd.amazonaws.connect.message.interactive'));
-  });
-
+describe('request completion (live data only)', () => {
   it('offers the attribute keys the flow reads, and the values it compares them with', () => {
     const text = '{"Attributes": {"locale": "en", }}';
     const keys = completionsAt(text, text.indexOf(', }') + 2, { attributeUsage: usage });
@@ -90,6 +36,8 @@ describe('request completion', () => {
     const t2 = '{"Attributes": {"customerTier": ""}}';
     const values = completionsAt(t2, t2.indexOf('""') + 1, { attributeUsage: usage });
     assert.deepEqual(values.map((c) => c.label), ['gold', 'silver']);
+    const after = accept(t2, values[0]);
+    assert.equal((JSON.parse(after) as { Attributes: { customerTier: string } }).Attributes.customerTier, 'gold');
   });
 
   it('offers cached instances (alias as label, ID inserted) and flows (name, type and state)', () => {
@@ -138,22 +86,13 @@ describe('request completion', () => {
     assert.deepEqual(flowTargetDiagnostics(req(flows[0].id), undefined), [], 'nothing cached, nothing said');
   });
 
-  it('liveOnly leaves out what the JSON language service already offers from the schema', () => {
-    const text = '{"InstanceId": "", "Attributes": {  }}';
-    const inst = completionsAt(text, text.indexOf('""') + 1, { liveOnly: true, instances: [{ id: 'i-1', alias: 'a' }] });
-    assert.deepEqual(inst.map((c) => c.label), ['a']);
-    assert.deepEqual(completionsAt('{  }', 2, { liveOnly: true }), []);
-    const keys = completionsAt(text, text.indexOf('{  }') + 2, { liveOnly: true, attributeUsage: usage });
+  it('offers nothing from the schema: members, enum values and snippets are the JSON language service\'s', () => {
+    assert.deepEqual(completionsAt('{\n  \n}', 4), []);
+    const text = '{"ParticipantConfiguration": {"ResponseMode": "IN"}, "SegmentAttributes": {  }}';
+    assert.deepEqual(completionsAt(text, text.indexOf('"IN"') + 2), []);
+    assert.deepEqual(completionsAt(text, text.indexOf('{  }') + 2), []);
+    const keys = completionsAt('{"Attributes": {  }}', 16, { attributeUsage: usage });
     assert.deepEqual(keys.map((c) => c.label), ['customerTier', 'locale']);
-    assert.ok(keys.every((c) => !('live' in c)));
-  });
-
-  it('offers the connect:Subtype key and value snippets in SegmentAttributes', () => {
-    const text = '{"SegmentAttributes": {  }}';
-    const cands = completionsAt(text, text.indexOf('{  }') + 2);
-    const sub = cands.find((c) => c.label === 'connect:Subtype')!;
-    assert.ok(sub);
-    assert.deepEqual(check(`{"ParticipantDetails": {"DisplayName": "A"}, ${accept(text, sub).slice(1)}`).map((d) => d.code), ['chatreq/guide-needs-interactive-types']);
   });
 });
 

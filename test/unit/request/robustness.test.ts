@@ -41,11 +41,15 @@ describe('request engine robustness', () => {
     });
 
     it(`${name}: each quick fix makes its own diagnostic go away`, () => {
-      for (const d of validateRequestText(text)) {
+      // The same problem can be reported more than once in the same words (two trailing commas):
+      // a fix must leave fewer of them.
+      const key = (x: Diagnostic): string => `${x.code} ${JSON.stringify(x.path)} ${x.message}`;
+      const before = validateRequestText(text);
+      for (const d of before) {
         for (const f of d.fixes ?? []) {
           const after = validateRequestText(applyEdits(text, f.edits));
-          const same = after.filter((x) => x.code === d.code && JSON.stringify(x.path) === JSON.stringify(d.path) && x.message === d.message);
-          assert.deepEqual(same, [], `${name}: "${f.title}" left ${d.code} in place`);
+          const count = (list: Diagnostic[]): number => list.filter((x) => key(x) === key(d)).length;
+          assert.ok(count(after) < count(before), `${name}: "${f.title}" left ${d.code} in place`);
         }
       }
     });

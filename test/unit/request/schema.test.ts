@@ -3,7 +3,8 @@ import * as connectSdk from '@aws-sdk/client-connect';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { requestSchema, schemaAtPath } from '../../../src/core/request';
-import { buildRequestSchema, deref, enumOptions, type SchemaNode, supportedKeywords } from '../../../src/core/request/schema';
+import { CHATTEST_SCHEMA_URI, contributedSchemas, REQUEST_SCHEMA_URI } from '../../../src/core/json';
+import { buildRequestSchema, deref, enumOptions, type SchemaNode } from '../../../src/core/request/schema';
 import { INT32, INTERACTIVE_RESPONSE, MESSAGE_CONTENT_LENGTHS, MESSAGING_CONTENT_TYPES, START_CHAT_LIMITS } from '../../../src/core/request/limits';
 
 /**
@@ -131,20 +132,11 @@ describe('request schema', () => {
     assert.throws(() => buildRequestSchema(template), /unknown placeholder \{\{InstanceId#size\}\}/);
   });
 
-  it('uses only keywords the validator implements', () => {
-    const unknown = new Set<string>();
-    const visit = (v: unknown, inProperties: boolean): void => {
-      if (Array.isArray(v)) v.forEach((x) => visit(x, false));
-      else if (v !== null && typeof v === 'object') {
-        for (const [k, x] of Object.entries(v)) {
-          if (!inProperties && !supportedKeywords.has(k)) unknown.add(k);
-          // Under these keywords the keys are names, not schema keywords; snippet bodies are data.
-          if (k === 'defaultSnippets' || k === 'enum' || k === 'required') continue;
-          visit(x, (k === 'properties' || k === 'definitions') && !inProperties);
-        }
-      }
-    };
-    visit(requestSchema, false);
-    assert.deepEqual([...unknown], []);
+  it('the core checks against the schemas the extension contributes (jsonValidation)', () => {
+    const manifest = JSON.parse(readFileSync(join(process.cwd(), 'package.json'), 'utf8')) as { contributes: { jsonValidation: Array<{ fileMatch: string; url: string }> } };
+    const contributed = Object.fromEntries(manifest.contributes.jsonValidation.map((v) => [v.fileMatch, JSON.parse(readFileSync(join(process.cwd(), v.url), 'utf8')) as unknown]));
+    const engine = contributedSchemas();
+    assert.deepEqual(engine.find((s) => s.uri === REQUEST_SCHEMA_URI)?.schema, contributed['*.chatreq.json']);
+    assert.deepEqual(engine.find((s) => s.uri === CHATTEST_SCHEMA_URI)?.schema, contributed['*.chattest.json']);
   });
 });
