@@ -326,7 +326,9 @@ describe('chat core: LiveChat on the sandbox', function () {
     if (!p.ok) throw new Error(p.message);
     const before = sb.listContacts().length;
     const pending = LiveChat.launch(deps, { input: p.input, clientToken: p.clientToken, origin: demoOrigin(), signal: controller.signal });
-    // Cancel once the contact exists (StartChatContact answered), while connecting.
+    // Cancel while connecting: once CreateParticipantConnection has reached the sandbox (the latency
+    // rule counts it on arrival), the client has read StartChatContact's answer and knows the contact.
+    await waitFor(() => sb.listFaults()[0]?.applied === 1, 'CreateParticipantConnection to arrive');
     const contactId = await waitFor(() => sb.listContacts().length === before + 1 && sb.listContacts().at(-1)!.contactId, 'the contact');
     controller.abort();
     const chat = await pending;

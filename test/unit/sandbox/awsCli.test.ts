@@ -24,11 +24,13 @@ function awsAt(url: string, args: string[]): Promise<CliResult> {
       ['--endpoint-url', url, '--output', 'json', ...args],
       {
         env: awsCliEnv(),
-        timeout: 20_000,
+        // The CLI (Python) starts slowly on a loaded machine; the tests' own timeouts are longer.
+        timeout: 100_000,
       },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-        resolve({ code, stdout, stderr, json: () => JSON.parse(stdout) as Record<string, unknown> });
+        const why = err?.killed ? `${stderr}\n(the aws process was killed after 100 s: ${args.slice(0, 2).join(' ')})` : stderr;
+        resolve({ code, stdout, stderr: why, json: () => JSON.parse(stdout) as Record<string, unknown> });
       },
     );
   });
@@ -46,7 +48,7 @@ function failed(r: CliResult, type: string, message: RegExp): void {
 }
 
 describe('sandbox: the AWS CLI as a client', function () {
-  this.timeout(60_000);
+  this.timeout(120_000);
   let sb: SandboxHandle;
 
   before(async () => {
@@ -126,7 +128,7 @@ describe('sandbox: the AWS CLI as a client', function () {
 });
 
 describe('sandbox: the AWS CLI reads contacts and flow logs', function () {
-  this.timeout(60_000);
+  this.timeout(120_000);
   let sb: SandboxHandle;
   before(async () => {
     sb = await startSandboxWithFlows();
