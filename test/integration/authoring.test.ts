@@ -318,6 +318,17 @@ describe('authoring *.chatreq.json', function () {
       assert.deepEqual(plain, [requestSchema.properties!.InstanceId.markdownDescription!]);
     });
 
+    it('hovering an attribute key describes the attribute, not its value', async () => {
+      const doc = await open('hover-key.chatreq.json', '{\n  "Attributes": { "loyaltyLevel": "gold" }\n}\n');
+      const parts = await waitFor('the hover on an attribute key', async () => {
+        const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, doc.positionAt(doc.getText().indexOf('loyaltyLevel') + 2));
+        const got = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).filter((s) => s !== '');
+        return got.length > 0 ? got : undefined;
+      });
+      assert.ok(parts.every((p) => !/^Attribute value/.test(p)), parts.join('\n'));
+      assert.ok(parts.some((p) => /^A contact attribute: the flow reads its value as `\$\.Attributes\.<this key>`/.test(p)), parts.join('\n'));
+    });
+
     it('a key\'s values come from the flow\'s Compare blocks (a flows-folder flow in the sandbox)', async () => {
       const { services } = await api();
       const flowsDir = path.join(ws, 'authoring-flows');
