@@ -4,9 +4,9 @@
 //                      at activation, so it stays small (test/unit/activationBundle.test.ts)
 //   dist/features.js   every feature, required by the shell the first time one is needed
 //   dist/aws.js        the AWS SDK access layer, a separate file loaded by a lazy import()
-//   dist/sandbox.js    the Connect sandbox, a separate file loaded only when the sandbox is used
+//   dist/sandbox.js    the Connect sandbox, loaded by `chatreq sandbox` (the extension runs that as a child process)
 //   dist/json.js       VS Code's JSON language service for the core's checks, loaded on first use
-//   dist/cli.js        the `chatreq` CLI (one self-contained file)
+//   dist/cli.js        the `chatreq` CLI (it loads dist/aws.js, dist/sandbox.js, dist/json.js when a command needs them)
 //   dist/webview/*.js  the webview UI (browser, IIFE)
 //   out/**             every src/ and test/ file transpiled one-to-one, for the test runners
 //
@@ -158,6 +158,8 @@ function configs() {
       entryPoints: { cli: 'src/cli/main.ts' },
       outdir: 'dist',
       banner: { js: '#!/usr/bin/env node' },
+      // The SDK and the sandbox load from their own files next to it, only for the commands that need them.
+      plugins: [...nodeCommon.plugins, lazyChunkPlugin],
     },
     {
       ...common,

@@ -6,25 +6,69 @@ export interface SandboxClock {
   now(): Date;
   /** Runs `fn` once after `ms` of sandbox time. Returns a function that cancels it. */
   setTimer(ms: number, fn: () => void): () => void;
+  /**
+   * Moves sandbox time forward by `ms`, firing the timers that fall due in order (a chat's expiry,
+   * a flow's wait). The admin API's `POST /sandbox/clock/advance` calls it.
+   */
+  advance?(ms: number): void;
 }
 
 /** Node's largest setTimeout delay; longer timers are re-armed in steps. */
 const MAX_DELAY = 2_147_483_647;
 
-/** Wall-clock time. Timers are unref'd so a pending chat expiry never keeps a process alive. */
-export function systemClock(): SandboxClock {
+interface SystemTimer {
+  due: number;
+  seq: number;
+  fn: () => void;
+  handle?: NodeJS.Timeout;
+}
+
+/**
+ * Wall-clock time, plus however far {@link SandboxClock.advance} has moved it on. Timers are
+ * unref'd so a pending chat expiry never keeps a process alive.
+ */
+export function systemClock(): SandboxClock & { advance(ms: number): void; readonly offsetMs: number } {
+  let offset = 0;
+  let seq = 0;
+  const pending = new Set<SystemTimer>();
+  const nowMs = () => Date.now() + offset;
+  const arm = (t: SystemTimer) => {
+    if (t.handle) clearTimeout(t.handle);
+    const left = t.due - nowMs();
+    t.handle = setTimeout(() => {
+      if (t.due > nowMs()) return arm(t);
+      pending.delete(t);
+      t.fn();
+    }, Math.min(Math.max(0, left), MAX_DELAY));
+    t.handle.unref();
+  };
   return {
-    now: () => new Date(),
+    now: () => new Date(nowMs()),
+    get offsetMs() {
+      return offset;
+    },
     setTimer(ms, fn) {
-      let handle: NodeJS.Timeout;
-      const due = Date.now() + Math.max(0, ms);
-      const arm = () => {
-        const left = due - Date.now();
-        handle = setTimeout(left > MAX_DELAY ? arm : fn, Math.min(Math.max(0, left), MAX_DELAY));
-        handle.unref();
+      const t: SystemTimer = { due: nowMs() + Math.max(0, ms), seq: seq++, fn };
+      pending.add(t);
+      arm(t);
+      return () => {
+        if (t.handle) clearTimeout(t.handle);
+        pending.delete(t);
       };
-      arm();
-      return () => clearTimeout(handle);
+    },
+    advance(ms) {
+      if (!Number.isFinite(ms) || ms < 0) throw new RangeError('the clock moves forward only: give a number of milliseconds of 0 or more');
+      offset += ms;
+      const target = nowMs();
+      for (;;) {
+        let next: SystemTimer | undefined;
+        for (const t of pending) if (t.due <= target && (!next || t.due < next.due || (t.due === next.due && t.seq < next.seq))) next = t;
+        if (!next) break;
+        if (next.handle) clearTimeout(next.handle);
+        pending.delete(next);
+        next.fn();
+      }
+      for (const t of pending) arm(t);
     },
   };
 }

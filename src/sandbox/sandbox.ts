@@ -257,6 +257,26 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         if (!(e instanceof AgentError)) throw e;
         fail(e.status, e.message);
       }
+    } else if (parts[1] === 'instances' && parts.length === 2 && method === 'GET') {
+      sendJson(res, 200, {
+        instances: instances.map((i) => ({ id: i.id, arn: i.arn, alias: i.alias, flows: i.flows.map((f) => ({ id: f.id, arn: f.arn, name: f.name, type: f.type, status: f.status, source: f.source })) })),
+      });
+    } else if (parts[1] === 'clock' && parts.length === 2 && method === 'GET') {
+      sendJson(res, 200, { now: clock.now().toISOString(), canAdvance: typeof clock.advance === 'function' });
+    } else if (parts[1] === 'clock' && parts.length === 3 && parts[2] === 'advance' && method === 'POST') {
+      const b = (await body()) as { ms?: unknown } | undefined;
+      const ms = b?.ms;
+      if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0 || ms > 366 * 24 * 3600 * 1000) {
+        fail(400, 'send {"ms": N}: N is how many milliseconds to move the clock forward (0 to one year).');
+      } else if (!clock.advance) {
+        fail(400, 'This sandbox was started with a clock that cannot be moved.');
+      } else {
+        clock.advance(ms);
+        sendJson(res, 200, { now: clock.now().toISOString(), canAdvance: true });
+      }
+    } else if (parts[1] === 'identity' && parts.length === 3 && parts[2] === 'events' && method === 'GET') {
+      if (!identity) fail(404, 'The STS and SSO stand-ins are turned off in this sandbox.');
+      else sendJson(res, 200, { events: identity.events });
     } else if ((parts[1] === 'faults' || parts[1] === 'quotas') && parts.length === 2 && (method === 'GET' || method === 'PUT')) {
       if (method === 'PUT') {
         const b = (await body()) as { faults?: unknown };
@@ -348,12 +368,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       flows: i.flows.map((f) => ({ id: f.id, arn: f.arn, name: f.name, type: f.type, status: f.status, source: f.source, content: f.content })),
     })),
     close() {
-      closed ??= new Promise<void>((resolve) => {
+      closed ??= (async () => {
         for (const c of store.contacts.values()) c.cancelExpiry?.();
-        sockets.close();
-        server.close(() => resolve());
+        // No new connections while the sockets say goodbye; then cut what is left.
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        await sockets.close();
         server.closeAllConnections();
-      });
+        await stopped;
+      })();
       return closed;
     },
     setRuntime(r) {

@@ -98,8 +98,32 @@ export class ChatSockets {
     return list.length;
   }
 
-  close(): void {
-    for (const ws of this.wss.clients) ws.terminate();
+  /**
+   * Closes every socket as a server going away does: a close frame (1001) first, so clients see a
+   * clean close rather than 1006, then the TCP connection is cut for any client that has not
+   * answered within `graceMs`.
+   */
+  async close(graceMs = 1000): Promise<void> {
+    const open = [...this.wss.clients];
+    this.byContact.clear();
+    await Promise.all(
+      open.map(
+        (ws) =>
+          new Promise<void>((done) => {
+            if (ws.readyState === WebSocket.CLOSED) return done();
+            const timer = setTimeout(() => {
+              ws.terminate();
+              done();
+            }, graceMs);
+            timer.unref();
+            ws.once('close', () => {
+              clearTimeout(timer);
+              done();
+            });
+            if (ws.readyState === WebSocket.OPEN) ws.close(1001, 'The Connect sandbox is shutting down.');
+          }),
+      ),
+    );
     this.wss.close();
   }
 }

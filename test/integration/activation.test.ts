@@ -13,7 +13,7 @@ describe('extension activation', () => {
     assert.equal(api.version, (ext.packageJSON as { version: string }).version);
     // Activation starts nothing: this file runs first (files run in name order), and nothing has
     // asked for the sandbox yet, so it must not be running. (It used to be stopped first, then checked.)
-    assert.equal(api.services.sandbox.running, undefined, 'activation started the Connect sandbox');
+    assert.equal(api.services.sandbox.current, undefined, 'activation started the Connect sandbox');
   });
 
   it('registers every command it contributes', async () => {

@@ -335,8 +335,10 @@ describe('authoring *.chatreq.json', function () {
       fs.mkdirSync(flowsDir, { recursive: true });
       fs.copyFileSync(path.join(root, 'test/fixtures/flows/exampleB-attributes.flow.json'), path.join(flowsDir, 'verify.flow.json'));
       const config = vscode.workspace.getConfiguration();
-      await vscode.commands.executeCommand('chatreq.stopSandbox');
+      // Kept stopped while the setting changes (no view starts it with the old folder meanwhile), then started with the folder.
+      await services.sandbox.stop({ stayStopped: true });
       await config.update('chatreq.sandbox.flowsFolder', flowsDir, vscode.ConfigurationTarget.Workspace);
+      await services.sandbox.start();
       try {
         services.connections.reset('flows folder changed (test)');
         const local = (await services.account.loadInstances()).find((i) => i.InstanceAlias === 'local');
@@ -350,8 +352,9 @@ describe('authoring *.chatreq.json', function () {
         assert.equal(value.kind, vscode.CompletionItemKind.Value);
         assert.equal(insertedText(value), '"foobar"');
       } finally {
-        await vscode.commands.executeCommand('chatreq.stopSandbox');
+        await services.sandbox.stop({ stayStopped: true });
         await config.update('chatreq.sandbox.flowsFolder', undefined, vscode.ConfigurationTarget.Workspace);
+        await services.sandbox.start();
         services.connections.reset('flows folder restored (test)');
         fs.rmSync(flowsDir, { recursive: true, force: true });
       }

@@ -11,7 +11,7 @@ import * as vscode from 'vscode';
 import type { ChatRecord } from '../../src/core/chat/types';
 import type { ChatreqApi } from '../../src/extension/extension';
 import type { ChatTestsHandle } from '../../src/extension/testing';
-import { api, KEY_ID, SECRET, until, useAwsFiles } from './connectionSupport';
+import { api, KEY_ID, sandboxAdmin, SECRET, until, useAwsFiles } from './connectionSupport';
 
 const DEMO_INSTANCE = '5f1b7c3e-8a2d-4c6f-9e41-2b7d0a9c3e58';
 const SUPPORT_BOT = '0c6a3f51-7d2e-4b8a-9f14-6e2d3c8b1a07';
@@ -115,17 +115,18 @@ describe('Conversation tests: Test Explorer and Save as Conversation Test', func
       await h.refresh();
       return h.fileItem(uri)?.children.size === 1 ? h.fileItem(uri) : undefined;
     });
-    const before = a.services.sandbox.running!.listContacts().length;
+    const admin = await sandboxAdmin(a);
+    const before = (await admin.contacts()).length;
     const cts = new vscode.CancellationTokenSource();
     const started = Date.now();
     const running = h.run([file], cts.token);
-    await until('the chat to start', () => (a.services.sandbox.running!.listContacts().length > before ? true : undefined));
+    await until('the chat to start', async () => ((await admin.contacts()).length > before ? true : undefined));
     cts.cancel();
     const { events, results } = await running;
     assert.ok(Date.now() - started < 30_000);
     assert.equal(results[0].status, 'skipped');
     assert.equal(events.find((e) => e.id === `${uri.toString()}::waits` && e.status !== 'started')?.status, 'skipped');
-    assert.equal(a.services.sandbox.running!.getContact(results[0].contactId!)?.status, 'ENDED');
+    assert.equal((await admin.contact(results[0].contactId!))?.status, 'ENDED');
   });
 
   it('runs a test that passes, each step passed, its chat in the Test Chats panel', async () => {

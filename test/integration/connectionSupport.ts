@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { SandboxAdmin } from '../../src/core/sandboxAdmin';
 import type { ChatreqApi } from '../../src/extension/extension';
 import type { ExplorerTree } from '../../src/extension/explorer/explorerTree';
 
@@ -125,6 +126,14 @@ export function useAwsFiles(): { dir: () => string; write: (config: string, cred
       fs.writeFileSync(path.join(dir, 'credentials'), credentials);
     },
   };
+}
+
+/**
+ * The admin API of the extension's sandbox (a child process), started if it is not running: how
+ * the tests inspect and drive the sandbox besides the AWS APIs.
+ */
+export async function sandboxAdmin(a: ChatreqApi): Promise<SandboxAdmin> {
+  return new SandboxAdmin((await a.services.sandbox.start()).url);
 }
 
 /** Points the connect endpoint override (user settings) at the running sandbox. */

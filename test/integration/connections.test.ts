@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { Connection } from '../../src/core/connection/model';
 import { currentEndpointSettings, resolveEndpointSettings, validateMfaCode } from '../../src/extension/connections/endpointSettings';
 import { findSecrets } from '../support/secretScan';
-import { api, clearEndpointSettings, endpointToSandbox, internals, KEY_ID, logShows, pickWith, readLog, SECRET, until, useAwsFiles } from './connectionSupport';
+import { api, clearEndpointSettings, endpointToSandbox, internals, KEY_ID, logShows, pickWith, readLog, sandboxAdmin, SECRET, until, useAwsFiles } from './connectionSupport';
 
 const ITEST: Connection = { kind: 'profile', profile: 'itest', region: 'us-east-1' };
 
@@ -206,7 +206,7 @@ describe('connections: status bar, switching, endpoints, log', function () {
       '[profile mfa-role]\nregion = us-east-1\nrole_arn = arn:aws:iam::123456789012:role/ChatreqMfaTester\nsource_profile = base\nmfa_serial = arn:aws:iam::123456789012:mfa/tester\n',
       `[base]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = ${SECRET}\n`,
     );
-    const before = (await a.services.sandbox.start()).identity!.events.length;
+    const before = (await (await sandboxAdmin(a)).identityEvents()).length;
     await a.services.connections.use({ kind: 'profile', profile: 'mfa-role', region: 'us-east-1' });
     const loading = a.services.account.loadInstances({ refresh: true });
     return { a, before, loading, i: await internals() };
@@ -228,7 +228,7 @@ describe('connections: status bar, switching, endpoints, log', function () {
     await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
     const instances = await loading;
     assert.ok(instances.some((x) => x.InstanceAlias === 'chatreq-demo'));
-    const sts = (await a.services.sandbox.start()).identity!.events.slice(before).filter((e) => e.service === 'sts');
+    const sts = (await (await sandboxAdmin(a)).identityEvents()).slice(before).filter((e) => e.service === 'sts');
     assert.deepEqual(
       sts.map((e) => [e.operation, e.outcome, e.roleArn, e.mfaSerial, e.sourceAccessKeyId]),
       [['AssumeRole', 'ok', 'arn:aws:iam::123456789012:role/ChatreqMfaTester', 'arn:aws:iam::123456789012:mfa/tester', KEY_ID]],
@@ -241,7 +241,7 @@ describe('connections: status bar, switching, endpoints, log', function () {
     await until('the MFA input box', () => i.activeMfaInputBox());
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
     await assert.rejects(loading, /no MFA code was entered for arn:aws:iam::123456789012:mfa\/tester/);
-    assert.equal((await a.services.sandbox.start()).identity!.events.length, before);
+    assert.equal((await (await sandboxAdmin(a)).identityEvents()).length, before);
   });
 
   it('never writes a token or secret to the Chatreq log', async () => {

@@ -11,7 +11,7 @@ import * as vscode from 'vscode';
 import type { ConversationState, MessageEntry } from '../../src/core/chat/conversationProtocol';
 import type { ChatRecord } from '../../src/core/chat/types';
 import type { ChatreqApi } from '../../src/extension/extension';
-import { api, until } from './connectionSupport';
+import { api, sandboxAdmin, until } from './connectionSupport';
 
 const DEMO_INSTANCE = '5f1b7c3e-8a2d-4c6f-9e41-2b7d0a9c3e58';
 const HELP_MENU = '4c9e2b7a-5d13-4f86-a0b2-7e6d1c3f8a95';
@@ -141,13 +141,13 @@ describe('Conversation panel (extension host, sandbox)', function () {
   it('shows the agent as the customer sees them: joined, typing, then their message on the left under their name', async () => {
     const a = await sandboxApi();
     const { record } = await openHelpMenu(a, cleanup, SUPPORT_BOT);
-    const sb = a.services.sandbox.running!;
+    const sb = await sandboxAdmin(a);
     await stateWhere(a, record.id, 'the greeting', (s) => said(s, 'other', /virtual assistant/));
     await a.testChats.conversations.receive(record.id, { type: 'send', text: 'I want to talk to an agent' });
     // The bot hands over to a queue; the sandbox's agent can join once the contact is there.
-    await until('the contact to reach a queue', () => {
+    await until('the contact to reach a queue', async () => {
       try {
-        return sb.agentJoin(record.contactId!, 'Sam');
+        return await sb.agent(record.contactId!, { action: 'join', name: 'Sam' });
       } catch {
         return undefined;
       }
@@ -160,10 +160,10 @@ describe('Conversation panel (extension host, sandbox)', function () {
         }
       });
     });
-    sb.agentTyping(record.contactId!);
+    await sb.agent(record.contactId!, { action: 'typing' });
     assert.deepEqual(await typing, { type: 'typing', label: 'Sam', role: 'AGENT' });
     const arrived = nextState(a, record.id, 'the agent’s message', (s) => said(s, 'other', /Hi, Sam here/));
-    sb.agentSend(record.contactId!, 'Hi, Sam here');
+    await sb.agent(record.contactId!, { action: 'send', text: 'Hi, Sam here' });
     const s = await arrived;
     const sam = messages(s).find((m) => m.body.kind === 'text' && m.body.text === 'Hi, Sam here')!;
     assert.deepEqual([sam.side, sam.role, sam.label, sam.roleLabel], ['other', 'AGENT', 'Sam', 'Agent']);

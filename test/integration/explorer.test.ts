@@ -3,11 +3,12 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { ConnectClient, DescribeContactFlowCommand } from '@aws-sdk/client-connect';
 import * as vscode from 'vscode';
 import type { ExplorerNode, ExplorerTree, FlowNode, FolderNode, InstanceNode, MessageNode } from '../../src/extension/explorer/explorerTree';
 import { DEMO_FLOWS } from '../../src/sandbox/catalog';
 import { writeFlowFolder } from '../fixtures/aws/flowFolder';
-import { acceptItem, api, internals, KEY_ID, logShows, pickWith, SECRET, shownQuickPick, until, useAwsFiles } from './connectionSupport';
+import { acceptItem, api, internals, KEY_ID, logShows, pickWith, sandboxAdmin, SECRET, shownQuickPick, until, useAwsFiles } from './connectionSupport';
 
 type Node = ExplorerNode & { type: string };
 
@@ -102,11 +103,11 @@ describe('instance explorer', function () {
 
   it('draws the first page of flows while the next one is still loading', async () => {
     const a = await api();
-    const sandbox = a.services.sandbox.running ?? (await a.services.sandbox.start());
+    const sandbox = await sandboxAdmin(a);
     const { explorer } = await internals();
     await vscode.commands.executeCommand('chatreq.refreshExplorer');
     const paged = (await instanceNodes(explorer)).find((n) => n.label === 'paged')!;
-    sandbox.addFault({ operation: 'ListContactFlows', kind: 'latency', latencyMs: 2000, skip: 1, count: 1 });
+    await sandbox.setFaults([{ operation: 'ListContactFlows', kind: 'latency', latencyMs: 2000, skip: 1, count: 1 }]);
     try {
       assert.equal(((await explorer.getChildren(paged)) as Node[]).length, 1, 'first a single Loading… node');
       const partial = await until('the first page to show', async () => {
@@ -120,27 +121,27 @@ describe('instance explorer', function () {
       const done = (await explorer.getChildren(paged)) as Node[];
       assert.ok(!done.some((n) => n.type === 'message'), 'no Loading node once every page is in');
     } finally {
-      sandbox.clearFaults();
+      await sandbox.setFaults([]);
     }
   });
 
   it('rides out a brief throttle (SDK retries) and explains one that persists', async () => {
     const a = await api();
-    const sandbox = a.services.sandbox.running ?? (await a.services.sandbox.start());
+    const sandbox = await sandboxAdmin(a);
     const { explorer } = await internals();
     const throttle = { operation: 'ListInstances' as const, kind: 'error' as const, status: 429, errorType: 'TooManyRequestsException', message: 'Rate exceeded' };
     try {
-      sandbox.setFaults([{ ...throttle, count: 1 }]);
+      await sandbox.setFaults([{ ...throttle, count: 1 }]);
       await vscode.commands.executeCommand('chatreq.refreshExplorer');
       assert.ok((await instanceNodes(explorer)).some((n) => n.label === 'chatreq-demo'), 'one throttled attempt is retried by the SDK');
-      sandbox.setFaults([throttle]);
+      await sandbox.setFaults([throttle]);
       await vscode.commands.executeCommand('chatreq.refreshExplorer');
       const [error] = (await instanceNodes(explorer)) as unknown as MessageNode[];
       assert.equal(error.kind, 'error');
       assert.match(labelOf(error), /kept throttling connect:ListInstances after 3 attempts/);
       assert.deepEqual(error.children.map((c) => labelOf(c)), ['Retry']);
     } finally {
-      sandbox.clearFaults();
+      await sandbox.setFaults([]);
     }
   });
 
@@ -207,7 +208,9 @@ describe('instance explorer', function () {
     assert.ok(editor);
     assert.equal(editor.document.uri.scheme, 'chatreq-flow');
     assert.equal(editor.document.languageId, 'json');
-    const expected = a.services.sandbox.running?.instances.find((i) => i.id === demo.instanceId)?.flows.find((f) => f.id === flow.flowId)?.content;
+    const connect = new ConnectClient({ region: 'us-east-1', endpoint: await a.services.sandbox.endpoint(), credentials: { accessKeyId: KEY_ID, secretAccessKey: SECRET } });
+    const expected = (await connect.send(new DescribeContactFlowCommand({ InstanceId: demo.instanceId, ContactFlowId: flow.flowId }))).ContactFlow?.Content;
+    connect.destroy();
     assert.ok(expected);
     assert.deepEqual(JSON.parse(editor.document.getText()), JSON.parse(expected));
     assert.match(editor.document.getText(), /^\{\n {2}"/, 'pretty-printed with two spaces');
@@ -278,7 +281,7 @@ describe('pickers: Select Instance / Select Flow', function () {
   it('writes the chosen instance and flow into the active request, undoably', async () => {
     const a = await api();
     const editor = await vscode.window.showTextDocument(file);
-    const demo = a.services.sandbox.running?.instances.find((i) => i.alias === 'chatreq-demo') ?? (await a.services.sandbox.start()).instances.find((i) => i.alias === 'chatreq-demo');
+    const demo = (await (await sandboxAdmin(a)).instances()).find((i) => i.alias === 'chatreq-demo');
     assert.ok(demo);
     const { items } = await pickWith<void>('chatreq.selectInstance', (label) => label === 'chatreq-demo');
     const demoItem = items.find((i) => i.label === 'chatreq-demo');

@@ -9,7 +9,7 @@ import { LiveChat } from '../../src/core/chat/liveChat';
 import { ChatManager } from '../../src/extension/chats/chatManager';
 import { chatChildren, chatNode, type ChatTreeNode } from '../../src/extension/chats/testChatsTree';
 import type { ChatreqApi } from '../../src/extension/extension';
-import { api, internals, readLog, until } from './connectionSupport';
+import { api, internals, readLog, sandboxAdmin, until } from './connectionSupport';
 
 const DEMO_INSTANCE = '5f1b7c3e-8a2d-4c6f-9e41-2b7d0a9c3e58';
 const SUPPORT_BOT = '0c6a3f51-7d2e-4b8a-9f14-6e2d3c8b1a07';
@@ -41,8 +41,14 @@ async function sandboxApi(): Promise<ChatreqApi> {
   return a;
 }
 
-function contactsOf(a: ChatreqApi): number {
-  return a.services.sandbox.running?.listContacts().length ?? 0;
+/** How many contacts the sandbox has (ended ones included), through its admin API. */
+async function contactsOf(a: ChatreqApi): Promise<number> {
+  return (await (await sandboxAdmin(a)).contacts()).length;
+}
+
+/** A contact's state in the sandbox, through its admin API. */
+async function sandboxContact(a: ChatreqApi, contactId: string) {
+  return (await sandboxAdmin(a)).contact(contactId);
 }
 
 function texts(r: ChatRecord): string[] {
@@ -107,10 +113,10 @@ describe('Test Chats: launch and follow a chat', function () {
     const uri = requestFile(supportRequest());
     cleanup.push(uri);
     await vscode.window.showTextDocument(uri);
-    const before = contactsOf(a);
+    const before = await contactsOf(a);
     const record = await vscode.commands.executeCommand<ChatRecord | undefined>('chatreq.launchTestChat', uri);
     assert.ok(record?.contactId, `launch returned ${JSON.stringify(record)}`);
-    assert.equal(contactsOf(a), before + 1);
+    assert.equal(await contactsOf(a), before + 1);
     const r = await recordWhere(a, record.id, 'the greeting to arrive', (x) => texts(x).some((t) => /virtual assistant/.test(t)));
     assert.equal(r.state, 'connected');
     // The tree shows the chat (label from the file name and display name) and its conversation.
@@ -135,12 +141,12 @@ describe('Test Chats: launch and follow a chat', function () {
       return l?.find((x) => x.command?.command === 'chatreq.launchTestChat');
     });
     assert.equal(lenses.command?.title, '▶ Launch test chat · Sandbox (offline)');
-    const before = contactsOf(a);
+    const before = await contactsOf(a);
     const args: unknown[] = lenses.command.arguments ?? [];
     const record = await vscode.commands.executeCommand<ChatRecord>(lenses.command.command, ...args);
     assert.ok(record?.contactId);
-    assert.equal(contactsOf(a), before + 1);
-    assert.equal(a.services.sandbox.running?.getContact(record.contactId)?.contactFlowId, SUPPORT_BOT);
+    assert.equal(await contactsOf(a), before + 1);
+    assert.equal((await sandboxContact(a, record.contactId))?.contactFlowId, SUPPORT_BOT);
   });
 
   it('Reply reaches the waiting Lex bot and its answer arrives', async () => {
@@ -159,13 +165,13 @@ describe('Test Chats: launch and follow a chat', function () {
   it('End Chat ends it; Relaunch starts a new chat from the same file', async () => {
     const a = await sandboxApi();
     const record = await endedChat(a);
-    assert.equal(a.services.sandbox.running?.getContact(record.contactId!)?.status, 'ENDED');
-    const before = contactsOf(a);
+    assert.equal((await sandboxContact(a, record.contactId!))?.status, 'ENDED');
+    const before = await contactsOf(a);
     const again = await vscode.commands.executeCommand<ChatRecord>('chatreq.relaunchChat', record.id);
     assert.ok(again?.contactId && again.contactId !== record.contactId);
     assert.notEqual(again.id, record.id);
     assert.notEqual(again.clientToken, record.clientToken, 'each launch has its own ClientToken');
-    assert.equal(contactsOf(a), before + 1);
+    assert.equal(await contactsOf(a), before + 1);
     assert.equal(again.origin.requestFile, record.origin.requestFile);
   });
 
@@ -175,7 +181,7 @@ describe('Test Chats: launch and follow a chat', function () {
     const next = await vscode.commands.executeCommand<ChatRecord>('chatreq.continuePersistentChat', record.id, 'ENTIRE_PAST_SESSION');
     assert.ok(next?.contactId);
     assert.equal(next.continuedFrom, record.contactId);
-    const state = a.services.sandbox.running?.getContact(next.contactId);
+    const state = await sandboxContact(a, next.contactId);
     assert.equal(state?.previousContactId, record.contactId, 'the sandbox continued the ended chat');
     const contact = chatChildren(next).find((c) => c.kind === 'contact');
     assert.ok(contact?.children?.some((c) => labelOf(c) === 'Continued from' && c.description === record.contactId));
@@ -189,7 +195,7 @@ describe('Test Chats: launch and follow a chat', function () {
     assert.equal(r.traceStatus?.kind, 'ok');
     assert.ok(r.trace!.some((b) => b.ContactFlowModuleType && b.Identifier), JSON.stringify(r.trace?.[0]));
     assert.equal(r.contactAttributes?.customerTier, 'gold');
-    const sandboxAttrs = a.services.sandbox.running?.getContact(r.contactId!)?.attributes;
+    const sandboxAttrs = (await sandboxContact(a, r.contactId!))?.attributes;
     assert.deepEqual(r.contactAttributes, sandboxAttrs);
     const traceNode = chatChildren(r).find((c) => c.kind === 'trace');
     assert.equal(traceNode?.children?.length, r.trace!.length);
@@ -203,20 +209,23 @@ describe('Test Chats: launch and follow a chat', function () {
   it('a dropped WebSocket mid-conversation loses and duplicates nothing', async () => {
     const a = await sandboxApi();
     const { record } = await launched(a, supportRequest(), 'the bot’s question', (x) => texts(x).some((t) => /How can I help/.test(t)));
-    const sandbox = a.services.sandbox.running!;
-    assert.ok(sandbox.dropSockets(record.contactId!) >= 1, 'the sandbox dropped the chat’s socket');
+    const sandbox = await sandboxAdmin(a);
+    assert.ok((await sandbox.dropSockets(record.contactId!)) >= 1, 'the sandbox dropped the chat’s socket');
     await vscode.commands.executeCommand('chatreq.replyToChat', record.id, 'I want to talk to an agent');
-    const expected = () => sandbox.getContact(record.contactId!)!.transcript.filter((i) => !/typing/.test(i.ContentType)).map((i) => i.Id);
-    const r = await recordWhere(a, record.id, 'every sandbox item in the record', (x) => {
+    const expected = async () => (await sandbox.contact(record.contactId!))!.transcript.filter((i) => !/typing/.test(i.ContentType)).map((i) => i.Id);
+    await recordWhere(a, record.id, 'the customer message in the record', (x) => x.transcript.some((i) => i.ParticipantRole === 'CUSTOMER' && i.Content === 'I want to talk to an agent'));
+    const r = await until('every sandbox item in the record', async () => {
+      const x = a.testChats.chats.get(record.id);
+      if (!x) return undefined;
       const ids = new Set(x.transcript.map((i) => i.Id));
-      return expected().every((id) => ids.has(id)) && x.transcript.some((i) => i.ParticipantRole === 'CUSTOMER' && i.Content === 'I want to talk to an agent');
+      return (await expected()).every((id) => ids.has(id)) ? x : undefined;
     });
     assert.equal(new Set(r.transcript.map((i) => i.Id)).size, r.transcript.length, 'no item twice');
   });
 
   it('a 429/500/dropped-response storm still starts exactly one chat per launch', async () => {
     const a = await sandboxApi();
-    const sandbox = a.services.sandbox.running!;
+    const sandbox = await sandboxAdmin(a);
     const uri = requestFile(supportRequest());
     cleanup.push(uri);
     const storms = [
@@ -230,15 +239,15 @@ describe('Test Chats: launch and follow a chat', function () {
     ];
     try {
       for (const faults of storms) {
-        sandbox.setFaults(faults);
-        const before = contactsOf(a);
+        await sandbox.setFaults(faults);
+        const before = await contactsOf(a);
         const record = await vscode.commands.executeCommand<ChatRecord>('chatreq.launchTestChat', uri);
         assert.ok(record?.contactId, JSON.stringify(record?.error));
-        assert.equal(contactsOf(a), before + 1, `one contact for ${JSON.stringify(faults)}`);
-        assert.ok(sandbox.listFaults().every((f) => f.applied >= 1), 'every fault was hit');
+        assert.equal(await contactsOf(a), before + 1, `one contact for ${JSON.stringify(faults)}`);
+        assert.ok((await sandbox.faults()).every((f) => f.applied >= 1), 'every fault was hit');
       }
     } finally {
-      sandbox.clearFaults();
+      await sandbox.setFaults([]);
     }
   });
 
@@ -270,7 +279,7 @@ describe('Test Chats: launch and follow a chat', function () {
     cleanup.push(uri);
     await vscode.window.showTextDocument(uri);
     const i = await internals();
-    const before = contactsOf(a);
+    const before = await contactsOf(a);
     const running = vscode.commands.executeCommand<ChatRecord | undefined>('chatreq.launchTestChat', uri);
     const accept = async (what: string, choose: (label: string) => boolean): Promise<void> => {
       const qp = await until(what, () => {
@@ -301,22 +310,22 @@ describe('Test Chats: launch and follow a chat', function () {
     });
     const record = await running;
     assert.ok(record?.contactId, 'the chat launched');
-    assert.equal(contactsOf(a), before + 1);
+    assert.equal(await contactsOf(a), before + 1);
     const text = docText();
     assert.ok(text.includes(DEMO_INSTANCE) && text.includes(SUPPORT_BOT), `the file got the chosen IDs: ${text}`);
   });
 
   it('"Launch Test Chat with this Flow" in the Instances view uses a minimal request when no file names the flow', async () => {
     const a = await sandboxApi();
-    const before = contactsOf(a);
+    const before = await contactsOf(a);
     const afterHours = '2d8c6e41-9a3b-4f07-8e5c-b14a7d0f6c92';
     const record = await vscode.commands.executeCommand<ChatRecord>('chatreq.launchFlow', { instanceId: DEMO_INSTANCE, flowId: afterHours, flowName: 'After Hours' });
     assert.ok(record?.contactId, JSON.stringify(record?.error));
-    assert.equal(contactsOf(a), before + 1);
+    assert.equal(await contactsOf(a), before + 1);
     assert.equal(record.origin.requestFile, undefined);
     assert.equal(record.origin.contactFlowId, afterHours);
     assert.equal(record.displayName, 'Test customer');
-    assert.equal(a.services.sandbox.running?.getContact(record.contactId)?.contactFlowId, afterHours);
+    assert.equal((await sandboxContact(a, record.contactId))?.contactFlowId, afterHours);
   });
 
   it('a launch the service rejects keeps its node with the error and a Fix in File action', async () => {
@@ -350,11 +359,11 @@ describe('Test Chats: launch and follow a chat', function () {
     });
     await vscode.commands.executeCommand('chatreq.openRequestForm', uri);
     await withDeadline(ready, 45_000, 'the form’s first state'); // a loaded machine can take a while to start a webview
-    const before = contactsOf(a);
+    const before = await contactsOf(a);
     const known = new Set(a.testChats.chats.list().map((r) => r.id));
     await a.requestForm.receive(uri, { type: 'launch' });
     const r = await until('the chat the form launched', () => a.testChats.chats.list().find((x) => !known.has(x.id) && x.contactId));
-    assert.equal(contactsOf(a), before + 1);
+    assert.equal(await contactsOf(a), before + 1);
     assert.equal(vscode.Uri.parse(r.origin.requestFile!).fsPath, uri.fsPath);
   });
 
@@ -366,19 +375,19 @@ describe('Test Chats: launch and follow a chat', function () {
     try {
       const record = await vscode.commands.executeCommand<ChatRecord>('chatreq.launchTestChat', uri);
       assert.equal(record.attributes.tier, 'gold', 'env values are resolved before the call');
-      assert.equal(a.services.sandbox.running?.getContact(record.contactId!)?.attributes.tier, 'gold');
+      assert.equal((await sandboxContact(a, record.contactId!))?.attributes.tier, 'gold');
       const command = await vscode.commands.executeCommand<string>('chatreq.copyAsAwsCli', record.id, 'resolved');
       assert.equal(await vscode.env.clipboard.readText(), command);
       assert.ok(!command.includes('$schema'), 'no $schema member');
       assert.ok(!command.includes('ClientToken'), 'a copied command starts a new chat');
-      const before = contactsOf(a);
+      const before = await contactsOf(a);
       const out = await new Promise<string>((resolve, reject) =>
         execFile('bash', ['-c', command], { env: { ...process.env, AWS_ACCESS_KEY_ID: 'AKIDSANDBOX', AWS_SECRET_ACCESS_KEY: 'x', AWS_DEFAULT_REGION: 'us-east-1', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' } }, (e, stdout, stderr) =>
           e ? reject(new Error(`${e.message}\n${stderr}`)) : resolve(stdout),
         ),
       );
       assert.match(out, /"ContactId"/);
-      assert.equal(contactsOf(a), before + 1, 'the AWS CLI started a chat with the copied command');
+      assert.equal(await contactsOf(a), before + 1, 'the AWS CLI started a chat with the copied command');
       const refs = await vscode.commands.executeCommand<string>('chatreq.copyAsAwsCli', record.id, 'references');
       assert.match(refs, /"\$CHATREQ_IT_TIER"/);
       assert.ok(!refs.includes('gold'), 'the value stays in the shell');
@@ -434,7 +443,7 @@ describe('Test Chats: launch and follow a chat', function () {
     const a = await sandboxApi();
     const { record } = await launched(a, supportRequest(), 'the bot’s question', (x) => texts(x).some((t) => /How can I help/.test(t)));
     await vscode.commands.executeCommand('chatreq.replyToChat', record.id, 'I want to talk to an agent');
-    await until('the chat to reach a queue', () => (a.services.sandbox.running?.getContact(record.contactId!)?.trace as { status?: string } | undefined)?.status === 'queued' || undefined);
+    await until('the chat to reach a queue', async () => ((await sandboxContact(a, record.contactId!))?.trace as { status?: string } | undefined)?.status === 'queued' || undefined);
     const joined = await vscode.commands.executeCommand<{ participantId?: string }>('chatreq.answerAsAgent', record.id, 'join');
     assert.ok(joined?.participantId, 'the agent joined');
     await vscode.commands.executeCommand('chatreq.answerAsAgent', record.id, 'send', 'Hi Ada, this is your agent.');
@@ -448,10 +457,10 @@ describe('Test Chats: launch and follow a chat', function () {
     const a = await sandboxApi();
     const uri = requestFile(supportRequest({ ChatDurationInMinutes: 5 }));
     cleanup.push(uri);
-    const before = contactsOf(a);
+    const before = await contactsOf(a);
     const result = await vscode.commands.executeCommand<ChatRecord | undefined>('chatreq.launchTestChat', uri);
     assert.equal(result, undefined);
-    assert.equal(contactsOf(a), before);
+    assert.equal(await contactsOf(a), before);
   });
 
   it('history survives a restart: a fresh manager shows the chat and can still reply; no token is persisted or shown', async () => {

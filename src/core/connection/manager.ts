@@ -98,6 +98,15 @@ export class ConnectionManager {
     for (const p of all) p.then((a) => a.session.dispose(), () => undefined);
   }
 
+  /** Closes the session of one connection (the sandbox's, when its port changed), whether or not it is the current one. */
+  drop(connection: Connection): void {
+    const key = connectionKey(connection);
+    const pending = this.accesses.get(key);
+    if (!pending) return;
+    this.accesses.delete(key);
+    pending.then((a) => a.session.dispose(), () => undefined);
+  }
+
   dispose(): void {
     this.disposed = true;
     this.reset();

@@ -293,7 +293,7 @@ export function registerTestChats(services: Services): TestChats {
       const r = await chatArg(chats, arg);
       if (!r) return undefined;
       const source = await sourceForRecord(r);
-      const endpointUrl = r.origin.connectionKey === 'sandbox' ? services.sandbox.running?.url : undefined;
+      const endpointUrl = r.origin.connectionKey === 'sandbox' ? services.sandbox.current?.url : undefined;
       const cli = { region: r.origin.region, ...(endpointUrl ? { endpointUrl } : {}), ...(r.origin.connectionKey.startsWith('profile:') ? { profile: r.origin.connectionKey.slice('profile:'.length).replace(/@[^@]*$/, '') } : {}) };
       let command: string;
       let note = '';
@@ -370,12 +370,19 @@ export function registerTestChats(services: Services): TestChats {
     vscode.commands.registerCommand(Commands.answerAsAgent, async (arg: unknown, action?: 'join' | 'send' | 'typing' | 'leave', text?: string) => {
       const r = await chatArg(chats, arg, (c) => isLiveState(c.state) && c.origin.connectionKey === 'sandbox', 'Answer which sandbox chat as the agent?');
       if (!r?.contactId) return undefined;
-      const sandbox = services.sandbox.running;
+      const sandbox = services.sandbox.admin;
       if (r.origin.connectionKey !== 'sandbox' || !sandbox) {
         void vscode.window.showInformationMessage('Answer as Agent works for chats on the built-in sandbox while it runs; on Amazon Connect an agent answers from the agent workspace.');
         return undefined;
       }
-      const joined = sandbox.getContact(r.contactId)?.participants.some((p) => p.role === 'AGENT' && !p.left) ?? false;
+      const contactId = r.contactId;
+      let joined: boolean;
+      try {
+        joined = (await sandbox.contact(contactId))?.participants.some((p) => p.role === 'AGENT' && !p.left) ?? false;
+      } catch (e) {
+        void vscode.window.showErrorMessage(`Answer as Agent: the sandbox did not answer: ${(e as Error).message}`);
+        return undefined;
+      }
       const chosen =
         action ??
         (
@@ -392,12 +399,10 @@ export function registerTestChats(services: Services): TestChats {
         )?.a;
       if (!chosen) return undefined;
       try {
-        if (chosen === 'join') return sandbox.agentJoin(r.contactId);
-        if (chosen === 'typing') return sandbox.agentTyping(r.contactId);
-        if (chosen === 'leave') return sandbox.agentLeave(r.contactId);
+        if (chosen !== 'send') return await sandbox.agent(contactId, { action: chosen });
         const message = text ?? (await vscode.window.showInputBox({ title: 'Send as the agent', prompt: 'The customer sees it as the agent’s message', validateInput: (v) => (v.trim() ? undefined : 'Type a message.') }));
         if (!message) return undefined;
-        return sandbox.agentSend(r.contactId, message);
+        return await sandbox.agent(contactId, { action: 'send', text: message });
       } catch (e) {
         void vscode.window.showErrorMessage(`Answer as Agent: ${(e as Error).message}`);
         return undefined;

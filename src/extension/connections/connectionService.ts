@@ -64,7 +64,10 @@ export class ConnectionService extends Disposable {
     // A stopped (or restarted) sandbox gets a new port: its session must open afresh.
     this.register(
       sandbox.onDidChange((running) => {
-        if (!running && this.current.kind === 'sandbox') this.reset('the sandbox stopped');
+        if (running) return;
+        if (this.current.kind === 'sandbox') this.reset('the sandbox stopped');
+        // Not the connection now, but kept for switching back: that session names the old port.
+        else this.manager.drop({ kind: 'sandbox' });
       }),
     );
   }

@@ -1,6 +1,7 @@
 import { ConnectClient, StartChatContactCommand } from '@aws-sdk/client-connect';
 import { pollUntil } from '../../support/wait';
 import { ConnectParticipantClient, CreateParticipantConnectionCommand, GetTranscriptCommand } from '@aws-sdk/client-connectparticipant';
+import WebSocket from 'ws';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,19 +22,20 @@ interface Run {
   firstLine: Promise<string>;
 }
 
-function run(args: string[]): Run {
+function run(args: string[], stdin: 'ignore' | 'pipe' = 'ignore'): Run {
   assert.ok(existsSync(CLI), 'dist/cli.js is missing: run node scripts/build.mjs first');
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: [stdin, 'pipe', 'pipe'] });
   const r = { child, stdout: '', stderr: '' } as Run;
+  const { stdout, stderr } = child as ChildProcess & { stdout: NodeJS.ReadableStream; stderr: NodeJS.ReadableStream };
   r.firstLine = new Promise((resolve, reject) => {
-    child.stdout.on('data', (d: Buffer) => {
+    stdout.on('data', (d: Buffer) => {
       r.stdout += d.toString();
       if (r.stdout.includes('\n')) resolve(r.stdout.slice(0, r.stdout.indexOf('\n') + 1));
     });
     child.on('exit', () => reject(new Error(`exited before printing a line; stderr: ${r.stderr}`)));
   });
   r.firstLine.catch(() => undefined);
-  child.stderr.on('data', (d: Buffer) => (r.stderr += d.toString()));
+  stderr.on('data', (d: Buffer) => (r.stderr += d.toString()));
   r.exit = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
   return r;
 }
@@ -128,7 +130,7 @@ describe('chatreq sandbox (the CLI command)', function () {
     const port = (blocker.address() as { port: number }).port;
     const busy = run(['sandbox', '--port', String(port)]);
     assert.equal(await busy.exit, 1);
-    assert.match(busy.stderr, new RegExp(`port ${port} is already in use`));
+    assert.match(busy.stderr, new RegExp(`^chatreq sandbox: The Connect sandbox could not listen on port ${port}: it is in use\\. Pick another with --port, or --port 0 for a free one\\.\n$`));
     dir = mkdtempSync(join(tmpdir(), 'chatreq-cli-flows-'));
     writeFileSync(join(dir, 'broken.flow.json'), '{"Version":');
     const bad = run(['sandbox', '--flows', dir]);
@@ -141,6 +143,74 @@ describe('chatreq sandbox (the CLI command)', function () {
     assert.equal(await missing.exit, 1);
     assert.match(missing.stderr, /^chatreq sandbox: the flows folder .*nonexistent does not exist\n$/);
     assert.equal(missing.stdout, '');
+  });
+
+  it('on SIGINT sends each open participant WebSocket a close frame (1001, not 1006) before it exits', async () => {
+    const r = run(['sandbox']);
+    children.push(r.child);
+    const url = /http:\/\/127\.0\.0\.1:\d+/.exec(await r.firstLine)![0];
+    const cfg = { region: 'us-east-1', endpoint: url, credentials: { accessKeyId: 'x', secretAccessKey: 'y' }, maxAttempts: 1 };
+    const connect = new ConnectClient(cfg);
+    const participant = new ConnectParticipantClient(cfg);
+    let ws: WebSocket | undefined;
+    try {
+      const s = await connect.send(new StartChatContactCommand({ InstanceId: DEMO_INSTANCE_ID, ContactFlowId: DEMO_FLOWS.supportBot, ParticipantDetails: { DisplayName: 'Cli' } }));
+      const conn = await participant.send(new CreateParticipantConnectionCommand({ ParticipantToken: s.ParticipantToken!, Type: ['WEBSOCKET'] }));
+      const socket = new WebSocket(conn.Websocket!.Url!);
+      ws = socket;
+      await new Promise<void>((resolve, reject) => {
+        socket.once('open', () => resolve());
+        socket.once('error', reject);
+      });
+      const subscribed = new Promise<void>((resolve) => socket.on('message', (d: Buffer) => (/"aws\/subscribe"/.test(d.toString()) ? resolve() : undefined)));
+      socket.send(JSON.stringify({ topic: 'aws/subscribe', content: { topics: ['aws/chat'] } }));
+      await subscribed;
+      const closed = new Promise<{ code: number; reason: string }>((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+      r.child.kill('SIGINT');
+      const { code, reason } = await closed;
+      assert.equal(code, 1001, `close code ${code} (1006 means the connection was cut without a close frame)`);
+      assert.match(reason, /shutting down/);
+      assert.equal(await r.exit, 0);
+    } finally {
+      ws?.terminate();
+      connect.destroy();
+      participant.destroy();
+    }
+  });
+
+  it('--exit-with-stdin: stops when stdin closes, and when the process that started it dies', async () => {
+    const r = run(['sandbox', '--exit-with-stdin'], 'pipe');
+    children.push(r.child);
+    await r.firstLine;
+    r.child.stdin!.end();
+    assert.equal(await r.exit, 0, r.stderr);
+    // A parent that is killed outright (no chance to clean up) still ends the sandbox: the pipe closes with it.
+    const parentScript = `const c = require('node:child_process').spawn(process.execPath, [${JSON.stringify(CLI)}, 'sandbox', '--exit-with-stdin'], { stdio: ['pipe', 'pipe', 'inherit'] });
+c.stdout.on('data', (d) => process.stdout.write('child ' + c.pid + ' ' + d));`;
+    const parent = spawn(process.execPath, ['-e', parentScript], { stdio: ['ignore', 'pipe', 'inherit'] });
+    children.push(parent);
+    let out = '';
+    const line = await new Promise<RegExpExecArray>((resolve, reject) => {
+      parent.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /^child (\d+) Connect sandbox listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+        if (m) resolve(m);
+      });
+      parent.once('exit', () => reject(new Error(`the parent exited first: ${out}`)));
+    });
+    assert.equal(((await (await fetch(`${line[2]}/sandbox/health`)).json()) as { status: string }).status, 'ok');
+    parent.kill('SIGKILL');
+    // (Polled over HTTP, not by PID: an orphan may linger as a zombie where nothing reaps it.)
+    await pollUntil(
+      () =>
+        fetch(`${line[2]}/sandbox/health`).then(
+          () => undefined,
+          () => true,
+        ),
+      'the orphaned sandbox to stop listening',
+      10_000,
+      20,
+    );
   });
 
   it('refuses bad arguments with usage (exit 2) and is listed in help', async () => {
