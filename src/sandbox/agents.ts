@@ -15,12 +15,25 @@
  * ```
  * An echo agent never leaves by itself unless leaveAfterReplies is set; a scripted agent leaves
  * after its last line unless leaveAfterReplies says otherwise.
+ *
+ * Receipts: an agent's client reports what it received and read with SendEvent
+ * (`…event.message.delivered` / `.read`), which the customer receives as MESSAGEMETADATA items
+ * (src/sandbox/receipts.ts, chat-extras §5.1). Every agent here sends DELIVERED as soon as a
+ * customer message reaches it. A simulated agent sends READ before it starts typing its answer; a
+ * hand-driven agent (admin API) sends READ for the messages before its next message or typing
+ * event, as a real agent has read what it answers. When a real agent workspace sends READ (on
+ * focus, on scroll) is [UNVERIFIED]; that receipts go with two participants only is kept (a
+ * supervisor or a second agent is not simulated).
+ *
+ * The built-in demo instance's Concierge Desk queue is staffed by {@link DEMO_AGENTS} (Sam).
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEMO_CONCIERGE_QUEUE_ID } from './catalog';
 import { type SandboxClock } from './clock';
 import { EVENT, type Contact, type ContactStore, type Participant } from './contacts';
+import { postReceipt, type ReceiptKind } from './receipts';
 
 export interface AgentConfig {
   name: string;
@@ -34,6 +47,17 @@ export interface AgentConfig {
 export type AgentsConfig = Record<string, AgentConfig>;
 
 export const AGENTS_FILE = 'agents.json';
+
+/** The demo instance's simulated agent, on the Concierge Desk queue (the Concierge demo flow). */
+export const DEMO_AGENTS: Readonly<AgentsConfig> = Object.freeze({
+  [DEMO_CONCIERGE_QUEUE_ID]: {
+    name: 'Sam',
+    joinAfterSeconds: 1,
+    greeting: 'Hi, Sam from the concierge desk here. What can I do for you?',
+    replies: ['Thanks, let me look into that for you.', 'All done: it is sorted. Anything else?'],
+    farewell: 'Thanks for chatting with the concierge desk. Bye!',
+  },
+});
 
 /** Reads and checks an agents.json text; throws with the file and member named. */
 export function parseAgentsFile(text: string, file: string): AgentsConfig {
@@ -95,6 +119,8 @@ interface Desk {
   config?: AgentConfig;
   replies: number;
   cancelJoin?: () => void;
+  /** Customer messages delivered to the agent and not yet read (by Id). */
+  unread: string[];
 }
 
 export class AgentDesk {
@@ -112,7 +138,7 @@ export class AgentDesk {
 
   private desk(contact: Contact): Desk {
     let d = this.desks.get(contact.contactId);
-    if (!d) this.desks.set(contact.contactId, (d = { replies: 0 }));
+    if (!d) this.desks.set(contact.contactId, (d = { replies: 0, unread: [] }));
     return d;
   }
 
@@ -122,8 +148,10 @@ export class AgentDesk {
   }
 
   private configFor(queue: { id: string; arn?: string; name?: string }): AgentConfig | undefined {
-    for (const key of [queue.id, queue.arn, queue.name]) {
-      if (key !== undefined && Object.prototype.hasOwnProperty.call(this.configs, key)) return this.configs[key];
+    for (const configs of [this.configs, DEMO_AGENTS]) {
+      for (const key of [queue.id, queue.arn, queue.name]) {
+        if (key !== undefined && Object.prototype.hasOwnProperty.call(configs, key)) return configs[key];
+      }
     }
     return undefined;
   }
@@ -174,14 +202,16 @@ export class AgentDesk {
   }
 
   send(contactId: string, text: string, contentType = 'text/plain'): { id: string } {
-    const { contact, agent } = this.present(contactId);
+    const { contact, agent, desk } = this.present(contactId);
     if (text.length < 1 || text.length > 16384) throw new AgentError(400, 'text must be 1-16384 characters.');
+    this.readAll(contact, agent, desk);
     const item = this.store.post(contact, { Type: 'MESSAGE', ContentType: contentType, Content: text, ParticipantId: agent.participantId, DisplayName: agent.displayName, ParticipantRole: 'AGENT' });
     return { id: item.Id };
   }
 
   typing(contactId: string): void {
-    const { contact, agent } = this.present(contactId);
+    const { contact, agent, desk } = this.present(contactId);
+    this.readAll(contact, agent, desk);
     // Typing reaches the customer live and is not kept in the transcript (chat-extras §5.2).
     this.store.post(contact, { Type: 'EVENT', ContentType: EVENT.typing, ParticipantId: agent.participantId, DisplayName: agent.displayName, ParticipantRole: 'AGENT' }, false);
   }
@@ -201,11 +231,31 @@ export class AgentDesk {
     return a !== undefined && !a.left;
   }
 
-  /** A customer message reached the chat: a simulated agent answers it. */
-  customerMessage(contact: Contact, content: string): void {
+  /** The agent's client reports a receipt for a customer message (as SendEvent would). */
+  private receipt(contact: Contact, agent: Participant, messageId: string, kind: ReceiptKind): void {
+    postReceipt(this.store, this.clock.now(), contact, agent, messageId, kind);
+  }
+
+  /** The agent has read every customer message delivered to it. */
+  private readAll(contact: Contact, agent: Participant, desk: Desk): void {
+    for (const id of desk.unread.splice(0)) this.receipt(contact, agent, id, 'read');
+  }
+
+  /**
+   * A customer message reached the chat: the agent's client reports it delivered, and a simulated
+   * agent reads and answers it. `messageId` is the message's Id (receipts name it).
+   */
+  customerMessage(contact: Contact, content: string, messageId?: string): void {
     const d = this.desks.get(contact.contactId);
-    const config = d?.config;
-    if (!d || !config || !d.agent || d.agent.left) return;
+    if (!d || !d.agent || d.agent.left) return;
+    if (messageId !== undefined) {
+      this.receipt(contact, d.agent, messageId, 'delivered');
+      d.unread.push(messageId);
+    }
+    const config = d.config;
+    if (!config) return;
+    // A simulated agent reads what it answers at once (and before it types).
+    this.readAll(contact, d.agent, d);
     const script = config.replies;
     const reply = script === 'echo' ? `You said: ${content}` : script[d.replies];
     const limit = config.leaveAfterReplies ?? (script === 'echo' ? Infinity : script.length);

@@ -12,6 +12,7 @@ import { basename, join } from 'node:path';
 import { checkFlowDocument, FlowFileError, parseFlowText, type FlowDocument } from './flowFile';
 import afterHours from './demo/afterHours.flow.json';
 import feedbackDraft from './demo/feedbackDraft.flow.json';
+import concierge from './demo/concierge.flow.json';
 import helpMenu from './demo/helpMenu.flow.json';
 import orderStatus from './demo/orderStatus.flow.json';
 import queueWait from './demo/queueWait.flow.json';
@@ -57,7 +58,15 @@ export const DEMO_FLOWS = {
   feedbackDraft: '1f6b4d8a-3c7e-4b29-95d1-a0e8c4f27b63',
   /** Sends an interactive ListPicker (text when the chat cannot show it) and branches on the answer. */
   helpMenu: '4c9e2b7a-5d13-4f86-a0b2-7e6d1c3f8a95',
+  /**
+   * A ListPicker menu that branches to a TimePicker, a QuickReply or the Concierge Desk queue,
+   * where the demo's simulated agent (Sam) joins, answers and sends read receipts.
+   */
+  concierge: '7c1e5a3d-8b2f-4d96-a0e4-5f3b9c7d1e28',
 } as const;
+
+/** The demo queue the simulated agent Sam staffs (the Concierge flow's). */
+export const DEMO_CONCIERGE_QUEUE_ID = '9e2c4a7b-3f1d-4b68-a5e0-7c1d9f3b2e84';
 
 /** A queue of the demo instance (what UpdateContactTargetQueue in the demo flows names). */
 export interface DemoQueue {
@@ -74,6 +83,13 @@ export const DEMO_QUEUES: readonly DemoQueue[] = [
     arn: `arn:aws:connect:us-east-1:${SANDBOX_ACCOUNT}:instance/${DEMO_INSTANCE_ID}/queue/6a9d3f1c-2e8b-4c57-b0a4-d7e1c5f9b368`,
     name: 'Customer Service',
     // The demo's business hours (the flow runtime's demoRuntimeOptions() defines them).
+    hoursOfOperationId: 'b3f9a1d7-4e2c-4c86-a5d0-9e7b3f1a6c24',
+  },
+  {
+    // Staffed by the demo's simulated agent (DEMO_AGENTS in agents.ts); the Concierge flow queues here.
+    id: DEMO_CONCIERGE_QUEUE_ID,
+    arn: `arn:aws:connect:us-east-1:${SANDBOX_ACCOUNT}:instance/${DEMO_INSTANCE_ID}/queue/${DEMO_CONCIERGE_QUEUE_ID}`,
+    name: 'Concierge Desk',
     hoursOfOperationId: 'b3f9a1d7-4e2c-4c86-a5d0-9e7b3f1a6c24',
   },
 ];
@@ -185,6 +201,7 @@ export function demoInstance(region: string): InstanceRecord {
     [DEMO_FLOWS.queueWait, queueWait, 'queueWait'],
     [DEMO_FLOWS.feedbackDraft, feedbackDraft, 'feedbackDraft'],
     [DEMO_FLOWS.helpMenu, helpMenu, 'helpMenu'],
+    [DEMO_FLOWS.concierge, concierge, 'concierge'],
   ];
   for (const [id, json, name] of entries) {
     // A structured clone, so a flow runtime that mutates its document cannot change the demo.

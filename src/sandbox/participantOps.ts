@@ -4,11 +4,11 @@
  * `X-Amz-Bearer` header (SigV4 is never checked, as chatjs signs with empty credentials).
  * Timestamps here are ISO 8601 strings, unlike Connect's epoch seconds.
  */
-import { randomUUID } from 'node:crypto';
 import { MESSAGE_CONTENT_LENGTHS, SEND_MESSAGE_LIMITS } from '../core/request/limits';
 import { EVENT, newToken, type Contact, type Participant, type TranscriptItem } from './contacts';
 import { type OperationInput, type SandboxCore } from './core';
 import { accessDenied, participantValidation } from './errors';
+import { postReceipt } from './receipts';
 import { limit, Validator, type JsonObject } from './validate';
 
 const CONNECTION_TOKEN_TTL_MS = 24 * 3600_000;
@@ -143,7 +143,7 @@ export function sendMessage(core: SandboxCore, input: OperationInput): JsonObjec
   if (clientToken !== undefined) p.replies.set(clientToken, response);
   const runtime = core.runtime();
   core.store.safely(() => runtime.customerMessage(contact.contactId, { ContentType: type!, Content: content! }));
-  core.store.safely(() => core.agents.customerMessage(contact, content!));
+  core.store.safely(() => core.agents.customerMessage(contact, content!, item.Id));
   return response;
 }
 
@@ -187,24 +187,8 @@ function receipt(core: SandboxCore, contact: Contact, p: Participant, type: stri
   if (typeof messageId !== 'string') {
     throw participantValidation(`Content: a ${type.slice(type.lastIndexOf('.') + 1)} receipt needs Content as a JSON string like {"messageId":"<Id of the message>"}.`);
   }
-  const target = contact.transcript.find((i) => i.Id === messageId && i.Type === 'MESSAGE');
-  if (!target) throw participantValidation(`Content: messageId '${messageId.slice(0, 256)}' names no message in this chat.`);
-  const at = core.clock.now().toISOString();
-  const receipts = ((target.MessageMetadata ??= { MessageId: target.Id }).Receipts ??= []);
-  let r = receipts.find((x) => x.RecipientParticipantId === p.participantId);
-  if (!r) receipts.push((r = { RecipientParticipantId: p.participantId }));
-  if (type === EVENT.read) r.ReadTimestamp = at;
-  else r.DeliveredTimestamp = at;
-  const item: TranscriptItem = {
-    AbsoluteTime: at,
-    Id: randomUUID(),
-    // The wire value is MESSAGEMETADATA (one word), as Connect's client SDKs receive it; the
-    // Smithy ChatItemType enum lists MESSAGE_DELIVERED/MESSAGE_READ instead, which chatjs ignores.
-    Type: 'MESSAGEMETADATA',
-    ContentType: 'application/vnd.amazonaws.connect.event.message.metadata',
-    MessageMetadata: structuredClone(target.MessageMetadata),
-  };
-  core.store.push(contact, item);
+  const item = postReceipt(core.store, core.clock.now(), contact, p, messageId, type === EVENT.read ? 'read' : 'delivered');
+  if (!item) throw participantValidation(`Content: messageId '${messageId.slice(0, 256)}' names no message in this chat.`);
   return item;
 }
 

@@ -102,13 +102,25 @@ export function isTypingItem(item: Pick<ChatItem, 'Type' | 'ContentType'>): bool
   return item.ContentType === TYPING_TYPE || item.Type === 'TYPING';
 }
 
+/**
+ * Receipt items: `MESSAGEMETADATA` (what the client SDKs receive; ContentType
+ * `…event.message.metadata`), or MESSAGE_DELIVERED/MESSAGE_READ as the Smithy ChatItemType enum
+ * names them. Which of the two the service puts on the wire is [UNVERIFIED] (chat-extras §5.1).
+ */
 export function isReceiptItem(item: Pick<ChatItem, 'Type' | 'ContentType'>): boolean {
   return (
+    item.Type === 'MESSAGEMETADATA' ||
     item.Type === 'MESSAGE_DELIVERED' ||
     item.Type === 'MESSAGE_READ' ||
+    item.ContentType === `${EVENT_PREFIX}message.metadata` ||
     item.ContentType === `${EVENT_PREFIX}message.delivered` ||
     item.ContentType === `${EVENT_PREFIX}message.read`
   );
+}
+
+/** Whether a receipt item says "read" (its Type or ContentType, else a ReadTimestamp in its Receipts). */
+export function isReadReceipt(item: ChatItem): boolean {
+  return item.Type === 'MESSAGE_READ' || item.ContentType.endsWith('.read') || (item.MessageMetadata?.Receipts ?? []).some((r) => r.ReadTimestamp !== undefined);
 }
 
 /** Markdown to plain text: emphasis, code, headings, links and images reduced to their words. */
@@ -253,7 +265,7 @@ export function presentItem(item: ChatItem): ItemView {
   const label = item.DisplayName ?? ROLE_LABELS[role] ?? (role || 'Unknown');
   const base = { role, label, time: item.AbsoluteTime };
   if (isReceiptItem(item)) {
-    const read = item.Type === 'MESSAGE_READ' || item.ContentType.endsWith('.read');
+    const read = isReadReceipt(item);
     const about = item.MessageMetadata?.MessageId;
     return { ...base, kind: 'receipt', text: `${read ? 'Read' : 'Delivered'} by ${label}`, eventName: read ? 'read' : 'delivered', ...(about ? { receiptFor: about } : {}) };
   }

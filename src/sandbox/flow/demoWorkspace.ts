@@ -41,6 +41,76 @@ const menuBot = {
   ],
 };
 
+/**
+ * The Concierge flow's bots: a ListPicker menu, a TimePicker for a fitting (the customer's answer
+ * is the slot's date string, which each slot intent lists as its utterance) and a QuickReply for
+ * gift wrapping. Templates per chat-extras §4.2 (QuickReply's shape is [UNVERIFIED] there).
+ */
+export const DEMO_CONCIERGE_SLOTS = ['2027-01-05T09:30+00:00', '2027-01-05T15:00+00:00'] as const;
+const conciergeBots = [
+  {
+    name: 'ExampleOutfittersConcierge',
+    botId: 'CN7PQ4R2WX',
+    aliasArns: ['arn:aws:lex:us-east-1:123456789012:bot-alias/CN7PQ4R2WX/TSTALIASID'],
+    welcome: {
+      contentType: 'application/vnd.amazonaws.connect.message.interactive',
+      content: {
+        templateType: 'ListPicker',
+        version: '1.0',
+        data: {
+          replyMessage: { title: 'Thanks!' },
+          content: {
+            title: 'How can the concierge help?',
+            subtitle: 'Tap an option',
+            elements: [{ title: 'Book a fitting', subtitle: 'With a tailor in store' }, { title: 'Gift wrapping', subtitle: 'For an order' }, { title: 'Talk to an agent' }],
+          },
+        },
+      },
+    },
+    fallbackReply: 'Sorry, please pick one of the options.',
+    intents: [
+      { name: 'BookFitting', utterances: ['Book a fitting', 'fitting'] },
+      { name: 'GiftWrap', utterances: ['Gift wrapping', 'wrap a gift'] },
+      { name: 'TalkToAgent', utterances: ['Talk to an agent', 'agent'] },
+    ],
+  },
+  {
+    name: 'ExampleOutfittersFitting',
+    botId: 'FT3KD8M5QZ',
+    aliasArns: ['arn:aws:lex:us-east-1:123456789012:bot-alias/FT3KD8M5QZ/TSTALIASID'],
+    welcome: {
+      contentType: 'application/vnd.amazonaws.connect.message.interactive',
+      content: {
+        templateType: 'TimePicker',
+        version: '1.0',
+        data: {
+          replyMessage: { title: 'Thanks for picking a time' },
+          content: { title: 'When would you like your fitting?', subtitle: 'Tap a time', timeZoneOffset: 0, timeslots: DEMO_CONCIERGE_SLOTS.map((date) => ({ date, duration: 30 })) },
+        },
+      },
+    },
+    fallbackReply: 'Sorry, please pick one of the times.',
+    intents: [
+      { name: 'MorningSlot', utterances: [DEMO_CONCIERGE_SLOTS[0], 'morning'] },
+      { name: 'AfternoonSlot', utterances: [DEMO_CONCIERGE_SLOTS[1], 'afternoon'] },
+    ],
+  },
+  {
+    name: 'ExampleOutfittersGiftWrap',
+    botId: 'GW6HT2N9VB',
+    aliasArns: ['arn:aws:lex:us-east-1:123456789012:bot-alias/GW6HT2N9VB/TSTALIASID'],
+    welcome: {
+      contentType: 'application/vnd.amazonaws.connect.message.interactive',
+      content: { templateType: 'QuickReply', version: '1.0', data: { replyMessage: { title: 'Noted!' }, content: { title: 'Which wrapping would you like?', elements: [{ title: 'Classic' }, { title: 'Festive' }] } } },
+    },
+    fallbackReply: 'Sorry, please pick Classic or Festive.',
+    intents: [
+      { name: 'ClassicWrap', utterances: ['Classic', 'brown paper'] },
+      { name: 'FestiveWrap', utterances: ['Festive', 'red paper'] },
+    ],
+  },
+];
+
 const demoBot = {
   bots: [
     {
@@ -67,6 +137,7 @@ const demoBot = {
       ],
     },
     menuBot,
+    ...conciergeBots,
   ],
 };
 

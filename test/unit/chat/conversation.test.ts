@@ -86,6 +86,21 @@ describe('Conversation view model', () => {
     assert.deepEqual(m3.receipt, {});
   });
 
+  it('reads MESSAGEMETADATA receipt items (as the sandbox and the client SDKs receive them): not an event, the receipt on the message', () => {
+    const meta = (read: boolean) =>
+      item({
+        Type: 'MESSAGEMETADATA',
+        ContentType: `${EV}message.metadata`,
+        AbsoluteTime: read ? '2026-12-01T10:00:05.000Z' : '2026-12-01T10:00:04.000Z',
+        MessageMetadata: { MessageId: 'q', Receipts: [{ DeliveredTimestamp: '2026-12-01T10:00:04.000Z', ...(read ? { ReadTimestamp: '2026-12-01T10:00:05.000Z' } : {}), RecipientParticipantId: 'sam' }] },
+      });
+    const delivered = buildConversation(record([item({ Id: 'q', ParticipantRole: 'CUSTOMER', Content: 'Can you hold a jacket?' }), meta(false)]), { trusted: true });
+    assert.deepEqual(delivered.entries.map((e) => e.kind), ['day', 'message'], 'no event line for a receipt');
+    assert.deepEqual(messages(delivered)[0].receipt, { delivered: '2026-12-01T10:00:04.000Z' });
+    const read = buildConversation(record([item({ Id: 'q', ParticipantRole: 'CUSTOMER', Content: 'Can you hold a jacket?' }), meta(false), meta(true)]), { trusted: true });
+    assert.deepEqual(messages(read)[0].receipt, { delivered: '2026-12-01T10:00:04.000Z', read: '2026-12-01T10:00:05.000Z' });
+  });
+
   it('shows attachments by name and type, application/json pretty-printed, Markdown parsed', () => {
     const s = buildConversation(
       record([

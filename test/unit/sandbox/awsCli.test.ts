@@ -83,7 +83,7 @@ describe('sandbox: the AWS CLI as a client', function () {
     assert.equal(list[0].CreatedTime, Date.UTC(2025, 2, 3, 16, 20) / 1000, 'epoch seconds on the wire (the CLI v1 prints them as sent)');
     assert.equal((ok(instance).Instance as { InstanceAlias: string }).InstanceAlias, 'chatreq-demo');
     const summaries = ok(flows).ContactFlowSummaryList as Array<{ ContactFlowType: string }>;
-    assert.equal(summaries.length, 5, 'two pages of CONTACT_FLOW flows');
+    assert.equal(summaries.length, 6, 'two pages of CONTACT_FLOW flows');
     assert.ok(summaries.every((f) => f.ContactFlowType === 'CONTACT_FLOW'));
     const flow = ok(saved).ContactFlow as { Status: string; Content: string };
     assert.equal(flow.Status, 'SAVED');

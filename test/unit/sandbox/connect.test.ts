@@ -81,11 +81,11 @@ describe('sandbox: Connect operations through the AWS SDK v3', () => {
   describe('ListContactFlows / DescribeContactFlow', () => {
     it('filters by contactFlowTypes', async () => {
       const all = await c.connect.send(new ListContactFlowsCommand({ InstanceId: DEMO_INSTANCE_ID }));
-      assert.equal(all.ContactFlowSummaryList!.length, 6);
+      assert.equal(all.ContactFlowSummaryList!.length, 7);
       const queue = await c.connect.send(new ListContactFlowsCommand({ InstanceId: DEMO_INSTANCE_ID, ContactFlowTypes: ['CUSTOMER_QUEUE'] }));
       assert.deepEqual(queue.ContactFlowSummaryList!.map((f) => f.Id), [DEMO_FLOWS.queueWait]);
       const both = await c.connect.send(new ListContactFlowsCommand({ InstanceId: DEMO_INSTANCE_ID, ContactFlowTypes: ['CUSTOMER_QUEUE', 'CONTACT_FLOW'] }));
-      assert.equal(both.ContactFlowSummaryList!.length, 6);
+      assert.equal(both.ContactFlowSummaryList!.length, 7);
       const draft = all.ContactFlowSummaryList!.find((f) => f.Id === DEMO_FLOWS.feedbackDraft)!;
       assert.equal(draft.ContactFlowStatus, 'SAVED');
       assert.equal(draft.ContactFlowState, 'ACTIVE');
@@ -99,8 +99,8 @@ describe('sandbox: Connect operations through the AWS SDK v3', () => {
         ids.push(...p.ContactFlowSummaryList!.map((f) => f.Id!));
       }
       assert.equal(pages, 3);
-      assert.equal(ids.length, 5);
-      assert.equal(new Set(ids).size, 5);
+      assert.equal(ids.length, 6);
+      assert.equal(new Set(ids).size, 6);
       const first = await c.connect.send(new ListContactFlowsCommand({ InstanceId: DEMO_INSTANCE_ID, MaxResults: 1 }));
       const e = await rejects(c.connect.send(new ListContactFlowsCommand({ InstanceId: DEMO_INSTANCE_ID, ContactFlowTypes: ['CUSTOMER_QUEUE'], NextToken: first.NextToken })));
       assert.equal(e.name, 'InvalidParameterException');
@@ -173,7 +173,7 @@ describe('sandbox: Connect operations through the AWS SDK v3', () => {
       );
       assert.deepEqual(
         await search({ AndConditions: [{ TypeCondition: 'CONTACT_FLOW' }, { StringCondition: { FieldName: 'description', Value: 'agent', ComparisonType: 'CONTAINS' } }] }),
-        ['Agent Queue with After-Hours', 'Order Status (Lambda)', 'Support Bot (Lex)'],
+        ['Agent Queue with After-Hours', 'Concierge (interactive)', 'Order Status (Lambda)', 'Support Bot (Lex)'],
       );
     });
 
@@ -187,8 +187,8 @@ describe('sandbox: Connect operations through the AWS SDK v3', () => {
           names.push(f.Name!);
         }
       }
-      assert.equal(count, 5);
-      assert.equal(names.length, 5);
+      assert.equal(count, 6);
+      assert.equal(names.length, 6);
     });
 
     it('names the offending member on bad criteria', async () => {
