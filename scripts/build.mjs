@@ -228,6 +228,9 @@ async function copyDistAssets() {
   writeFileSync(join(root, 'dist/schema/chatreq.schema.json'), `${JSON.stringify(mod.exports.editorSchema(), null, 2)}\n`);
   // The conversation-test schema (*.chattest.json) is static.
   cpSync(join(root, 'src/core/chattest/chattest.schema.json'), join(root, 'dist/schema/chattest.schema.json'));
+  // The codicons font and its stylesheet, served to the conversation webview from the extension.
+  mkdirSync(join(root, 'dist/webview/codicons'), { recursive: true });
+  for (const f of ['codicon.css', 'codicon.ttf']) cpSync(join(root, 'node_modules/@vscode/codicons/dist', f), join(root, 'dist/webview/codicons', f));
 }
 
 async function main() {

@@ -18,6 +18,11 @@ export interface ShellOptions {
   body: string;
   /** Whether images from the extension may load (the form's icons); default no. */
   images?: boolean;
+  /**
+   * Stylesheets under dist/webview/ to link before the page's own (the codicons' font CSS), each
+   * with an optional element id (vscode-elements finds the codicon stylesheet by its id).
+   */
+  extraStylesheets?: Array<{ path: string; id?: string }>;
 }
 
 /**
@@ -28,6 +33,11 @@ export function webviewShellHtml(webview: vscode.Webview, extensionUri: vscode.U
   const nonce = randomBytes(18).toString('base64');
   const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', o.entry, 'main.js'));
   const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', o.stylesheet));
+  const extra = (o.extraStylesheets ?? []).map((x) => {
+    const href = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', ...x.path.split('/')));
+    return `<link rel="stylesheet" href="${escapeAttr(href.toString())}" nonce="${nonce}"${x.id ? ` id="${escapeAttr(x.id)}"` : ''}>
+`;
+  });
   const csp = [
     "default-src 'none'",
     `script-src 'nonce-${nonce}'`,
@@ -41,7 +51,7 @@ export function webviewShellHtml(webview: vscode.Webview, extensionUri: vscode.U
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="stylesheet" href="${escapeAttr(style.toString())}" nonce="${nonce}">
+${extra.join('')}<link rel="stylesheet" href="${escapeAttr(style.toString())}" nonce="${nonce}">
 <title>${escapeAttr(o.title)}</title>
 </head>
 <body>

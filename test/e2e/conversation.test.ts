@@ -13,6 +13,8 @@ const REQUEST = `${JSON.stringify(
   2,
 )}\n`;
 
+const CONCIERGE = REQUEST.replace('4c9e2b7a-5d13-4f86-a0b2-7e6d1c3f8a95', '7c1e5a3d-8b2f-4d96-a0e4-5f3b9c7d1e28');
+
 /**
  * The document frame of a conversation panel (webviews nest an iframe in an iframe) once it has
  * drawn a chat; `accept` picks among several (by their contact ID).
@@ -48,7 +50,7 @@ for (const theme of [
   let wb: Workbench;
 
   before(async () => {
-    wb = await openWorkbench({ files: { 'help.chatreq.json': REQUEST }, settings: { 'workbench.colorTheme': theme.id } });
+    wb = await openWorkbench({ files: { 'help.chatreq.json': REQUEST, 'concierge.chatreq.json': CONCIERGE }, settings: { 'workbench.colorTheme': theme.id } });
   });
 
   afterEach(async function () {
@@ -69,7 +71,7 @@ for (const theme of [
     const firstContact = await first.locator('.contact').innerText();
 
     // The bot's ListPicker, as controls; clicking an option sends it as the customer.
-    const option = first.locator('.interactive button.option', { hasText: 'Track an order' });
+    const option = first.locator('.interactive vscode-button.option', { hasText: 'Track an order' });
     await option.waitFor({ timeout: 30_000 });
     assert.equal(await first.locator('.msg.other', { has: option }).locator('.name').innerText(), 'BOT', 'the bot’s menu is on the left under its name');
     assert.equal(await first.locator('[role="log"]').count(), 1);
@@ -81,13 +83,13 @@ for (const theme of [
     assert.equal(await option.isDisabled(), true, 'an answered menu takes no second answer');
     // The flow disconnects after its answer: the composer says why it is off.
     await first.locator('.reason', { hasText: /ended/ }).waitFor({ timeout: 30_000 });
-    assert.equal(await first.locator('#composer').isDisabled(), true);
+    assert.equal(await first.locator('#composer textarea').isDisabled(), true);
 
     // Relaunch from the header: a new chat in its own panel; type the answer instead.
-    await first.locator('button[data-action="relaunch"]').click();
+    await first.locator('vscode-button[data-action="relaunch"]').click();
     const second = await conversationFrame(page, (c) => c !== firstContact);
-    await second.locator('.interactive button.option', { hasText: 'Start a return' }).waitFor({ timeout: 30_000 });
-    const composer = second.locator('#composer');
+    await second.locator('.interactive vscode-button.option', { hasText: 'Start a return' }).waitFor({ timeout: 30_000 });
+    const composer = second.locator('#composer textarea');
     await composer.click();
     await composer.pressSequentially('Start a return');
     await composer.press('Shift+Enter');
@@ -97,11 +99,43 @@ for (const theme of [
     await second.locator('.msg.customer .bubble', { hasText: 'Start a return' }).waitFor({ timeout: 30_000 });
     assert.equal(await composer.inputValue(), '', 'Enter sent the message');
     await second.locator('.msg.other .bubble', { hasText: 'Returns are free within 30 days' }).waitFor({ timeout: 30_000 });
-    assert.equal(await second.locator('.interactive button.option.chosen').innerText().then((t) => t.split('\n')[0]), 'Start a return', 'the typed answer marks the option');
+    assert.equal(await second.locator('.interactive vscode-button.option.chosen').innerText().then((t) => t.split('\n')[0]), 'Start a return', 'the typed answer marks the option');
     await wb.screenshot(`conversation-${theme.name}`);
   });
 
   if (theme.name === 'dark') {
+    it('Concierge: a click on the ListPicker reaches agent Sam, Enter sends the reply, Sam answers and the message shows Read', async () => {
+      const { page } = wb;
+      const seen = new Set<string>();
+      for (const f of page.frames()) {
+        const c = await f.locator('body[data-entries] .contact').innerText({ timeout: 1000 }).catch(() => undefined);
+        if (c) seen.add(c);
+      }
+      await openFile(page, 'concierge.chatreq.json');
+      await runCommand(page, 'Chatreq: Launch Test Chat');
+      await page.locator('.part.sidebar .monaco-list-row', { hasText: 'concierge · Ada Tester' }).first().waitFor({ timeout: 60_000 });
+      await runCommand(page, 'Chatreq: Open Conversation');
+      const frame = await conversationFrame(page, (c) => !seen.has(c));
+      const option = frame.locator('.interactive vscode-button.option', { hasText: 'Talk to an agent' });
+      await option.waitFor({ timeout: 30_000 });
+      // The bot's avatar is a codicon, labelled for screen readers.
+      assert.equal(await frame.locator('.msg.other', { has: option }).locator('.avatar .codicon-hubot').getAttribute('aria-label'), 'System');
+      await option.click();
+      await frame.locator('.msg.other', { hasText: 'Hi, Sam from the concierge desk here.' }).waitFor({ timeout: 30_000 });
+      assert.equal(await frame.locator('.msg.other', { hasText: 'Hi, Sam from the concierge desk here.' }).locator('.name').innerText(), 'Sam');
+      const composer = frame.locator('#composer textarea');
+      await composer.click();
+      await composer.pressSequentially('Can you hold a jacket for me?');
+      await composer.press('Enter');
+      const mine = frame.locator('.msg.customer', { hasText: 'Can you hold a jacket for me?' });
+      await mine.waitFor({ timeout: 30_000 });
+      assert.equal(await composer.inputValue(), '', 'Enter sent the message');
+      assert.ok(await composer.evaluate((el: unknown) => (el as { getRootNode(): { activeElement: unknown } }).getRootNode().activeElement === el), 'the focus is back in the composer');
+      await frame.locator('.msg.other', { hasText: 'Thanks, let me look into that for you.' }).waitFor({ timeout: 30_000 });
+      await mine.locator('.receipt.read', { hasText: 'Read' }).waitFor({ timeout: 30_000 });
+      await wb.screenshot('conversation-agent-read-receipt');
+    });
+
     it('comes back after a window reload, at the scroll position it was left at', async () => {
       const { page } = wb;
       await page.setViewportSize({ width: 1400, height: 640 });
@@ -118,7 +152,7 @@ for (const theme of [
       await row.locator('.action-label[aria-label="Open Conversation"]').click();
       const frame = await conversationFrame(page, (c) => c !== '');
       const contact = await frame.locator('.contact').innerText();
-      await frame.locator('.interactive button.option', { hasText: 'Talk to an agent' }).click();
+      await frame.locator('.interactive vscode-button.option', { hasText: 'Talk to an agent' }).click();
       await frame.locator('.event', { hasText: 'The chat ended' }).waitFor({ timeout: 30_000 });
       const log = frame.locator('#log');
       assert.ok(await log.evaluate((el: unknown) => (el as Scroller).scrollHeight > (el as Scroller).clientHeight + 40), 'the conversation is longer than the panel');
@@ -129,7 +163,7 @@ for (const theme of [
       const back = await conversationFrame(page, (c) => c === contact);
       await back.locator('.event', { hasText: 'The chat ended' }).waitFor({ timeout: 30_000 });
       assert.equal(await back.locator('#log').evaluate((el: unknown) => (el as Scroller).scrollTop), 0, 'the scroll position is restored, not moved to the end');
-      assert.equal(await back.locator('#composer').isDisabled(), true, 'the stored transcript of an ended chat, read-only');
+      assert.equal(await back.locator('#composer textarea').isDisabled(), true, 'the stored transcript of an ended chat, read-only');
       await wb.screenshot('conversation-restored-after-reload');
     });
   }

@@ -1,8 +1,12 @@
 /**
  * The conversation panel (browser code, runs in the webview). It draws the ConversationState the
  * host sends (the ChatManager's record, as the customer sees it) and posts one message per user
- * action. No innerHTML anywhere: every value from the chat is set as text.
+ * action. No innerHTML anywhere: every value from the chat is set as text. Controls are
+ * @vscode-elements/elements (buttons, the composer, icons from the codicons font), so they take
+ * the colour theme, high contrast included, and keyboard behaviour of VS Code's own.
  */
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-textarea/index.js';
 import {
   type ConversationAction,
   type ConversationState,
@@ -49,6 +53,43 @@ function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, 
   return el;
 }
 
+/**
+ * A codicon (decorative unless `label` names it for screen readers). Inside messages it is the
+ * codicons font's own class (one span, no shadow root: a 1,000-item transcript draws a few
+ * thousand of them); the vscode-elements buttons draw theirs with vscode-icon.
+ */
+function icon(name: string, label?: string): HTMLElement {
+  const i = h('span', { class: `codicon codicon-${name}` });
+  if (label) {
+    i.setAttribute('role', 'img');
+    i.setAttribute('aria-label', label);
+  } else {
+    i.setAttribute('aria-hidden', 'true');
+  }
+  return i;
+}
+
+type Button = HTMLElementTagNameMap['vscode-button'];
+
+/** A vscode-button: `icon` is a codicon name; `secondary` for everything but the main action. */
+function button(text: string, o: { icon?: string; secondary?: boolean; label?: string; attrs?: Record<string, string> } = {}): Button {
+  const b = h('vscode-button', { ...(o.attrs ?? {}) }, text);
+  if (o.icon) b.setAttribute('icon', o.icon);
+  if (o.secondary) b.setAttribute('secondary', '');
+  if (o.label) {
+    b.setAttribute('aria-label', o.label);
+    b.setAttribute('title', o.label);
+  }
+  return b;
+}
+
+/** Enables or disables a vscode-button (and says so to assistive technology). */
+function setEnabled(b: Button, enabled: boolean): void {
+  b.disabled = !enabled;
+  if (enabled) b.removeAttribute('aria-disabled');
+  else b.setAttribute('aria-disabled', 'true');
+}
+
 // ---------------------------------------------------------------------------------------------
 // The page: header, the message list (role log), the typing line, the composer
 
@@ -59,10 +100,10 @@ app.removeAttribute('aria-busy');
 const titleEl = h('h1', { class: 'title' });
 const stateEl = h('span', { class: 'state', role: 'status' });
 const contactEl = h('code', { class: 'contact' });
-const copyBtn = h('button', { class: 'secondary icon', type: 'button', 'aria-label': 'Copy contact ID', title: 'Copy contact ID' }, 'Copy');
-const endBtn = h('button', { class: 'secondary', type: 'button', 'data-action': 'end' }, 'End Chat');
-const relaunchBtn = h('button', { class: 'secondary', type: 'button', 'data-action': 'relaunch' }, 'Relaunch');
-const continueBtn = h('button', { class: 'secondary', type: 'button', 'data-action': 'continue' }, 'Continue as Persistent Chat');
+const copyBtn = button('', { icon: 'copy', secondary: true, label: 'Copy contact ID', attrs: { class: 'copy', 'icon-only': '', 'data-action': 'copyContactId' } });
+const endBtn = button('End Chat', { icon: 'debug-stop', secondary: true, attrs: { 'data-action': 'end' } });
+const relaunchBtn = button('Relaunch', { icon: 'debug-restart', secondary: true, attrs: { 'data-action': 'relaunch' } });
+const continueBtn = button('Continue as Persistent Chat', { icon: 'history', secondary: true, attrs: { 'data-action': 'continue' } });
 const header = h(
   'header',
   { class: 'head' },
@@ -71,14 +112,24 @@ const header = h(
 );
 const banner = h('div', { class: 'banner error', role: 'alert', hidden: '' });
 const log = h('main', { id: 'log', class: 'log', role: 'log', 'aria-live': 'polite', 'aria-label': 'Conversation', tabindex: '0' });
+const typingIcon = icon('ellipsis');
+const typingText = h('span', { class: 'typing-text' });
 const typingEl = h('div', { class: 'typing', 'aria-live': 'polite' });
-const input = h('textarea', { id: 'composer', rows: '2', 'aria-label': 'Message as the customer', placeholder: 'Message as the customer (Enter to send, Shift+Enter for a new line)' });
-const sendBtn = h('button', { type: 'button', class: 'send' }, 'Send');
+const input = h('vscode-textarea', {
+  id: 'composer',
+  rows: '2',
+  // No resize grip: vscode-textarea draws it from a data: image, which the CSP (no img-src) refuses.
+  resize: 'none',
+  label: 'Message as the customer',
+  'aria-label': 'Message as the customer',
+  placeholder: 'Message as the customer (Enter to send, Shift+Enter for a new line)',
+});
+const sendBtn = button('Send', { icon: 'send', attrs: { class: 'send' } });
 const reasonEl = h('p', { class: 'reason', id: 'reason' });
 const composer = h('footer', { class: 'composer' }, reasonEl, h('div', { class: 'row' }, input, sendBtn));
 app.append(header, banner, log, typingEl, composer);
 
-const actions: Array<[HTMLButtonElement, ConversationAction]> = [
+const actions: Array<[Button, ConversationAction]> = [
   [endBtn, 'end'],
   [relaunchBtn, 'relaunch'],
   [continueBtn, 'continue'],
@@ -174,19 +225,33 @@ function body(b: MessageBody): Node[] {
       return [h('div', { class: 'md' }, ...blocks(b.blocks))];
     case 'json': {
       const out: Node[] = [];
-      if (b.note) out.push(h('p', { class: 'note' }, b.note));
-      out.push(h('details', { class: 'json', open: '' }, h('summary', {}, 'JSON'), h('pre', {}, h('code', {}, b.text))));
+      if (b.note) out.push(h('p', { class: 'note' }, icon('info'), ' ', b.note));
+      out.push(h('details', { class: 'json', open: '' }, h('summary', {}, icon('json'), ' JSON'), h('pre', {}, h('code', {}, b.text))));
       return out;
     }
   }
 }
 
-function optionButton(i: InteractiveEntry, o: OptionView, enabled: boolean): HTMLButtonElement {
-  const b = h('button', { type: 'button', class: `option${i.answered === o.title ? ' chosen' : ''}`, 'aria-label': o.subtitle ? `${o.title}, ${o.subtitle}` : o.title }, h('span', { class: 'opt-title' }, o.title));
-  if (o.subtitle) b.append(h('span', { class: 'opt-sub' }, o.subtitle));
-  if (i.answered === o.title) b.setAttribute('aria-pressed', 'true');
-  if (!enabled) b.disabled = true;
-  else b.addEventListener('click', () => post({ type: 'choose', itemId: i.itemId, title: o.title }));
+/** TimePicker slots are ISO dates: shown in words, sent as the date the template gave. */
+function optionLabel(i: InteractiveEntry, o: OptionView): string {
+  if (i.templateType !== 'TimePicker') return o.title;
+  const ms = Date.parse(o.title);
+  if (Number.isNaN(ms)) return o.title;
+  return new Date(ms).toLocaleString(undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+}
+
+function optionButton(i: InteractiveEntry, o: OptionView, enabled: boolean): Button {
+  const chosen = i.answered === o.title;
+  const label = optionLabel(i, o);
+  // An interactive option is a vscode-button (Tab reaches it; Enter and Space choose it).
+  const b = button('', { secondary: !chosen, ...(chosen ? { icon: 'check' } : i.templateType === 'TimePicker' ? { icon: 'calendar' } : {}), attrs: { class: `option${chosen ? ' chosen' : ''}`, 'data-title': o.title } });
+  b.setAttribute('aria-label', o.subtitle ? `${label}, ${o.subtitle}` : label);
+  const words = h('span', { class: 'opt' }, h('span', { class: 'opt-title' }, label));
+  if (o.subtitle) words.append(h('span', { class: 'opt-sub' }, o.subtitle));
+  b.append(words);
+  if (chosen) b.setAttribute('aria-pressed', 'true');
+  setEnabled(b, enabled);
+  if (enabled) b.addEventListener('click', () => post({ type: 'choose', itemId: i.itemId, title: o.title }));
   return b;
 }
 
@@ -211,11 +276,14 @@ function interactive(i: InteractiveEntry, canTalk: boolean): Node {
   return box;
 }
 
-const ROLE_ICONS: Record<string, string> = { CUSTOMER: '🙂', AGENT: '🎧', SYSTEM: '⚙', CUSTOM_BOT: '🤖', SUPERVISOR: '👁' };
+/** Codicons per role. The SYSTEM role with display name BOT is a Lex bot (chat-extras §4.1). */
+const ROLE_ICONS: Record<string, string> = { CUSTOMER: 'account', AGENT: 'person', SYSTEM: 'gear', CUSTOM_BOT: 'hubot', SUPERVISOR: 'eye' };
+const roleIcon = (m: MessageEntry): string => (m.role === 'SYSTEM' && m.label.toUpperCase() === 'BOT' ? 'hubot' : (ROLE_ICONS[m.role] ?? 'circle-outline'));
 
 function message(m: MessageEntry, canTalk: boolean): HTMLElement {
   const el = h('div', { class: `msg ${m.side} role-${m.role || 'unknown'}`, 'data-key': m.key });
-  if (m.side === 'other') el.append(h('span', { class: 'avatar', 'aria-hidden': 'true', title: m.roleLabel }, ROLE_ICONS[m.role] ?? '•'));
+  const avatar = h('span', { class: 'avatar', title: m.roleLabel }, icon(roleIcon(m), m.roleLabel));
+  el.append(avatar);
   const bubble = h('div', { class: 'bubble' });
   const who = h('div', { class: 'who-line' }, h('span', { class: 'name' }, m.label));
   if (m.side === 'other' && m.label !== m.roleLabel) who.append(h('span', { class: 'role' }, m.roleLabel));
@@ -226,7 +294,7 @@ function message(m: MessageEntry, canTalk: boolean): HTMLElement {
       h(
         'ul',
         { class: 'attachments', 'aria-label': 'Attachments' },
-        ...m.attachments.map((a) => h('li', {}, h('span', { 'aria-hidden': 'true' }, '📎 '), h('span', { class: 'att-name' }, a.name), a.type || a.status ? h('span', { class: 'att-type' }, ` ${[a.type, a.status].filter(Boolean).join(' · ')}`) : '')),
+        ...m.attachments.map((a) => h('li', {}, icon('file'), ' ', h('span', { class: 'att-name' }, a.name), a.type || a.status ? h('span', { class: 'att-type' }, ` ${[a.type, a.status].filter(Boolean).join(' · ')}`) : '')),
       ),
     );
   }
@@ -234,7 +302,7 @@ function message(m: MessageEntry, canTalk: boolean): HTMLElement {
   if (m.receipt) {
     const r = m.receipt;
     const text = r.read ? 'Read' : r.delivered ? 'Delivered' : 'Sent';
-    bubble.append(h('div', { class: `receipt ${text.toLowerCase()}`, title: r.read ?? r.delivered ?? '' }, r.read ? '✓✓ Read' : r.delivered ? '✓ Delivered' : 'Sent'));
+    bubble.append(h('div', { class: `receipt ${text.toLowerCase()}`, title: r.read ?? r.delivered ?? '' }, icon(r.read ? 'check-all' : r.delivered ? 'check' : 'clock'), ' ', text));
   }
   el.append(bubble);
   return el;
@@ -263,14 +331,16 @@ function render(s: ConversationState): void {
   stateEl.textContent = s.stateLabel;
   stateEl.className = `state st-${s.state}`;
   contactEl.textContent = s.contactId ?? '—';
-  copyBtn.disabled = !s.contactId;
-  endBtn.disabled = !s.canEnd;
-  relaunchBtn.disabled = !s.canRelaunch;
-  continueBtn.disabled = !s.canContinue;
+  setEnabled(copyBtn, s.contactId !== undefined);
+  setEnabled(endBtn, s.canEnd);
+  setEnabled(relaunchBtn, s.canRelaunch);
+  setEnabled(continueBtn, s.canContinue);
   banner.hidden = !s.error;
   banner.textContent = s.error ?? '';
   input.disabled = !s.canTalk;
-  sendBtn.disabled = !s.canTalk;
+  if (s.canTalk) input.removeAttribute('aria-disabled');
+  else input.setAttribute('aria-disabled', 'true');
+  setEnabled(sendBtn, s.canTalk);
   reasonEl.textContent = s.disabledReason ?? '';
   reasonEl.hidden = !s.disabledReason;
   if (s.disabledReason) input.setAttribute('aria-describedby', 'reason');
@@ -317,7 +387,8 @@ function hideTyping(): void {
   typingEl.textContent = '';
 }
 function showTyping(label: string): void {
-  typingEl.textContent = `${label} is typing…`;
+  typingText.textContent = `${label} is typing…`;
+  typingEl.replaceChildren(typingIcon, ' ', typingText);
   clearTimeout(typingTimer);
   typingTimer = setTimeout(hideTyping, TYPING_SHOWN_MS);
 }
