@@ -115,6 +115,8 @@ for (const theme of [
       await runCommand(page, 'Chatreq: Launch Test Chat');
       await page.locator('.part.sidebar .monaco-list-row', { hasText: 'concierge · Ada Tester' }).first().waitFor({ timeout: 60_000 });
       await runCommand(page, 'Chatreq: Open Conversation');
+      // With several chats in the history the command asks which one.
+      await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'concierge · Ada Tester' }).first().click({ timeout: 30_000 });
       const frame = await conversationFrame(page, (c) => !seen.has(c));
       const option = frame.locator('.interactive vscode-button.option', { hasText: 'Talk to an agent' });
       await option.waitFor({ timeout: 30_000 });

@@ -11,11 +11,12 @@ import * as vscode from 'vscode';
 import type { ConversationState, MessageEntry } from '../../src/core/chat/conversationProtocol';
 import type { ChatRecord } from '../../src/core/chat/types';
 import type { ChatreqApi } from '../../src/extension/extension';
-import { api, sandboxAdmin, until } from './connectionSupport';
+import { acceptItem, api, sandboxAdmin, shownQuickPick, until } from './connectionSupport';
 
 const DEMO_INSTANCE = '5f1b7c3e-8a2d-4c6f-9e41-2b7d0a9c3e58';
 const HELP_MENU = '4c9e2b7a-5d13-4f86-a0b2-7e6d1c3f8a95';
 const SUPPORT_BOT = '0c6a3f51-7d2e-4b8a-9f14-6e2d3c8b1a07';
+const CONCIERGE = '7c1e5a3d-8b2f-4d96-a0e4-5f3b9c7d1e28';
 const INTERACTIVE = 'application/vnd.amazonaws.connect.message.interactive';
 
 async function sandboxApi(): Promise<ChatreqApi> {
@@ -204,5 +205,50 @@ describe('Conversation panel (extension host, sandbox)', function () {
     stale.onDidDispose(() => (disposed = true));
     await a.testChats.conversations.deserializeWebviewPanel(stale, { chatId: 'no-such-chat' });
     assert.equal(disposed, true);
+  });
+
+  it('a Markdown link in the panel opens through VS Code’s opener only after the confirmation; refused, nothing opens', async () => {
+    const a = await sandboxApi();
+    const { record } = await openHelpMenu(a, cleanup, CONCIERGE);
+    const menu = messages(await stateWhere(a, record.id, 'the concierge menu', (st) => messages(st).some((m) => m.interactive?.templateType === 'ListPicker'))).find((m) => m.interactive)!;
+    await a.testChats.conversations.receive(record.id, { type: 'choose', itemId: menu.interactive!.itemId, title: 'Talk to an agent' });
+    await recordWhere(a, record.id, 'agent Sam to join', (r) => r.state === 'agent');
+    // The agent writes Markdown with a link (the sandbox's admin API, as a hand-driven agent would).
+    const href = 'https://example.com/returns?from=chat';
+    const sent = await fetch(`${await a.services.sandbox.endpoint()}/sandbox/contacts/${record.contactId!}/agent`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ action: 'send', contentType: 'text/markdown', text: `See [our returns page](${href}) or **reply** here.` }),
+    });
+    assert.equal(sent.status, 200, await sent.text());
+    const withLink = await stateWhere(a, record.id, 'the Markdown message', (st) => messages(st).some((m) => m.body.kind === 'markdown'));
+    const md = messages(withLink).find((m) => m.body.kind === 'markdown')!;
+    assert.ok(JSON.stringify(md.body).includes(`"t":"link","href":"${href}"`), `the link is a link in the panel's state: ${JSON.stringify(md.body)}`);
+
+    const outcomes: string[] = [];
+    const sub = a.testChats.conversations.onDidHandleLink((o) => outcomes.push(`${o.outcome} ${o.href}`));
+    try {
+      // Clicked (the message the panel's link button posts), then confirmed.
+      const clicked = a.testChats.conversations.receive(record.id, { type: 'openLink', href });
+      const ask = await shownQuickPick('the link confirmation', (qp) => qp.title === 'Open a link from the chat?');
+      assert.ok(ask.items.some((i) => i.detail === href), 'the whole address is shown before opening');
+      assert.deepEqual(outcomes, [], 'nothing is opened before the answer');
+      await acceptItem(ask, ask.items.find((i) => /Open Link/.test(i.label))!);
+      await clicked;
+      assert.deepEqual(outcomes, [`opened ${href}`]);
+
+      // Clicked again and refused (Escape): nothing is opened.
+      const again = a.testChats.conversations.receive(record.id, { type: 'openLink', href });
+      await shownQuickPick('the second confirmation', (qp) => qp.title === 'Open a link from the chat?' && qp.items.some((i) => i.detail === href));
+      await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+      await again;
+      assert.deepEqual(outcomes, [`opened ${href}`, `refused ${href}`]);
+
+      // A link with another scheme never reaches the prompt (the protocol refuses it).
+      await a.testChats.conversations.receive(record.id, { type: 'openLink', href: 'javascript:alert(1)' });
+      assert.equal(outcomes.length, 2);
+    } finally {
+      sub.dispose();
+    }
   });
 });

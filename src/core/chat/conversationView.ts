@@ -300,6 +300,15 @@ function cardsOf(content: string | undefined): InteractiveEntry['cards'] {
   }
 }
 
+function viewIdOf(content: string | undefined): string | undefined {
+  try {
+    const id = (JSON.parse(content ?? '') as { data?: { content?: { viewId?: unknown } } }).data?.content?.viewId;
+    return typeof id === 'string' && id !== '' ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 const KNOWN_TEMPLATES = new Set(['ListPicker', 'Panel', 'QuickReply', 'TimePicker', 'Carousel']);
 
 function bodyOf(item: ChatItem, text: string): MessageBody {
@@ -338,6 +347,19 @@ function collectReceipts(items: ChatItem[]): Map<string, ReceiptView> {
 
 function interactiveOf(item: ChatItem): { entry: InteractiveEntry; body?: MessageBody } {
   const view = parseInteractive(item.Content);
+  if (view?.templateType === 'ViewResource') {
+    // What a Show view block sends to chat (the sandbox: data.content.viewId/viewToken) and how
+    // the chat widget draws it are not documented (chat-extras §4.1 [UNVERIFIED]): shown as sent.
+    const viewId = viewIdOf(item.Content);
+    return {
+      entry: { itemId: item.Id, templateType: 'ViewResource', title: viewId ? `View ${viewId}` : 'View', options: [] },
+      body: {
+        kind: 'json',
+        text: prettyJson(item.Content ?? ''),
+        note: `A view from a Show view block${viewId ? ` (${viewId})` : ''}. How Connect's chat widget draws a view is not documented, so Chatreq shows the JSON it sent.`,
+      },
+    };
+  }
   if (!view || !KNOWN_TEMPLATES.has(view.templateType)) {
     const name = view?.templateType;
     const entry: InteractiveEntry = { itemId: item.Id, templateType: name ?? 'unknown', title: view?.title ?? 'Interactive message', options: view?.options ?? [] };

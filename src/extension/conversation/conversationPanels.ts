@@ -7,6 +7,7 @@ import type { ChatManager, LiveChatHandle } from '../chats/chatManager';
 import { Disposable } from '../disposable';
 import { Commands, Panels } from '../ids';
 import type { Services } from '../services';
+import { showPick } from '../pickers/showPick';
 import { conversationHtml, conversationResourceRoots } from './html';
 
 export const CONVERSATION_VIEW_TYPE = Panels.conversation;
@@ -15,6 +16,15 @@ export const CONVERSATION_VIEW_TYPE = Panels.conversation;
 export interface PostedConversationMessage {
   readonly chatId: string;
   readonly message: ToConversation;
+}
+
+/** What became of a link the customer clicked in a panel (test hook). */
+export interface LinkOutcome {
+  readonly chatId: string;
+  readonly href: string;
+  /** 'opened': confirmed and handed to VS Code's opener (`result` is what it answered); 'refused': not confirmed. */
+  readonly outcome: 'opened' | 'refused';
+  readonly result?: boolean;
 }
 
 /** A live engine that also reports typing (the core's LiveChat does; the manager's handle type does not say so). */
@@ -29,6 +39,9 @@ export class ConversationPanels extends Disposable implements vscode.WebviewPane
   private readonly posted = this.register(new vscode.EventEmitter<PostedConversationMessage>());
   /** Fires for every message posted to a conversation webview (test hook; no tokens: the record's words). */
   readonly onDidPostMessage = this.posted.event;
+  private readonly links = this.register(new vscode.EventEmitter<LinkOutcome>());
+  /** Fires once a link clicked in a panel was opened or refused (test hook). */
+  readonly onDidHandleLink = this.links.event;
 
   constructor(
     private readonly services: Services,
@@ -71,7 +84,7 @@ export class ConversationPanels extends Disposable implements vscode.WebviewPane
   }
 
   private attach(panel: vscode.WebviewPanel, chatId: string): void {
-    const session = new ConversationSession(panel, chatId, this.services, this.chats, (m) => this.posted.fire({ chatId, message: m }), (id) => this.open(id));
+    const session = new ConversationSession(panel, chatId, this.services, this.chats, (m) => this.posted.fire({ chatId, message: m }), (id) => this.open(id), (o) => this.links.fire({ chatId, ...o }));
     this.sessions.set(chatId, session);
     panel.onDidDispose(() => {
       session.dispose();
@@ -122,6 +135,7 @@ class ConversationSession extends Disposable {
     private readonly chats: ChatManager,
     private readonly onPost: (m: ToConversation) => void,
     private readonly openChat: (id: string) => void,
+    private readonly onLink: (o: Omit<LinkOutcome, 'chatId'>) => void,
   ) {
     super();
     const extensionUri = services.context.extensionUri;
@@ -182,6 +196,27 @@ class ConversationSession extends Disposable {
     void this.panel.webview.postMessage(m);
   }
 
+  /**
+   * A link from the chat opens only after the user confirms it (a quick pick naming the whole
+   * address), and then through VS Code's opener (vscode.env.openExternal), which applies the
+   * user's trusted-domain and external-opener settings.
+   */
+  private async confirmAndOpen(href: string): Promise<void> {
+    const uri = vscode.Uri.parse(href, true);
+    type Choice = vscode.QuickPickItem & { open: boolean };
+    const picked = await showPick<Choice>({ title: 'Open a link from the chat?', placeholder: `The chat sent this link: ${href}` }, () => [
+      { label: '$(link-external) Open Link', description: uri.scheme === 'mailto' ? 'in your mail program' : `in your browser (${uri.authority})`, detail: href, open: true },
+      { label: '$(close) Do Not Open', open: false },
+    ]);
+    if (!('item' in picked) || !picked.item.open) {
+      this.services.logger.info('[conversation] a link from the chat was not opened (not confirmed)');
+      this.onLink({ href, outcome: 'refused' });
+      return;
+    }
+    const result = await vscode.env.openExternal(uri);
+    this.onLink({ href, outcome: 'opened', result });
+  }
+
   async receive(raw: unknown): Promise<void> {
     const message = parseFromConversation(raw);
     if (!message) {
@@ -227,9 +262,7 @@ class ConversationSession extends Disposable {
         return;
       case 'openLink': {
         if (!isSafeHref(m.href)) return;
-        const open = 'Open Link';
-        const answer = await vscode.window.showInformationMessage(`Open ${m.href} in your browser? The link comes from the chat.`, { modal: true }, open);
-        if (answer === open) await vscode.env.openExternal(vscode.Uri.parse(m.href, true));
+        await this.confirmAndOpen(m.href);
         return;
       }
     }

@@ -101,6 +101,18 @@ describe('Conversation view model', () => {
     assert.deepEqual(messages(read)[0].receipt, { delivered: '2026-12-01T10:00:04.000Z', read: '2026-12-01T10:00:05.000Z' });
   });
 
+  it('shows a Show view block’s ViewResource message as its JSON with a note (its rendering is undocumented), never dropped', () => {
+    const content = JSON.stringify({ templateType: 'ViewResource', version: '1.0', data: { content: { viewId: 'detail', viewToken: 'tok-123' } } });
+    const s = buildConversation(record([item({ Id: 'v', ContentType: INTERACTIVE, ParticipantRole: 'SYSTEM', DisplayName: 'SYSTEM_MESSAGE', Content: content })]), { trusted: true });
+    const [v] = messages(s);
+    assert.equal(v.key, 'v');
+    assert.equal(v.interactive?.templateType, 'ViewResource');
+    assert.deepEqual(v.interactive?.options, [], 'no controls to choose from');
+    assert.equal(v.body.kind, 'json');
+    assert.ok(v.body.kind === 'json' && v.body.text.includes('"viewToken": "tok-123"'), 'the JSON as sent, pretty-printed');
+    assert.match(v.body.kind === 'json' ? (v.body.note ?? '') : '', /Show view block \(detail\).*not documented/);
+  });
+
   it('shows attachments by name and type, application/json pretty-printed, Markdown parsed', () => {
     const s = buildConversation(
       record([
