@@ -214,16 +214,19 @@ describe('Conversation panel (extension host, sandbox)', function () {
     await a.testChats.conversations.receive(record.id, { type: 'choose', itemId: menu.interactive!.itemId, title: 'Talk to an agent' });
     await recordWhere(a, record.id, 'agent Sam to join', (r) => r.state === 'agent');
     // The agent writes Markdown with a link (the sandbox's admin API, as a hand-driven agent would).
-    const href = 'https://example.com/returns?from=chat';
+    // VS Code's opener asks once more before a website (link protection; a dialog, refused in
+    // tests), so the link that is opened here is a mail link; the refused one is a website.
+    const href = 'mailto:returns@example.com?subject=Return';
+    const site = 'https://example.com/returns?from=chat';
     const sent = await fetch(`${await a.services.sandbox.endpoint()}/sandbox/contacts/${record.contactId!}/agent`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ action: 'send', contentType: 'text/markdown', text: `See [our returns page](${href}) or **reply** here.` }),
+      body: JSON.stringify({ action: 'send', contentType: 'text/markdown', text: `See [our returns page](${site}), [write to us](${href}) or **reply** here.` }),
     });
     assert.equal(sent.status, 200, await sent.text());
     const withLink = await stateWhere(a, record.id, 'the Markdown message', (st) => messages(st).some((m) => m.body.kind === 'markdown'));
     const md = messages(withLink).find((m) => m.body.kind === 'markdown')!;
-    assert.ok(JSON.stringify(md.body).includes(`"t":"link","href":"${href}"`), `the link is a link in the panel's state: ${JSON.stringify(md.body)}`);
+    for (const l of [site, href]) assert.ok(JSON.stringify(md.body).includes(`"t":"link","href":"${l}"`), `the link is a link in the panel's state: ${JSON.stringify(md.body)}`);
 
     const outcomes: string[] = [];
     const sub = a.testChats.conversations.onDidHandleLink((o) => outcomes.push(`${o.outcome} ${o.href}`));
@@ -237,12 +240,12 @@ describe('Conversation panel (extension host, sandbox)', function () {
       await clicked;
       assert.deepEqual(outcomes, [`opened ${href}`]);
 
-      // Clicked again and refused (Escape): nothing is opened.
-      const again = a.testChats.conversations.receive(record.id, { type: 'openLink', href });
-      await shownQuickPick('the second confirmation', (qp) => qp.title === 'Open a link from the chat?' && qp.items.some((i) => i.detail === href));
+      // The website link, refused (Escape): nothing is opened.
+      const again = a.testChats.conversations.receive(record.id, { type: 'openLink', href: site });
+      await shownQuickPick('the second confirmation', (qp) => qp.title === 'Open a link from the chat?' && qp.items.some((i) => i.detail === site));
       await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
       await again;
-      assert.deepEqual(outcomes, [`opened ${href}`, `refused ${href}`]);
+      assert.deepEqual(outcomes, [`opened ${href}`, `refused ${site}`]);
 
       // A link with another scheme never reaches the prompt (the protocol refuses it).
       await a.testChats.conversations.receive(record.id, { type: 'openLink', href: 'javascript:alert(1)' });

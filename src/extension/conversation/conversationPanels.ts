@@ -213,7 +213,12 @@ class ConversationSession extends Disposable {
       this.onLink({ href, outcome: 'refused' });
       return;
     }
-    const result = await vscode.env.openExternal(uri);
+    let result = false;
+    try {
+      result = await vscode.env.openExternal(uri);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Chatreq could not open ${href}: ${(e as Error).message}`);
+    }
     this.onLink({ href, outcome: 'opened', result });
   }
 
