@@ -152,6 +152,9 @@ for (const theme of [
       await row.waitFor({ timeout: 60_000 });
       await row.hover();
       await row.locator('.action-label[aria-label="Open Conversation"]').click();
+      // If the command asks which chat (it did not get the row), the live help chat is the one.
+      const ask = page.locator('.quick-input-widget .monaco-list-row', { hasText: /help · Ada Tester\s+connected/ }).first();
+      if (await ask.isVisible({ timeout: 3000 }).catch(() => false)) await ask.click();
       const frame = await conversationFrame(page, (c) => c !== '');
       const contact = await frame.locator('.contact').innerText();
       await frame.locator('.interactive vscode-button.option', { hasText: 'Talk to an agent' }).click();
