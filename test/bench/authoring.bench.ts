@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildLiveContext, completionsAt, hoverAt, type LiveSource } from '../../src/core/request';
+import { buildLiveContext, completionsAt, extractAttributeUsage, hoverAt, type AttributeUsage, type LiveSource } from '../../src/core/request';
 import { DEMO_FLOWS, DEMO_INSTANCE_ID } from '../../src/sandbox/catalog';
 import { median, type Figure } from './support';
 
@@ -23,10 +23,18 @@ export function bench(): Promise<Figure[]> {
     [DEMO_FLOWS.orderStatus, demo('orderStatus')],
     [DEMO_FLOWS.afterHours, demo('afterHours')],
   ]);
+  const usages = new Map<string, AttributeUsage>();
   const cache: LiveSource = {
     instances: () => instances,
     flows: (id) => (id === DEMO_INSTANCE_ID ? flows : undefined),
-    flowContent: (_i, f) => contents.get(f),
+    // As the account cache does: each flow's content parsed once, then the parsed usage reused.
+    flowUsage: (_i, f) => {
+      const content = contents.get(f);
+      if (content === undefined) return undefined;
+      let u = usages.get(f);
+      if (!u) usages.set(f, (u = extractAttributeUsage(content)));
+      return u;
+    },
   };
   const head = `{\n  "InstanceId": "${DEMO_INSTANCE_ID}",\n  "ContactFlowId": "${DEMO_FLOWS.supportBot}",\n  "ParticipantDetails": { "DisplayName": "A" },\n`;
   const attrText = `${head}  "Attributes": {  }\n}\n`;

@@ -1,8 +1,11 @@
 /**
- * Amazon Connect as the explorer and pickers need it: every page fetched, results cached per
- * connection (one ConnectAccess per AwsSession) until invalidated, and every call logged with
- * operation, region, duration, request ID and outcome. Payloads are never logged: StartChatContact
- * answers carry the participant token.
+ * Amazon Connect as the explorer, completion, hover, the pickers and the form need it, and the
+ * one cache of the account data they share (one ConnectAccess per AwsSession, so per connection):
+ * lists fetched page by page through the SDK's paginators into {@link PagedList} entries whose
+ * pages every consumer can observe, flow descriptions, and values derived from a flow's content
+ * computed once per fetched version. Every call is logged with operation, region, duration,
+ * request ID and outcome. Payloads are never logged: StartChatContact answers carry the
+ * participant token.
  */
 import type {
   ContactFlow,
@@ -13,7 +16,8 @@ import type {
   StartChatContactCommandOutput,
 } from '@aws-sdk/client-connect';
 import { silentLogger, type Logger } from '../log';
-import { loadAws } from './lazy';
+import { loadAws, type AwsModule } from './lazy';
+import { PagedList } from './pagedList';
 import type { AwsSession } from './session';
 
 export interface FlowListing {
@@ -26,8 +30,11 @@ export interface FlowListing {
 export interface ListOptions<T> {
   /** Skip the cache and fetch again (the result replaces the cached one). */
   refresh?: boolean;
-  /** Called with each page as it arrives, so a view can show the first page early. */
-  onPage?: (items: T[], pageIndex: number) => void;
+  /**
+   * Called with each page as it arrives, so a view can show the first page early; when the list
+   * is already cached or loading, first with the pages that arrived before.
+   */
+  onPage?: (items: readonly T[], pageIndex: number) => void;
   /** Items per request (ListContactFlows allows 1–1000, ListInstances 1–10). */
   pageSize?: number;
 }
@@ -69,8 +76,22 @@ function summaryOf(f: ContactFlow): ContactFlowSummary {
 const SEARCH_MIN = 2;
 const SEARCH_MAX = 25;
 
+/** What changed in the cache: a list got a page, completed, failed or was dropped. */
+export type AccountChange =
+  | { kind: 'instances' }
+  | { kind: 'flows'; instanceId: string }
+  | { kind: 'flow'; instanceId: string; flowId: string }
+  | { kind: 'invalidated'; instanceId?: string };
+
 export class ConnectAccess {
-  private readonly cache = new Map<string, Promise<unknown>>();
+  private instancesEntry: PagedList<InstanceSummary> | undefined;
+  private readonly flowEntries = new Map<string, PagedList<ContactFlowSummary, FlowListing>>();
+  private readonly described = new Map<string, Promise<unknown>>();
+  /** Flow descriptions that have arrived, for synchronous reads. */
+  private readonly flowValues = new Map<string, ContactFlow>();
+  /** Values computed from a described flow, per fetched version (the ContactFlow object). */
+  private readonly derivedValues = new WeakMap<ContactFlow, Map<string, unknown>>();
+  private readonly listeners = new Set<(change: AccountChange) => void>();
   private readonly logger: Logger;
 
   constructor(
@@ -80,40 +101,103 @@ export class ConnectAccess {
     this.logger = logger;
   }
 
+  /** Listens for changes of the cached data; returns the function that stops listening. */
+  onDidChange(listener: (change: AccountChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   /** Forgets cached lists and descriptions: everything, or one instance's flows. */
   invalidate(scope: { instanceId?: string } = {}): void {
     if (scope.instanceId === undefined) {
-      this.cache.clear();
-      return;
+      this.instancesEntry = undefined;
+      this.flowEntries.clear();
+      this.described.clear();
+      this.flowValues.clear();
+    } else {
+      const prefix = `${scope.instanceId}|`;
+      this.flowEntries.delete(scope.instanceId);
+      for (const key of [...this.described.keys()]) if (key.startsWith(`flow|${prefix}`) || key === `instance|${scope.instanceId}`) this.described.delete(key);
+      for (const key of [...this.flowValues.keys()]) if (key.startsWith(prefix)) this.flowValues.delete(key);
     }
-    for (const key of [...this.cache.keys()]) {
-      if (key.includes(`|${scope.instanceId}|`)) this.cache.delete(key);
-    }
+    this.emit({ kind: 'invalidated', ...(scope.instanceId !== undefined ? { instanceId: scope.instanceId } : {}) });
+  }
+
+  /** The instance list entry, loading it when it is not cached (or on refresh). */
+  instanceList(options: Pick<ListOptions<InstanceSummary>, 'refresh' | 'pageSize'> = {}): PagedList<InstanceSummary> {
+    if (this.instancesEntry && !options.refresh) return this.instancesEntry;
+    const entry: PagedList<InstanceSummary> = new PagedList(
+      this.pages('ListInstances', '', (aws) => aws.connectApi.paginateListInstances({ client: this.session.clients.connect, pageSize: options.pageSize ?? 10 }, {}), (o) => o.InstanceSummaryList, (o) => o.NextToken),
+      (items) => items,
+    );
+    this.track(entry, { kind: 'instances' }, () => this.instancesEntry === entry && (this.instancesEntry = undefined));
+    this.instancesEntry = entry;
+    return entry;
+  }
+
+  /** The flow list entry of an instance, loading it when it is not cached (or on refresh). */
+  flowList(instanceId: string, options: Pick<ListOptions<ContactFlowSummary>, 'refresh' | 'pageSize'> = {}): PagedList<ContactFlowSummary, FlowListing> {
+    const cached = this.flowEntries.get(instanceId);
+    if (cached && !options.refresh) return cached;
+    const entry: PagedList<ContactFlowSummary, FlowListing> = new PagedList(
+      this.pages(
+        'ListContactFlows',
+        `instance=${instanceId}`,
+        (aws) => aws.connectApi.paginateListContactFlows({ client: this.session.clients.connect, pageSize: options.pageSize ?? 1000 }, { InstanceId: instanceId }),
+        (o) => o.ContactFlowSummaryList,
+        (o) => o.NextToken,
+      ),
+      sortFlows,
+    );
+    this.track(entry, { kind: 'flows', instanceId }, () => this.flowEntries.get(instanceId) === entry && this.flowEntries.delete(instanceId));
+    this.flowEntries.set(instanceId, entry);
+    return entry;
   }
 
   listInstances(options: ListOptions<InstanceSummary> = {}): Promise<InstanceSummary[]> {
-    return this.cached('instances||', options.refresh, async () => {
-      const aws = await loadAws();
-      const all: InstanceSummary[] = [];
-      let token: string | undefined;
-      let page = 0;
-      do {
-        const out = await this.call('ListInstances', '', () =>
-          this.session.clients.connect.send(
-            new aws.connectApi.ListInstancesCommand({ MaxResults: options.pageSize ?? 10, ...(token ? { NextToken: token } : {}) }),
-          ),
-        (o) => `${o.InstanceSummaryList?.length ?? 0} items${o.NextToken ? ', more' : ''}`);
-        const items = out.InstanceSummaryList ?? [];
-        all.push(...items);
-        options.onPage?.(items, page++);
-        token = out.NextToken;
-      } while (token);
-      return all;
-    });
+    const entry = this.instanceList(options);
+    if (options.onPage) entry.observe(options.onPage);
+    return entry.result;
+  }
+
+  /** Every flow of the instance (all pages), CONTACT_FLOW first. Shared with the cache: do not mutate. */
+  listFlows(instanceId: string, options: ListOptions<ContactFlowSummary> = {}): Promise<FlowListing> {
+    const entry = this.flowList(instanceId, options);
+    if (options.onPage) entry.observe(options.onPage);
+    return entry.result;
+  }
+
+  /** The cached instance list, when it is complete (never starts a load). */
+  peekInstances(): InstanceSummary[] | undefined {
+    return this.instancesEntry?.value;
+  }
+
+  /** The cached flows of an instance, when the list is complete (never starts a load). */
+  peekFlows(instanceId: string): FlowListing | undefined {
+    return this.flowEntries.get(instanceId)?.value;
+  }
+
+  /** A flow description that has arrived (never starts a load). */
+  peekFlow(instanceId: string, flowId: string, options: { saved?: boolean } = {}): ContactFlow | undefined {
+    return this.flowValues.get(`${instanceId}|${options.saved ? `${flowId}:$SAVED` : flowId}`);
+  }
+
+  /**
+   * A value computed from a cached flow description (its parsed content, say), once per fetched
+   * version of the flow: later calls return the same value until the flow is fetched again.
+   * Undefined while the flow is not cached (this never starts a load).
+   */
+  derived<T>(instanceId: string, flowId: string, key: string, compute: (flow: ContactFlow) => T): T | undefined {
+    const flow = this.peekFlow(instanceId, flowId);
+    if (!flow) return undefined;
+    let values = this.derivedValues.get(flow);
+    if (!values) this.derivedValues.set(flow, (values = new Map<string, unknown>()));
+    if (!values.has(key)) values.set(key, compute(flow));
+    return values.get(key) as T;
   }
 
   describeInstance(instanceId: string, options: { refresh?: boolean } = {}): Promise<Instance> {
-    return this.cached(`instance|${instanceId}|`, options.refresh, async () => {
+    return this.cached(`instance|${instanceId}`, options.refresh, async () => {
       const aws = await loadAws();
       const out = await this.call('DescribeInstance', `instance=${instanceId}`, () =>
         this.session.clients.connect.send(new aws.connectApi.DescribeInstanceCommand({ InstanceId: instanceId })),
@@ -123,36 +207,11 @@ export class ConnectAccess {
     });
   }
 
-  /** Every flow of the instance (all pages), CONTACT_FLOW first. Shared with the cache: do not mutate. */
-  listFlows(instanceId: string, options: ListOptions<ContactFlowSummary> = {}): Promise<FlowListing> {
-    return this.cached(`flows|${instanceId}|`, options.refresh, async () => {
-      const aws = await loadAws();
-      const items: ContactFlowSummary[] = [];
-      let token: string | undefined;
-      let page = 0;
-      do {
-        const out = await this.call('ListContactFlows', `instance=${instanceId} page=${page + 1}`, () =>
-          this.session.clients.connect.send(
-            new aws.connectApi.ListContactFlowsCommand({
-              InstanceId: instanceId,
-              MaxResults: options.pageSize ?? 1000,
-              ...(token ? { NextToken: token } : {}),
-            }),
-          ),
-        (o) => `${o.ContactFlowSummaryList?.length ?? 0} items${o.NextToken ? ', more' : ''}`);
-        const pageItems = out.ContactFlowSummaryList ?? [];
-        items.push(...pageItems);
-        options.onPage?.(pageItems, page++);
-        token = out.NextToken;
-      } while (token);
-      return sortFlows(items);
-    });
-  }
-
   /** A flow with its content (a JSON string); `saved` asks for the unpublished `$SAVED` version. */
   describeFlow(instanceId: string, flowId: string, options: { saved?: boolean; refresh?: boolean } = {}): Promise<ContactFlow> {
     const id = options.saved ? `${flowId}:$SAVED` : flowId;
-    return this.cached(`flow|${instanceId}|${id}`, options.refresh, async () => {
+    const key = `${instanceId}|${id}`;
+    const pending = this.cached(`flow|${key}`, options.refresh, async () => {
       const aws = await loadAws();
       const out = await this.call('DescribeContactFlow', `instance=${instanceId} flow=${id}`, () =>
         this.session.clients.connect.send(
@@ -161,6 +220,14 @@ export class ConnectAccess {
       );
       if (!out.ContactFlow) throw new Error(`DescribeContactFlow returned no flow for ${id}.`);
       return out.ContactFlow;
+    });
+    return pending.then((flow) => {
+      // Only the answer still in the cache is the current version (not one a refresh replaced).
+      if (this.described.get(`flow|${key}`) === pending && this.flowValues.get(key) !== flow) {
+        this.flowValues.set(key, flow);
+        this.emit({ kind: 'flow', instanceId, flowId });
+      }
+      return flow;
     });
   }
 
@@ -177,23 +244,19 @@ export class ConnectAccess {
         (f) => (f.Name ?? '').toLowerCase().includes(lower) || (f.Id ?? '').toLowerCase().includes(lower),
       );
     }
-    const aws = await loadAws();
     const found: ContactFlowSummary[] = [];
-    let token: string | undefined;
-    do {
-      const out = await this.call('SearchContactFlows', `instance=${instanceId}`, () =>
-        this.session.clients.connect.send(
-          new aws.connectApi.SearchContactFlowsCommand({
-            InstanceId: instanceId,
-            MaxResults: 100,
-            SearchCriteria: { StringCondition: { FieldName: 'name', Value: needle, ComparisonType: 'CONTAINS' } },
-            ...(token ? { NextToken: token } : {}),
-          }),
+    const pages = this.pages(
+      'SearchContactFlows',
+      `instance=${instanceId}`,
+      (aws) =>
+        aws.connectApi.paginateSearchContactFlows(
+          { client: this.session.clients.connect, pageSize: 100 },
+          { InstanceId: instanceId, SearchCriteria: { StringCondition: { FieldName: 'name', Value: needle, ComparisonType: 'CONTAINS' } } },
         ),
-      (o) => `${o.ContactFlows?.length ?? 0} items${o.NextToken ? ', more' : ''}`);
-      found.push(...(out.ContactFlows ?? []).map(summaryOf));
-      token = out.NextToken;
-    } while (token);
+      (o) => o.ContactFlows,
+      (o) => o.NextToken,
+    );
+    for await (const page of pages) found.push(...page.map(summaryOf));
     const { chat, other } = sortFlows(found);
     return [...chat, ...other];
   }
@@ -216,16 +279,63 @@ export class ConnectAccess {
     );
   }
 
+  private emit(change: AccountChange): void {
+    for (const l of [...this.listeners]) {
+      try {
+        l(change);
+      } catch (e) {
+        this.logger.warn(`[aws] an account-data listener failed: ${(e as Error).message ?? String(e)}`);
+      }
+    }
+  }
+
+  /** Announces each page and the outcome of a list entry; a failed entry leaves the cache. */
+  private track<T, R>(entry: PagedList<T, R>, change: AccountChange, drop: () => void): void {
+    entry.observe(() => this.emit(change));
+    entry.result.then(
+      () => this.emit(change),
+      () => {
+        drop();
+        this.emit(change);
+      },
+    );
+  }
+
+  /**
+   * The pages of an SDK paginator, each request logged like every other call (`page=N` in the
+   * detail). The SDK module loads on the first page.
+   */
+  private async *pages<P extends { $metadata: Metadata; NextToken?: string }, T>(
+    operation: string,
+    detail: string,
+    open: (aws: AwsModule) => AsyncIterable<P>,
+    itemsOf: (page: P) => T[] | undefined,
+    next: (page: P) => string | undefined,
+  ): AsyncGenerator<T[]> {
+    const aws = await loadAws();
+    const iterator = open(aws)[Symbol.asyncIterator]();
+    for (let page = 1; ; page++) {
+      const where = `${detail ? `${detail} ` : ''}page=${page}`;
+      const step = await this.call(operation, where, async () => {
+        const r = await iterator.next();
+        // The end of the iteration makes no request: nothing to log.
+        return r.done ? { $metadata: {}, done: true as const } : { ...r.value, done: false as const };
+      }, (o) => (o.done ? '' : `${itemsOf(o as unknown as P)?.length ?? 0} items${next(o as unknown as P) ? ', more' : ''}`), (o) => !o.done);
+      if (step.done) return;
+      yield itemsOf(step) ?? [];
+    }
+  }
+
   private cached<T>(key: string, refresh: boolean | undefined, load: () => Promise<T>): Promise<T> {
     if (!refresh) {
-      const hit = this.cache.get(key) as Promise<T> | undefined;
+      const hit = this.described.get(key) as Promise<T> | undefined;
       if (hit) return hit;
     }
     const pending = load();
-    this.cache.set(key, pending);
+    this.described.set(key, pending);
     // A failure is not cached: the next call tries again.
     pending.catch(() => {
-      if (this.cache.get(key) === pending) this.cache.delete(key);
+      if (this.described.get(key) === pending) this.described.delete(key);
     });
     return pending;
   }
@@ -235,11 +345,13 @@ export class ConnectAccess {
     detail: string,
     send: () => Promise<T>,
     summarise?: (out: T) => string,
+    logged: (out: T) => boolean = () => true,
   ): Promise<T> {
     const started = performance.now();
     const where = `connect:${operation} region=${this.session.region}${detail ? ` ${detail}` : ''}`;
     try {
       const out = await send();
+      if (!logged(out)) return out;
       const ms = Math.round(performance.now() - started);
       const m = out.$metadata;
       this.logger.info(

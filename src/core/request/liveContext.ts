@@ -1,14 +1,17 @@
 import { idFromArn } from './arn';
 import type { CompletionContext } from './completion';
-import { extractAttributeUsage, mergeAttributeUsage, type AttributeUsage } from './flowUsage';
+import { mergeAttributeUsage, type AttributeUsage } from './flowUsage';
 import { parseLoose } from './tree';
 
 /** Account data already cached for the current connection (undefined: not loaded yet). */
 export interface LiveSource {
   instances(): Array<{ Id?: string; InstanceAlias?: string; Arn?: string }> | undefined;
   flows(instanceId: string): Array<{ Id?: string; Name?: string; ContactFlowType?: string; ContactFlowState?: string; ContactFlowStatus?: string }> | undefined;
-  /** The flow's Flow-language JSON as DescribeContactFlow returns it. */
-  flowContent(instanceId: string, flowId: string): string | undefined;
+  /**
+   * What the flow's content reads and where it transfers, from the cache that parsed it (once
+   * per fetched version of the flow, not once per keystroke).
+   */
+  flowUsage(instanceId: string, flowId: string): AttributeUsage | undefined;
 }
 
 /** Flows followed through transfers when collecting attribute usage (a guard against huge graphs). */
@@ -82,9 +85,8 @@ function flowUsage(source: LiveSource, instanceId: string, flowId: string): Attr
   const usages: AttributeUsage[] = [];
   while (queue.length > 0) {
     const id = queue.shift()!;
-    const content = source.flowContent(instanceId, id);
-    if (content === undefined) continue;
-    const u = extractAttributeUsage(content);
+    const u = source.flowUsage(instanceId, id);
+    if (u === undefined) continue;
     usages.push(u);
     for (const t of u.transfers) {
       if (seen.has(t) || seen.size >= MAX_FLOWS_FOLLOWED) continue;

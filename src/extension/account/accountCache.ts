@@ -1,32 +1,37 @@
 import type { ContactFlowSummary, InstanceSummary } from '@aws-sdk/client-connect';
 import * as vscode from 'vscode';
-import { connectionKey, type FlowListing } from '../../core/connection';
+import type { AccountChange, ConnectAccess, FlowListing, PagedList } from '../../core/connection';
+import { connectionKey } from '../../core/connection';
 import type { Logger } from '../../core/log';
+import { extractAttributeUsage, type AttributeUsage } from '../../core/request/flowUsage';
 import type { ConnectionService } from '../connections/connectionService';
 import { Disposable } from '../disposable';
 
 /**
- * Account data (instances, flows, flow content) for the current connection, readable
- * synchronously from what is cached. Completion, hover, the explorer, the pickers and the form
- * read it with `peek*` (never waiting on the network: a miss starts a background load and fires
- * {@link onDidChange} when it lands) or `load*` (awaits, throws the AWS error).
- * Switching connection drops everything and fires onDidChange.
+ * The account data (instances, flows, flow content) of the current connection, for the
+ * explorer, completion, hover, the pickers, the form and launch. It holds no data of its own: the
+ * one cache is the connection's ConnectAccess (core), whose list entries carry page events. This
+ * adapter reads that cache synchronously (`peek*`: never waits; a miss starts a background load
+ * and {@link onDidChange} fires when a page or the result lands), awaits it (`load*`: throws the
+ * AWS error), and turns its changes into a VS Code event. Switching connection fires
+ * onDidChange with `undefined` (everything may differ).
  */
 export class AccountCache extends Disposable {
-  private readonly changed = this.register(new vscode.EventEmitter<void>());
+  private readonly changed = this.register(new vscode.EventEmitter<AccountChange | undefined>());
+  /** A page, a list, a flow description arrived or was dropped; `undefined`: the connection changed. */
   readonly onDidChange = this.changed.event;
+  /** The current connection's access once its session is open (what the peeks read). */
+  private attached: ConnectAccess | undefined;
+  private detach: (() => void) | undefined;
   private generation = 0;
-  private instances: InstanceSummary[] | undefined;
-  private readonly flows = new Map<string, FlowListing>();
-  private readonly contents = new Map<string, string>();
-  private readonly inflight = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly connections: ConnectionService,
     private readonly logger: Logger,
   ) {
     super();
-    this.register(connections.onDidChange(() => this.clear()));
+    this.register(connections.onDidChange(() => this.reset()));
+    this.register({ dispose: () => this.detach?.() });
   }
 
   /** Which connection the cached data belongs to. */
@@ -34,15 +39,43 @@ export class AccountCache extends Disposable {
     return connectionKey(this.connections.current);
   }
 
+  /**
+   * The current connection's access (and so its cache), opening the session on first use. Once
+   * it resolves, the `peek*` and `*List` reads are synchronous.
+   */
+  async access(): Promise<ConnectAccess> {
+    const generation = this.generation;
+    const access = await this.connections.access();
+    if (generation === this.generation && this.attached !== access) {
+      this.detach?.();
+      this.attached = access;
+      this.detach = access.onDidChange((c) => this.changed.fire(c));
+    }
+    return access;
+  }
+
+  /** The instance list entry (pages so far, state, page events), or undefined until the session is open. */
+  instanceList(): PagedList<InstanceSummary> | undefined {
+    if (!this.attached) this.background(this.access());
+    return this.attached?.instanceList();
+  }
+
+  /** An instance's flow list entry (pages so far, state, page events), or undefined until the session is open. */
+  flowList(instanceId: string): PagedList<ContactFlowSummary, FlowListing> | undefined {
+    if (!this.attached) this.background(this.access());
+    return this.attached?.flowList(instanceId);
+  }
+
   peekInstances(): InstanceSummary[] | undefined {
-    if (this.instances === undefined) this.background(this.loadInstances());
-    return this.instances;
+    const list = this.instanceList();
+    if (!list) this.background(this.loadInstances());
+    return list?.value;
   }
 
   peekFlows(instanceId: string): FlowListing | undefined {
-    const hit = this.flows.get(instanceId);
-    if (hit === undefined) this.background(this.loadFlows(instanceId));
-    return hit;
+    const list = this.flowList(instanceId);
+    if (!list) this.background(this.loadFlows(instanceId));
+    return list?.value;
   }
 
   /** Every flow of the instance (chat flows first) from the cache. */
@@ -53,73 +86,52 @@ export class AccountCache extends Disposable {
 
   /** Every flow of the instance if it is cached already; never starts a load. */
   cachedFlows(instanceId: string): ContactFlowSummary[] | undefined {
-    const l = this.flows.get(instanceId);
+    const l = this.attached?.peekFlows(instanceId);
     return l ? [...l.chat, ...l.other] : undefined;
   }
 
   /** The flow's Flow-language JSON, as DescribeContactFlow returned it. */
   peekFlowContent(instanceId: string, flowId: string): string | undefined {
-    const hit = this.contents.get(`${instanceId}/${flowId}`);
-    if (hit === undefined) this.background(this.loadFlowContent(instanceId, flowId));
-    return hit;
+    const flow = this.attached?.peekFlow(instanceId, flowId);
+    if (!flow) this.background(this.loadFlowContent(instanceId, flowId));
+    return flow ? (flow.Content ?? '') : undefined;
   }
 
-  loadInstances(options: { refresh?: boolean } = {}): Promise<InstanceSummary[]> {
-    return this.once('instances', options.refresh, async () => {
-      const access = await this.connections.access();
-      return access.listInstances({ refresh: options.refresh === true });
-    }, (v) => (this.instances = v));
+  /**
+   * The attributes a flow reads and the flows it transfers to, from its cached content: parsed
+   * once per fetched version of the flow, however often completion and hover ask.
+   */
+  peekFlowUsage(instanceId: string, flowId: string): AttributeUsage | undefined {
+    const usage = this.attached?.derived(instanceId, flowId, 'attributeUsage', (f) => extractAttributeUsage(f.Content ?? ''));
+    if (!usage) this.background(this.loadFlowContent(instanceId, flowId));
+    return usage;
   }
 
-  loadFlows(instanceId: string, options: { refresh?: boolean; onPage?: (items: ContactFlowSummary[], page: number) => void } = {}): Promise<FlowListing> {
-    return this.once(`flows/${instanceId}`, options.refresh, async () => {
-      const access = await this.connections.access();
-      return access.listFlows(instanceId, { refresh: options.refresh === true, ...(options.onPage ? { onPage: options.onPage } : {}) });
-    }, (v) => this.flows.set(instanceId, v));
+  async loadInstances(options: { refresh?: boolean } = {}): Promise<InstanceSummary[]> {
+    return (await this.access()).listInstances({ refresh: options.refresh === true });
   }
 
-  loadFlowContent(instanceId: string, flowId: string, options: { refresh?: boolean } = {}): Promise<string> {
-    return this.once(`content/${instanceId}/${flowId}`, options.refresh, async () => {
-      const access = await this.connections.access();
-      const flow = await access.describeFlow(instanceId, flowId, { refresh: options.refresh === true });
-      return flow.Content ?? '';
-    }, (v) => this.contents.set(`${instanceId}/${flowId}`, v));
+  async loadFlows(instanceId: string, options: { refresh?: boolean; onPage?: (items: readonly ContactFlowSummary[], page: number) => void } = {}): Promise<FlowListing> {
+    return (await this.access()).listFlows(instanceId, { refresh: options.refresh === true, ...(options.onPage ? { onPage: options.onPage } : {}) });
+  }
+
+  async loadFlowContent(instanceId: string, flowId: string, options: { refresh?: boolean } = {}): Promise<string> {
+    const flow = await (await this.access()).describeFlow(instanceId, flowId, { refresh: options.refresh === true });
+    return flow.Content ?? '';
   }
 
   /** Forgets everything and fetches afresh on next use (the explorer's Refresh). */
   async refresh(): Promise<void> {
     await this.connections.manager.refresh();
-    this.clear();
+    this.changed.fire(undefined);
   }
 
-  private clear(): void {
+  private reset(): void {
     this.generation++;
-    this.instances = undefined;
-    this.flows.clear();
-    this.contents.clear();
-    this.inflight.clear();
-    this.changed.fire();
-  }
-
-  private once<T>(key: string, refresh: boolean | undefined, load: () => Promise<T>, store: (v: T) => void): Promise<T> {
-    const pending = this.inflight.get(key) as Promise<T> | undefined;
-    if (pending && !refresh) return pending;
-    const generation = this.generation;
-    const p = load().then(
-      (v) => {
-        if (generation === this.generation) {
-          store(v);
-          this.changed.fire();
-        }
-        return v;
-      },
-      (e: unknown) => {
-        if (this.inflight.get(key) === p) this.inflight.delete(key);
-        throw e;
-      },
-    );
-    this.inflight.set(key, p);
-    return p;
+    this.detach?.();
+    this.detach = undefined;
+    this.attached = undefined;
+    this.changed.fire(undefined);
   }
 
   private background(p: Promise<unknown>): void {

@@ -13,7 +13,7 @@ export const DIAGNOSTICS_DEBOUNCE_MS = 250;
 export interface DiagnosticsAccount {
   /** The flows of the request's instance, if cached (never loads). */
   flowsFor(text: string): FlowFacts[] | undefined;
-  onDidChange: vscode.Event<void>;
+  onDidChange: vscode.Event<unknown>;
 }
 
 /**

@@ -52,8 +52,8 @@ export class LiveData extends Disposable {
     const context = buildLiveContext(text, {
       instances,
       flows,
-      flowContent: (instanceId, flowId) =>
-        flows(instanceId)?.some((f) => f.Id === flowId) ? peek(`content/${instanceId}/${flowId}`, () => account.peekFlowContent(instanceId, flowId)) : undefined,
+      flowUsage: (instanceId, flowId) =>
+        flows(instanceId)?.some((f) => f.Id === flowId) ? peek(`content/${instanceId}/${flowId}`, () => account.peekFlowUsage(instanceId, flowId)) : undefined,
     });
     return { context, complete };
   }

@@ -1,12 +1,11 @@
 /**
  * The instance explorer: the connection → its instances → their flows (chat flows first, the
  * other types in a folder). Data comes through services.account (shared with completion and the
- * form); this view keeps only what it shows while a load runs: the pages seen so far, or the
- * explained failure with its actions.
+ * form, hover and the pickers); this view keeps only which of its list entries it shows.
  */
 import type { ContactFlowSummary, InstanceSummary } from '@aws-sdk/client-connect';
 import * as vscode from 'vscode';
-import { sortFlows, type ErrorExplanation, type FlowListing, type SuggestedAction } from '../../core/connection';
+import { sortFlows, type AccountChange, type ErrorExplanation, type FlowListing, type PagedList, type SuggestedAction } from '../../core/connection';
 import { explainForUser } from '../connections/errors';
 import { Disposable } from '../disposable';
 import { Commands } from '../ids';
@@ -106,8 +105,6 @@ export class MessageNode extends vscode.TreeItem {
   readonly children: MessageNode[];
 }
 
-type Load<T> = { state: 'loading'; partial?: T } | { state: 'done'; value: T } | { state: 'error'; explanation: ErrorExplanation };
-
 /** What an error node's action runs: {@link Commands.errorAction} with the action and the retry. */
 export interface ErrorActionArgs {
   action: SuggestedAction;
@@ -119,28 +116,38 @@ function actionCommand(action: SuggestedAction, retry: () => void): vscode.Comma
   return { command: Commands.errorAction, title: action.label, arguments: [args] };
 }
 
+/**
+ * The tree. It keeps no account data: it shows the list entries of the account cache (the same
+ * ones completion, hover, the pickers and the form read), and redraws a node when its entry gets a
+ * page or completes. Data that is cached already is drawn in the same call that asks for it, so a
+ * node never waits on an event VS Code might drop (it ignores a refresh of a node whose children it
+ * is still fetching). What it does keep: which entries it shows, so a failed one stays on screen
+ * with its actions until Retry.
+ */
 export class ExplorerTree extends Disposable implements vscode.TreeDataProvider<ExplorerNode> {
   private readonly changed = this.register(new vscode.EventEmitter<ExplorerNode | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
-  private instances: Load<InstanceSummary[]> | undefined;
-  private readonly flows = new Map<string, Load<FlowListing>>();
+  private shownInstances: PagedList<InstanceSummary> | undefined;
+  private readonly shownFlows = new Map<string, PagedList<ContactFlowSummary, FlowListing>>();
   private readonly instanceNodes = new Map<string, InstanceNode>();
-  private generation = 0;
-  /** Resolves when every load started so far has settled (tests and the bench wait on it). */
-  private pending = new Set<Promise<unknown>>();
+  /** The connection node last shown (the parent of the instance nodes, for reveal). */
+  private root: ConnectionNode | undefined;
+  /** Why the session could not open, shown in place of the instances until Retry. */
+  private sessionError: ErrorExplanation | undefined;
 
   constructor(private readonly services: Services) {
     super();
-    this.register(services.connections.onDidChange(() => this.clear()));
     this.register(services.connections.onDidChangeReason(() => this.changed.fire(undefined)));
+    this.register(services.account.onDidChange((change) => this.onAccountChange(change)));
   }
 
-  /** Forgets what the view holds and shows it again (the data itself comes from the account cache). */
+  /** Forgets what the view shows and draws it again (the data itself stays in the account cache). */
   clear(): void {
-    this.generation++;
-    this.instances = undefined;
-    this.flows.clear();
+    this.shownInstances = undefined;
+    this.shownFlows.clear();
     this.instanceNodes.clear();
+    this.root = undefined;
+    this.sessionError = undefined;
     this.changed.fire(undefined);
   }
 
@@ -150,9 +157,13 @@ export class ExplorerTree extends Disposable implements vscode.TreeDataProvider<
     this.clear();
   }
 
-  /** Waits until no load started by the view is running. */
+  /** Waits until no list the view shows is still loading. */
   async idle(): Promise<void> {
-    while (this.pending.size) await Promise.allSettled([...this.pending]);
+    for (;;) {
+      const loading = [this.shownInstances, ...this.shownFlows.values()].filter((l) => l?.state === 'loading');
+      if (!loading.length) return;
+      await Promise.allSettled(loading.map((l) => l!.result));
+    }
   }
 
   getTreeItem(node: ExplorerNode): vscode.TreeItem {
@@ -161,6 +172,7 @@ export class ExplorerTree extends Disposable implements vscode.TreeDataProvider<
 
   getParent(node: ExplorerNode): ExplorerNode | undefined {
     if (node instanceof FlowNode || node instanceof FolderNode) return node.instance;
+    if (node instanceof InstanceNode) return this.root;
     return undefined;
   }
 
@@ -168,7 +180,8 @@ export class ExplorerTree extends Disposable implements vscode.TreeDataProvider<
     if (!node) {
       await this.services.connections.ready;
       const c = this.services.connections;
-      return [new ConnectionNode(c.label, `${c.label}\n${c.reason}`, c.current.kind === 'sandbox')];
+      this.root = new ConnectionNode(c.label, `${c.label}\n${c.reason}`, c.current.kind === 'sandbox');
+      return [this.root];
     }
     if (node instanceof ConnectionNode) return this.instanceChildren();
     if (node instanceof InstanceNode) return this.flowChildren(node);
@@ -177,10 +190,35 @@ export class ExplorerTree extends Disposable implements vscode.TreeDataProvider<
     return [];
   }
 
-  private track<T>(p: Promise<T>): Promise<T> {
-    this.pending.add(p);
-    void p.finally(() => this.pending.delete(p)).catch(() => undefined);
-    return p;
+  private onAccountChange(change: AccountChange | undefined): void {
+    if (change === undefined || (change.kind === 'invalidated' && change.instanceId === undefined)) {
+      this.clear();
+      return;
+    }
+    if (change.kind === 'invalidated' && change.instanceId !== undefined) {
+      this.shownFlows.delete(change.instanceId);
+      const n = this.instanceNodes.get(change.instanceId);
+      this.changed.fire(n);
+      return;
+    }
+    // Only the lists on screen are redrawn; others wait until the view asks for them.
+    if (change.kind === 'instances' && this.shownInstances) this.changed.fire(this.root);
+    if (change.kind === 'flows' && this.shownFlows.has(change.instanceId)) this.changed.fire(this.instanceNodes.get(change.instanceId));
+  }
+
+  /**
+   * The session of the current connection, opened before anything is drawn: opening one is local
+   * (or an MFA prompt), and once it is open the cache answers synchronously.
+   */
+  private async session(): Promise<boolean> {
+    if (this.sessionError) return false;
+    try {
+      await this.services.account.access();
+      return true;
+    } catch (error) {
+      this.sessionError = explainForUser(this.services, error, { operation: 'ListInstances' });
+      return false;
+    }
   }
 
   private errorNode(explanation: ErrorExplanation, retry: () => void): MessageNode {
@@ -197,22 +235,18 @@ export class ExplorerTree extends Disposable implements vscode.TreeDataProvider<
     });
   }
 
-  private instanceChildren(): ExplorerNode[] {
-    const s = this.instances;
-    if (!s) {
-      this.loadInstances();
-      return [loading('Loading instances…')];
-    }
-    if (s.state === 'loading') return [loading('Loading instances…')];
-    if (s.state === 'error') {
-      return [
-        this.errorNode(s.explanation, () => {
-          this.instances = undefined;
-          this.changed.fire(undefined);
-        }),
-      ];
-    }
-    if (s.value.length === 0) {
+  private async instanceChildren(): Promise<ExplorerNode[]> {
+    const retry = (): void => {
+      this.shownInstances = undefined;
+      this.sessionError = undefined;
+      this.changed.fire(undefined);
+    };
+    if (!(await this.session())) return [this.errorNode(this.sessionError!, retry)];
+    const list = (this.shownInstances ??= this.services.account.instanceList());
+    if (!list || list.state === 'loading') return [loading('Loading instances…')];
+    if (list.state === 'error') return [this.errorNode(explainForUser(this.services, list.error, { operation: 'ListInstances' }), retry)];
+    const instances = list.value ?? [];
+    if (instances.length === 0) {
       const c = this.services.connections.current;
       return [
         new MessageNode(c.kind === 'sandbox' ? 'The sandbox has no instances.' : `No Amazon Connect instances in ${c.region}.`, {
@@ -222,87 +256,38 @@ export class ExplorerTree extends Disposable implements vscode.TreeDataProvider<
         }),
       ];
     }
-    return s.value.filter((i) => i.Id).map((i) => {
+    return instances.filter((i) => i.Id).map((i) => {
       const n = new InstanceNode(i);
       this.instanceNodes.set(n.instanceId, n);
       return n;
     });
   }
 
-  private loadInstances(): void {
-    const generation = this.generation;
-    this.instances = { state: 'loading' };
-    void this.track(
-      this.services.account.loadInstances().then(
-        (value) => {
-          if (generation !== this.generation) return;
-          this.instances = { state: 'done', value };
-          this.changed.fire(undefined);
-        },
-        (error: unknown) => {
-          if (generation !== this.generation) return;
-          this.instances = { state: 'error', explanation: explainForUser(this.services, error, { operation: 'ListInstances' }) };
-          this.changed.fire(undefined);
-        },
-      ),
-    );
-  }
-
-  private flowChildren(node: InstanceNode): ExplorerNode[] {
-    const s = this.flows.get(node.instanceId);
-    if (!s) {
-      this.loadFlows(node);
-      return [loading('Loading flows…')];
+  private async flowChildren(node: InstanceNode): Promise<ExplorerNode[]> {
+    const id = node.instanceId;
+    const retry = (): void => {
+      this.shownFlows.delete(id);
+      this.sessionError = undefined;
+      this.changed.fire(this.instanceNodes.get(id) ?? node);
+    };
+    if (!(await this.session())) return [this.errorNode(this.sessionError!, retry)];
+    let list = this.shownFlows.get(id);
+    if (!list) {
+      list = this.services.account.flowList(id);
+      if (!list) return [loading('Loading flows…')];
+      this.shownFlows.set(id, list);
     }
-    if (s.state === 'error') {
-      return [
-        this.errorNode(s.explanation, () => {
-          this.flows.delete(node.instanceId);
-          this.changed.fire(node);
-        }),
-      ];
-    }
-    const listing = s.state === 'done' ? s.value : s.partial;
+    if (list.state === 'error') return [this.errorNode(explainForUser(this.services, list.error, { operation: 'ListContactFlows' }), retry)];
+    // Complete: the sorted result. Still loading: the pages so far (the first one shows early).
+    const listing = list.value ?? (list.pageCount > 0 ? sortFlows(list.items) : undefined);
     const out: ExplorerNode[] = [];
     if (listing) {
       out.push(...listing.chat.filter((f) => f.Id).map((f) => new FlowNode(node, f)));
       if (listing.other.length) out.push(new FolderNode(node, listing.other.filter((f) => f.Id)));
     }
-    if (s.state === 'loading') out.push(loading(listing ? `Loading more flows… (${listing.chat.length + listing.other.length} so far)` : 'Loading flows…'));
+    if (list.state === 'loading') out.push(loading(listing ? `Loading more flows… (${listing.chat.length + listing.other.length} so far)` : 'Loading flows…'));
     else if (out.length === 0) out.push(new MessageNode('This instance has no flows.', { kind: 'empty', icon: 'info' }));
     return out;
-  }
-
-  private loadFlows(node: InstanceNode): void {
-    const generation = this.generation;
-    const id = node.instanceId;
-    const seen: ContactFlowSummary[] = [];
-    this.flows.set(id, { state: 'loading' });
-    const fire = (): void => this.changed.fire(this.instanceNodes.get(id) ?? node);
-    void this.track(
-      this.services.account
-        .loadFlows(id, {
-          onPage: (items) => {
-            if (generation !== this.generation) return;
-            seen.push(...items);
-            // The first page shows at once; later pages refresh the same node.
-            this.flows.set(id, { state: 'loading', partial: sortFlows(seen) });
-            fire();
-          },
-        })
-        .then(
-          (value) => {
-            if (generation !== this.generation) return;
-            this.flows.set(id, { state: 'done', value });
-            fire();
-          },
-          (error: unknown) => {
-            if (generation !== this.generation) return;
-            this.flows.set(id, { state: 'error', explanation: explainForUser(this.services, error, { operation: 'ListContactFlows' }) });
-            fire();
-          },
-        ),
-    );
   }
 
   /** The instance node shown for an ID, once instances are listed. */

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   buildLiveContext,
+  extractAttributeUsage,
   checkRequestName,
   completionsAt,
   freeRequestName,
@@ -29,9 +30,10 @@ function source(contents: Record<string, string>, asked: string[] = []): LiveSou
         ? [{ Id: DEMO_FLOWS.supportBot, Name: 'Support Bot', ContactFlowType: 'CONTACT_FLOW', ContactFlowState: 'ACTIVE', ContactFlowStatus: 'PUBLISHED' }]
         : undefined;
     },
-    flowContent: (i, f) => {
+    flowUsage: (i, f) => {
       asked.push(`content ${f}`);
-      return i === DEMO_INSTANCE_ID ? contents[f] : undefined;
+      const content = i === DEMO_INSTANCE_ID ? contents[f] : undefined;
+      return content === undefined ? undefined : extractAttributeUsage(content);
     },
   };
 }
