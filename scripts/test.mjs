@@ -87,16 +87,49 @@ const runners = {
   unit: () => runMochaLayer('unit'),
   integration: async () => {
     const { runIntegration } = await import(join(root, 'test/support/integrationRunner.mjs'));
-    const resultsFile = join(resultsDir, `integration-${process.pid}.json`);
-    rmSync(resultsFile, { force: true });
-    try {
-      await runIntegration({ resultsFile, grep });
-    } catch (e) {
-      console.error(`[integration] ${e.message}`);
+    // Two windows: a trusted one for most files, and one with Workspace Trust on and the folder
+    // untrusted for test/integration/restricted (Restricted Mode cannot be entered from a trusted window).
+    const passes = [
+      { name: 'trusted', options: {} },
+      {
+        name: 'restricted',
+        options: {
+          fixture: 'test/fixtures/restricted-workspace',
+          env: { CHATREQ_TEST_SUITE: 'restricted' },
+          settings: {
+            'security.workspace.trust.enabled': true,
+            'security.workspace.trust.startupPrompt': 'never',
+            'security.workspace.trust.banner': 'never',
+            // A user-level value: what Restricted Mode uses instead of the workspace's.
+            'chatreq.sandbox.pace': 'instant',
+          },
+        },
+      },
+    ];
+    const total = { passed: 0, failed: 0, pending: 0, failures: [] };
+    for (const pass of passes) {
+      // A --grep that names no test of the restricted window's files spares starting that window.
+      if (pass.name === 'restricted' && grep) {
+        const files = listTests('out/test/integration/restricted');
+        const pattern = new RegExp(grep);
+        if (!files.some((f) => pattern.test(readFileSync(f, 'utf8')))) continue;
+      }
+      const resultsFile = join(resultsDir, `integration-${pass.name}-${process.pid}.json`);
+      rmSync(resultsFile, { force: true });
+      console.log(`\n[integration] ${pass.name} window`);
+      try {
+        await runIntegration({ resultsFile, grep, ...pass.options });
+      } catch (e) {
+        console.error(`[integration] ${e.message}`);
+      }
+      const r = readResults(resultsFile, `integration (${pass.name} window)`);
+      rmSync(resultsFile, { force: true });
+      total.passed += r.passed;
+      total.failed += r.failed;
+      total.pending += r.pending;
+      total.failures.push(...(r.failures ?? []));
     }
-    const r = readResults(resultsFile, 'integration');
-    rmSync(resultsFile, { force: true });
-    return r;
+    return total;
   },
   e2e: async () => {
     // The e2e layer tests the packaged extension: build the .vsix first.

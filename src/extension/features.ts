@@ -17,6 +17,7 @@ import type { RequestFormProvider } from './form/requestFormProvider';
 import { createSandboxHost, registerSandboxCommands } from './sandboxCommands';
 import type { Services } from './services';
 import { registerChatTests } from './testing';
+import { useTrustLogger } from './trust';
 
 /** What the shell gets back: what it delegates to, and the handles the test API exposes. */
 export interface Features {
@@ -29,6 +30,7 @@ export interface Features {
 
 /** Registers every feature; the shell has already disposed its stand-ins for their commands and views. */
 export function activateFeatures(context: vscode.ExtensionContext, channel: vscode.LogOutputChannel, logger: Logger): Features {
+  useTrustLogger(logger);
   const sandbox = createSandboxHost(logger);
   const connections = new ConnectionService(context, logger, sandbox);
   const account = new AccountCache(connections, logger);

@@ -4,10 +4,14 @@ import { Commands, EXTENSION_ID, Settings } from './ids';
 import { SandboxHost, type SandboxInfo, type SandboxSettings } from './sandboxHost';
 import type { Logger } from '../core/log';
 import type { Services } from './services';
+import { ensureAllowed, isTrusted, onDidGrantTrust, trustedConfiguration, workspaceValuesSet } from './trust';
+
+const SANDBOX_SETTINGS = [Settings.sandboxPort, Settings.sandboxFlowsFolder, Settings.sandboxPace] as const;
 
 /** Reads the sandbox settings; a relative flows folder is taken from the first workspace folder. */
 export function sandboxSettings(): SandboxSettings {
-  const config = vscode.workspace.getConfiguration();
+  // Through the trust policy: in Restricted Mode the workspace's sandbox settings are not used.
+  const config = trustedConfiguration();
   const port = config.get<number>(Settings.sandboxPort, 0);
   const pace = config.get<string>(Settings.sandboxPace, 'instant') === 'realistic' ? ('realistic' as const) : undefined;
   const folder = config.get<string>(Settings.sandboxFlowsFolder, '').trim();
@@ -51,9 +55,12 @@ export function registerSandboxCommands({ context, sandbox, logger, connections 
     );
   };
   const start = async (): Promise<string | undefined> => {
+    if (!(await ensureAllowed('startSandbox'))) return undefined;
     try {
       const h = await sandbox.start();
       showRunning(h);
+      const unused = isTrusted() ? [] : workspaceValuesSet(SANDBOX_SETTINGS);
+      if (unused.length) void vscode.window.showInformationMessage(`Restricted Mode: this workspace's ${unused.join(', ')} ${unused.length === 1 ? 'is' : 'are'} not used by the Connect sandbox.`);
       return h.url;
     } catch (e) {
       void vscode.window.showErrorMessage((e as Error).message);
@@ -91,6 +98,12 @@ export function registerSandboxCommands({ context, sandbox, logger, connections 
       if (!url) return void vscode.window.showInformationMessage('The Connect sandbox is not running.');
       await vscode.env.clipboard.writeText(url);
       void vscode.window.setStatusBarMessage(`Copied ${url}`, 3000);
+    }),
+    // Trusting the workspace brings in its sandbox settings: a running sandbox restarts with them.
+    onDidGrantTrust(() => {
+      if (!sandbox.current || workspaceValuesSet(SANDBOX_SETTINGS).length === 0) return;
+      logger.info('[sandbox] the workspace is now trusted: restarting with its sandbox settings');
+      restart(() => sandbox.start()).catch((err: unknown) => void vscode.window.showErrorMessage((err as Error).message));
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       // A start under way reads the old settings: restart that one too.

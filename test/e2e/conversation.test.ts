@@ -162,7 +162,8 @@ for (const theme of [
       const log = frame.locator('#log');
       assert.ok(await log.evaluate((el: unknown) => (el as Scroller).scrollHeight > (el as Scroller).clientHeight + 40), 'the conversation is longer than the panel');
       await log.evaluate((el: unknown) => (el as Scroller).scrollTo(0, 0));
-      await page.waitForTimeout(300); // the webview saves its scroll position on the next frame
+      // The webview saves its scroll position on the next frame: wait until it says it saved the top.
+      await frame.locator('body[data-saved-scroll-top="0"]').waitFor({ state: 'attached', timeout: 10_000 });
       await runCommand(page, 'Developer: Reload Window');
       await page.waitForSelector('.monaco-workbench .part.statusbar', { timeout: 60_000 });
       const back = await conversationFrame(page, (c) => c === contact);

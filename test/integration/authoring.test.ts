@@ -438,13 +438,13 @@ describe('authoring *.chatreq.json', function () {
       const created: string[] = [];
       for (const expected of ['support-bot-lex.chatreq.json', 'support-bot-lex-2.chatreq.json']) {
         const pending = Promise.resolve(vscode.commands.executeCommand<vscode.Uri | undefined>(cmd, { flowName: 'Support Bot (Lex)' }));
-        // Accept the suggested name in the real input box (pressing Enter until it is up and validated).
-        let settled = false;
-        void pending.finally(() => (settled = true));
-        for (let i = 0; i < 50 && !settled; i++) {
-          await new Promise((r) => setTimeout(r, 200));
-          if (!settled) await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
-        }
+        // The real input box, once it shows the suggestion and its check passed; then Enter, as a user would.
+        const box = await waitFor(`the name box suggesting ${expected}`, async () => {
+          const b = (await vscode.commands.executeCommand<{ activeInputBox(): vscode.InputBox | undefined }>('chatreq._connectionInternals')).activeInputBox();
+          return b && !b.busy && b.validationMessage === undefined && `${b.value}.chatreq.json` === expected ? b : undefined;
+        });
+        assert.equal(box.title, 'New Chat Request');
+        await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
         const uri = await pending;
         assert.ok(uri, 'the command was cancelled');
         assert.equal(path.basename(uri.fsPath), expected);

@@ -13,12 +13,14 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /**
  * @param {{ resultsFile?: string, grep?: string, testsModule?: string, env?: Record<string,string>,
- *           timeoutMs?: number, onLog?: (line: string) => void, settings?: object }} o
+ *           timeoutMs?: number, onLog?: (line: string) => void, settings?: object, fixture?: string,
+ *           emptyWorkspace?: boolean }} o
+ *   fixture: the folder copied as the workspace (default test/fixtures/workspace)
  * @returns {Promise<number>} the exit code the workbench reported
  */
 export async function runIntegration(o = {}) {
   const workspace = mkdtempSync(join(tmpdir(), 'chatreq-ws-'));
-  if (o.emptyWorkspace !== true) cpSync(join(root, 'test/fixtures/workspace'), workspace, { recursive: true });
+  if (o.emptyWorkspace !== true) cpSync(join(root, o.fixture ?? 'test/fixtures/workspace'), workspace, { recursive: true });
   const server = await startCodeServer({
     smokeTestDriver: true,
     settings: o.settings,

@@ -11,6 +11,7 @@
 import { isLiveState } from './history';
 import { chatStateLabel, INTERACTIVE_RESPONSE_TYPE, INTERACTIVE_TYPE, isReceiptItem, isTypingItem, parseInteractive, presentItem } from './present';
 import type { ChatItem, ChatRecord } from './types';
+import { refusalReason } from '../trust';
 import {
   type ConversationState,
   type Entry,
@@ -257,7 +258,7 @@ export interface ConversationOptions {
   utcOffsetMinutes?: number;
 }
 
-export const UNTRUSTED_REASON = 'Talking in test chats is turned off in Restricted Mode: it calls AWS (or the sandbox) with settings this workspace controls. Trust the workspace to talk.';
+export const UNTRUSTED_REASON = refusalReason('talkInChat');
 
 function local(iso: string, offset: number): Date | undefined {
   const ms = Date.parse(iso);

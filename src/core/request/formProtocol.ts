@@ -85,8 +85,13 @@ export interface FormState {
   version: number;
   /** Set when the document cannot be edited through the form (a JSON syntax error); fields are read-only. */
   readOnly?: { message: string; line: number; column: number; code: string };
-  /** Whether the workspace is trusted (the pickers call AWS only then). */
+  /** Whether the workspace is trusted. */
   trusted: boolean;
+  /**
+   * What Restricted Mode changes, as the extension's trust policy decided it (absent when
+   * trusted): the banner text, and the reason each control that is off shows.
+   */
+  restricted?: { notice: string; launch?: string; pick?: string };
   fields: Record<ScalarField, FieldValue>;
   attributes: { present: boolean; editable: boolean; note?: string; rows: AttributeRow[] };
   contentTypes: { present: boolean; editable: boolean; note?: string; checked: string[]; others: string[] };

@@ -6,6 +6,7 @@ import type { Logger } from '../../core/log';
 import { extractAttributeUsage, type AttributeUsage } from '../../core/request/flowUsage';
 import type { ConnectionService } from '../connections/connectionService';
 import { Disposable } from '../disposable';
+import { decide } from '../trust';
 
 /**
  * The account data (instances, flows, flow content) of the current connection, for the
@@ -44,6 +45,9 @@ export class AccountCache extends Disposable {
    * it resolves, the `peek*` and `*List` reads are synchronous.
    */
   async access(): Promise<ConnectAccess> {
+    // Every account read (pickers, Instances view, completion, hover, the form) passes here.
+    const trust = decide('readAccount');
+    if (!trust.allowed) throw new Error(trust.reason);
     const generation = this.generation;
     const access = await this.connections.access();
     if (generation === this.generation && this.attached !== access) {

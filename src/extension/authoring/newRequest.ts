@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { checkRequestName, newRequestText, REQUEST_FILE_SUFFIX, requestNameCandidates, requestTargets, slugForFileName } from '../../core/request';
 import type { Logger } from '../../core/log';
 import { Commands } from '../ids';
+import { showInput } from '../pickers/showInput';
 import { isRequestDocument } from './documents';
 
 /**
@@ -62,12 +63,12 @@ export async function newChatRequest(logger: Logger, first?: unknown, second?: u
     name = checked.name;
   } else {
     const suggestion = await suggestName(args.flowName ? slugForFileName(args.flowName) : 'chat-request', exists);
-    const typed = await vscode.window.showInputBox({
+    const typed = await showInput({
       title: 'New Chat Request',
       prompt: `File name in ${vscode.workspace.asRelativePath(folder, true)} (${REQUEST_FILE_SUFFIX} is added)`,
       value: suggestion,
       valueSelection: [0, suggestion.length],
-      validateInput: async (value) => {
+      validate: async (value) => {
         const checked = checkRequestName(value);
         if ('error' in checked) return checked.error;
         if (await exists(checked.name)) {

@@ -16,7 +16,8 @@ import { registerConversations, type ConversationPanels } from '../conversation'
 import { Commands } from '../ids';
 import type { Services } from '../services';
 import { ChatManager, type LiveChatHandle } from './chatManager';
-import { activeRequestUri, ensureTrusted, launchChat, minimalRequestText, requestFileForFlow, sourceForRecord, RESTRICTED_REASON } from './launch';
+import { activeRequestUri, launchChat, minimalRequestText, requestFileForFlow, sourceForRecord } from './launch';
+import { allows, ensureAllowed, onDidGrantTrust, refusalReason } from '../trust';
 import { ChatTreeNode, TestChatsTree, chatLabel, memberOfError } from './testChatsTree';
 
 export interface TestChats {
@@ -101,8 +102,8 @@ class LaunchCodeLens implements vscode.CodeLensProvider {
   }
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     const range = new vscode.Range(0, 0, 0, 0);
-    if (!vscode.workspace.isTrusted) {
-      return [new vscode.CodeLens(range, { title: '$(lock) Launch disabled in Restricted Mode', tooltip: RESTRICTED_REASON, command: Commands.launchTestChat, arguments: [document.uri] })];
+    if (!allows('launchChat')) {
+      return [new vscode.CodeLens(range, { title: '$(lock) Launch disabled in Restricted Mode', tooltip: refusalReason('launchChat'), command: Commands.launchTestChat, arguments: [document.uri] })];
     }
     return [
       new vscode.CodeLens(range, {
@@ -156,7 +157,7 @@ export function registerTestChats(services: Services): TestChats {
   context.subscriptions.push(
     vscode.languages.registerCodeLensProvider({ pattern: '**/*.chatreq.json' }, lens),
     services.connections.onDidChange(() => lens.fire()),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => lens.fire()),
+    onDidGrantTrust(() => lens.fire()),
     vscode.commands.registerCommand(Commands.refreshTestChats, refreshAll),
     vscode.commands.registerCommand(Commands.launchTestChat, launchUri),
     vscode.commands.registerCommand(Commands.launchFlow, async (arg: unknown) => {
@@ -180,6 +181,7 @@ export function registerTestChats(services: Services): TestChats {
       return record;
     }),
     vscode.commands.registerCommand(Commands.relaunchChat, async (arg: unknown) => {
+      if (!(await ensureAllowed('launchChat'))) return undefined;
       const r = await chatArg(chats, arg, () => true, 'Relaunch which test chat?');
       if (!r) return undefined;
       const record = await launchChat(services, chats, await sourceForRecord(r));
@@ -187,9 +189,9 @@ export function registerTestChats(services: Services): TestChats {
       return record;
     }),
     vscode.commands.registerCommand(Commands.continuePersistentChat, async (arg: unknown, rehydration?: string) => {
+      if (!(await ensureAllowed('launchChat'))) return undefined;
       const r = await chatArg(chats, arg, (c) => c.contactId !== undefined, 'Continue which test chat?');
       if (!r?.contactId) return undefined;
-      if (!(await ensureTrusted())) return undefined;
       if (isLiveState(r.state)) {
         const end = 'End It and Continue';
         const answer = await vscode.window.showWarningMessage('A persistent chat continues a chat that has ended. End this chat first?', end);
@@ -216,9 +218,9 @@ export function registerTestChats(services: Services): TestChats {
       return record;
     }),
     vscode.commands.registerCommand(Commands.replyToChat, async (arg: unknown, text?: string) => {
+      if (!(await ensureAllowed('talkInChat'))) return;
       const r = await chatArg(chats, arg, (c) => isLiveState(c.state), 'Reply in which test chat?');
       if (!r) return;
-      if (!(await ensureTrusted())) return;
       const chat = await liveFor(services, chats, r);
       if (!chat) return;
       const reply = text ?? (await vscode.window.showInputBox({ title: `Reply as ${r.displayName}`, prompt: 'Sent as the customer (text/plain)', validateInput: (v) => (v.trim() ? undefined : 'Type a message (1 to 16,384 characters).') }));
@@ -226,9 +228,9 @@ export function registerTestChats(services: Services): TestChats {
       await act(services, 'Reply', () => chat.reply(reply));
     }),
     vscode.commands.registerCommand(Commands.chooseOption, async (arg: unknown, title?: string) => {
+      if (!(await ensureAllowed('talkInChat'))) return;
       const r = await chatArg(chats, arg, (c) => isLiveState(c.state), 'Answer which test chat?');
       if (!r) return;
-      if (!(await ensureTrusted())) return;
       const chat = await liveFor(services, chats, r);
       if (!chat) return;
       let itemId = asNode(arg)?.itemId;
@@ -368,6 +370,7 @@ export function registerTestChats(services: Services): TestChats {
       await chats.clear();
     }),
     vscode.commands.registerCommand(Commands.answerAsAgent, async (arg: unknown, action?: 'join' | 'send' | 'typing' | 'leave', text?: string) => {
+      if (!(await ensureAllowed('answerAsAgent'))) return undefined;
       const r = await chatArg(chats, arg, (c) => isLiveState(c.state) && c.origin.connectionKey === 'sandbox', 'Answer which sandbox chat as the agent?');
       if (!r?.contactId) return undefined;
       const sandbox = services.sandbox.admin;

@@ -15,6 +15,7 @@ import { isRequestDocument } from '../authoring/documents';
 import { Commands } from '../ids';
 import { pickFlow, pickInstance, setRequestMembers } from '../pickers';
 import type { Services } from '../services';
+import { ensureAllowed } from '../trust';
 import type { ChatManager, LiveChatHandle } from './chatManager';
 
 /** Where a launch's request comes from. */
@@ -29,18 +30,6 @@ export interface LaunchSource {
   contactFlowName?: string;
   /** Persistent chat: continue this contact. */
   persistent?: { sourceContactId: string; rehydrationType: string; continuedFrom: string };
-}
-
-export const RESTRICTED_REASON =
-  'Launching test chats is turned off in Restricted Mode: a launch calls AWS (or the sandbox) with settings this workspace controls. Trust the workspace to launch.';
-
-/** Tells the user why nothing launches in an untrusted workspace; resolves false there. */
-export async function ensureTrusted(): Promise<boolean> {
-  if (vscode.workspace.isTrusted) return true;
-  const manage = 'Manage Workspace Trust';
-  const chosen = await vscode.window.showWarningMessage(RESTRICTED_REASON, manage);
-  if (chosen === manage) await vscode.commands.executeCommand('workbench.trust.manage');
-  return false;
 }
 
 /** The request document a command without arguments means: the active text editor's or request form's. */
@@ -120,7 +109,7 @@ function origin(services: Services, source: LaunchSource, instanceId: string, co
  * and hands the live chat to the manager. Resolves the record (undefined when nothing launched).
  */
 export async function launchChat(services: Services, chats: ChatManager, source: LaunchSource): Promise<ChatRecord | undefined> {
-  if (!(await ensureTrusted())) return undefined;
+  if (!(await ensureAllowed('launchChat'))) return undefined;
   const env = process.env;
   await loadJsonEngine();
   let prepared = prepareLaunch({

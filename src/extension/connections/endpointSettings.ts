@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { resolveEndpoints, type EndpointSettingValue, type ResolvedEndpoints } from '../../core/connection';
 import { Settings } from '../ids';
+import { decide } from '../trust';
 
 /** What `WorkspaceConfiguration.inspect()` reports for a string setting (the parts read here). */
 export interface InspectedSetting {
@@ -58,8 +59,11 @@ function optional<K extends string>(key: K, v: EndpointSettingValue | undefined)
   return v ? ({ [key]: v } as Record<K, EndpointSettingValue>) : {};
 }
 
-/** The overrides in effect now, from this window's settings and (unless given) its trust. */
-export function currentEndpointSettings(trusted: boolean = vscode.workspace.isTrusted): ResolvedEndpoints {
+/**
+ * The overrides in effect now, from this window's settings and (unless given) the trust policy:
+ * in Restricted Mode account reads use user-level settings only.
+ */
+export function currentEndpointSettings(trusted: boolean = !decide('readAccount').userSettingsOnly): ResolvedEndpoints {
   const config = vscode.workspace.getConfiguration();
   return resolveEndpointSettings(
     {

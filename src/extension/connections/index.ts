@@ -20,8 +20,10 @@ import {
 import { Commands, Settings } from '../ids';
 import { registerExplorer } from '../explorer';
 import { registerPickers } from '../pickers';
+import { activeInputBox } from '../pickers/showInput';
 import { activeQuickPick, showPick } from '../pickers/showPick';
 import type { Services } from '../services';
+import { onDidGrantTrust } from '../trust';
 import type { ConnectionService } from './connectionService';
 import { activeMfaInputBox } from './endpointSettings';
 
@@ -189,6 +191,7 @@ export function registerConnections(services: Services): { watchView: (view: vsc
   internals.statusBar = item;
   internals.activeQuickPick = activeQuickPick;
   internals.activeMfaInputBox = activeMfaInputBox;
+  internals.activeInputBox = activeInputBox;
   registerExplorer(services, internals);
   registerPickers(services);
 
@@ -206,7 +209,7 @@ export function registerConnections(services: Services): { watchView: (view: vsc
     }),
     // Test handle: registered only when VS Code runs the extension for its tests.
     ...(context.extensionMode === vscode.ExtensionMode.Test ? [vscode.commands.registerCommand(Commands.connectionInternals, () => internals)] : []),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => connections.reset('the workspace is now trusted (endpoint settings from it apply)')),
+    onDidGrantTrust(() => connections.reset('the workspace is now trusted (endpoint settings from it apply)')),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(Settings.endpointConnect) || e.affectsConfiguration(Settings.endpointParticipant)) {
         connections.reset('endpoint override settings changed');

@@ -8,6 +8,7 @@ import { Disposable } from '../disposable';
 import { Commands, Panels } from '../ids';
 import type { Services } from '../services';
 import { showPick } from '../pickers/showPick';
+import { allows, onDidGrantTrust } from '../trust';
 import { conversationHtml, conversationResourceRoots } from './html';
 
 export const CONVERSATION_VIEW_TYPE = Panels.conversation;
@@ -147,7 +148,7 @@ class ConversationSession extends Disposable {
         if (r === undefined || r.id === chatId) this.schedulePush();
       }),
     );
-    this.register(vscode.workspace.onDidGrantWorkspaceTrust(() => this.schedulePush()));
+    this.register(onDidGrantTrust(() => this.schedulePush()));
     this.register({ dispose: () => this.offTyping?.() });
     this.followTyping();
   }
@@ -185,7 +186,7 @@ class ConversationSession extends Disposable {
       this.post({ type: 'error', message: 'This chat is no longer in the Test Chats history.' });
       return;
     }
-    const state = buildConversation(record, { trusted: vscode.workspace.isTrusted, utcOffsetMinutes: -new Date().getTimezoneOffset() });
+    const state = buildConversation(record, { trusted: allows('talkInChat'), utcOffsetMinutes: -new Date().getTimezoneOffset() });
     this.lastState = state;
     this.panel.title = titleOf(record);
     this.post({ type: 'state', state });
@@ -243,7 +244,7 @@ class ConversationSession extends Disposable {
         return;
       case 'typing':
         // Throttled by the engine; a chat that is not live (or not trusted) sends nothing.
-        if (vscode.workspace.isTrusted) await this.chats.liveChat(id)?.sendTyping?.();
+        if (allows('talkInChat')) await this.chats.liveChat(id)?.sendTyping?.();
         return;
       case 'choose':
         // The same path as the tree's option nodes (a node-shaped argument: chat, item, option).

@@ -7,6 +7,7 @@ import { flowDesignerUrl } from '../../core/connection';
 import { runSuggestedAction, showAwsError } from '../connections/errors';
 import { Commands, Views } from '../ids';
 import type { Services } from '../services';
+import { onDidGrantTrust, restrictedNotice } from '../trust';
 import { ExplorerTree, FlowNode, type ErrorActionArgs } from './explorerTree';
 
 export const FLOW_SCHEME = 'chatreq-flow';
@@ -163,6 +164,7 @@ export function registerExplorer(services: Services, internals: Record<string, u
   const view = vscode.window.createTreeView(Views.explorer, { treeDataProvider: tree, showCollapseAll: true });
   const updateMessage = (): void => {
     view.description = services.connections.current.kind === 'sandbox' ? 'sandbox' : services.connections.label;
+    view.message = restrictedNotice();
   };
   updateMessage();
   internals.explorer = tree;
@@ -171,6 +173,7 @@ export function registerExplorer(services: Services, internals: Record<string, u
     tree,
     view,
     services.connections.onDidChange(updateMessage),
+    onDidGrantTrust(updateMessage),
     vscode.workspace.registerTextDocumentContentProvider(FLOW_SCHEME, new FlowContentProvider(services)),
     vscode.commands.registerCommand(Commands.refreshExplorer, () => tree.refresh()),
     vscode.commands.registerCommand(Commands.showFlowContent, (arg: unknown) => showFlowContent(services, arg)),

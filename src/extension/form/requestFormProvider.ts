@@ -4,6 +4,7 @@ import { requestTargets, resolveEnvReferences } from '../../core/request';
 import { formChangeEdits, formStateOf } from '../../core/request/form';
 import {
   type FormChange,
+  type FormState,
   type FormTarget,
   type FromWebview,
   parseFromWebview,
@@ -16,6 +17,7 @@ import { Commands, Editors } from '../ids';
 import { toWorkspaceEdit } from '../authoring/convert';
 import { pickFlow, pickInstance } from '../pickers';
 import type { Services } from '../services';
+import { allows, decide, isTrusted, onDidGrantTrust } from '../trust';
 import { formHtml, formResourceRoots } from './html';
 
 /** What an integration test sees of a message the host posted to a form. */
@@ -24,8 +26,14 @@ export interface PostedFormMessage {
   readonly message: ToWebview;
 }
 
-export const UNTRUSTED_PICK =
-  'Pick… lists instances and flows from AWS, which Chatreq does only in a trusted workspace. Trust this folder (Manage Workspace Trust) to use it; typing IDs works either way.';
+/** What the trust policy turns off in the form here and now (nothing when trusted). */
+function formTrust(): Pick<FormState, 'restricted'> {
+  if (isTrusted()) return {};
+  const launch = decide('launchChat');
+  const pick = decide('readAccount');
+  const notice = `Restricted Mode: the form edits the file as usual${pick.allowed ? '; Pick… lists instances and flows with your user settings only (this workspace’s endpoint and sandbox settings are not used)' : ''}.${launch.allowed ? '' : ' Launch is off until you trust this workspace.'}`;
+  return { restricted: { notice, ...(launch.reason ? { launch: launch.reason } : {}), ...(pick.reason ? { pick: pick.reason } : {}) } };
+}
 
 /**
  * The request form: a custom editor over the `*.chatreq.json` text document. The document stays
@@ -40,7 +48,7 @@ export class RequestFormProvider extends Disposable implements vscode.CustomText
 
   constructor(private readonly services: Services) {
     super();
-    this.register(vscode.workspace.onDidGrantWorkspaceTrust(() => this.forEachSession((s) => void s.pushState())));
+    this.register(onDidGrantTrust(() => this.forEachSession((s) => void s.pushState())));
     this.register(services.account.onDidChange(() => this.forEachSession((s) => s.resendSuggestions())));
   }
 
@@ -162,15 +170,7 @@ class FormSession extends Disposable {
     }, 15);
   }
 
-  /** Sends the form's state; the first one loads the JSON engine that checks the text. */
-  async pushState(): Promise<void> {
-    await loadJsonEngine();
-    if (this.closed) return;
-    const state = formStateOf(this.document.getText(), {
-      version: this.document.version,
-      trusted: vscode.workspace.isTrusted,
-      validate: { env: process.env },
-    });
+    this.register(onDidGrantTrust(() => this.forEachSession((s) => void s.pushState())));
     this.post({ type: 'state', state });
     const instanceId = this.instanceId();
     if (instanceId !== this.lastInstanceId) {
@@ -204,8 +204,9 @@ class FormSession extends Disposable {
   }
 
   private async pick(target: 'instance' | 'flow'): Promise<void> {
-    if (!vscode.workspace.isTrusted) {
-      this.error(UNTRUSTED_PICK, target === 'instance' ? 'InstanceId' : 'ContactFlowId');
+    const trust = decide('readAccount');
+    if (!trust.allowed) {
+      this.error(trust.reason ?? '', target === 'instance' ? 'InstanceId' : 'ContactFlowId');
       return;
     }
     const targets = requestTargets(this.document.getText());
@@ -229,7 +230,7 @@ class FormSession extends Disposable {
 
   /** Datalist suggestions from what the account cache already holds (a miss loads in the background). */
   private sendSuggestions(kind: SuggestionKind): void {
-    if (!vscode.workspace.isTrusted) return;
+    if (!allows('readAccount')) return;
     let items: Suggestion[] | undefined;
     if (kind === 'instances') {
       items = this.services.account

@@ -29,6 +29,7 @@ import { connectionChoices, connectionKey, connectionLabel, listProfiles, shared
 import type { TestChats } from '../chats';
 import { Commands } from '../ids';
 import type { Services } from '../services';
+import { decide } from '../trust';
 
 const CONTROLLER_ID = 'chatreq.chatTests';
 const GLOB = '**/*.chattest.json';
@@ -276,8 +277,9 @@ export function registerChatTests(services: Services, testChats: TestChats): Cha
         run.enqueued(item);
         item.children.forEach((s) => run.enqueued(s));
       }
-      if (!vscode.workspace.isTrusted) {
-        const text = 'Running conversation tests is turned off in Restricted Mode: each test starts a chat with settings this workspace controls. Trust the workspace to run them.';
+      const trust = decide('runTests');
+      if (!trust.allowed) {
+        const text = trust.reason ?? '';
         for (const item of items) {
           run.errored(item, new vscode.TestMessage(text));
           note(item, { status: 'errored', message: text });

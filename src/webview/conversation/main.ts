@@ -174,6 +174,8 @@ function remember(): void {
   if (!state) return;
   saved = { chatId: state.chatId, scrollTop: Math.round(log.scrollTop), atEnd: atEnd() };
   vscode.setState(saved);
+  // Which scroll position is saved (tests wait on it; it is not data from the chat).
+  document.body.dataset.savedScrollTop = String(saved.scrollTop);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -417,24 +417,26 @@ function render(s: FormState): void {
   }
   banner.hidden = !s.readOnly;
   form.disabled = Boolean(s.readOnly);
-  trustBanner.textContent = s.trusted ? '' : 'Restricted mode: the form edits the file as usual, but Launch and the Pick… buttons are off because they call AWS. Trust this workspace to use them.';
-  trustBanner.hidden = s.trusted;
+  // What Restricted Mode turns off is the extension's trust policy; the form only shows it.
+  const restricted = s.restricted;
+  trustBanner.textContent = restricted?.notice ?? '';
+  trustBanner.hidden = !restricted;
   // While the JSON is broken the fields keep showing the last version that parsed.
   const showValues = !s.readOnly || !shownValid;
   if (!s.readOnly) shownValid = true;
   if (showValues) for (const field of fields.keys()) renderField(field, s.fields[field]);
   const launchButton = document.getElementById('launch') as HTMLButtonElement | null;
   if (launchButton) {
-    launchButton.disabled = !s.trusted || Boolean(s.readOnly);
-    launchButton.title = !s.trusted
-      ? 'Disabled in restricted mode: a launch calls AWS (or the sandbox) with settings this workspace controls. Trust the workspace to launch.'
+    launchButton.disabled = Boolean(restricted?.launch) || Boolean(s.readOnly);
+    launchButton.title = restricted?.launch
+      ? restricted.launch
       : s.readOnly
         ? 'Fix the JSON first: a request that does not parse cannot be launched.'
         : 'Launch a test chat with this request (Chatreq: Launch Test Chat)';
   }
   for (const pick of document.querySelectorAll<HTMLButtonElement>('button.pick')) {
-    pick.disabled = !s.trusted;
-    pick.title = s.trusted ? 'Choose from the current connection’s account' : 'Disabled in restricted mode: picking lists instances and flows from AWS, which needs a trusted workspace.';
+    pick.disabled = Boolean(restricted?.pick);
+    pick.title = restricted?.pick ?? (restricted ? 'Choose from the current connection’s account (Restricted Mode: with your user settings only)' : 'Choose from the current connection’s account');
   }
   if (showValues) {
     renderAttributes(s.attributes);
