@@ -4,7 +4,7 @@ import { Commands, EXTENSION_ID, Settings } from './ids';
 import { SandboxHost, type SandboxInfo, type SandboxSettings } from './sandboxHost';
 import type { Logger } from '../core/log';
 import type { Services } from './services';
-import { ensureAllowed, isTrusted, onDidGrantTrust, trustedConfiguration, workspaceValuesSet } from './trust';
+import { allows, ensureAllowed, isTrusted, onDidGrantTrust, trustedConfiguration, workspaceValuesSet } from './trust';
 
 const SANDBOX_SETTINGS = [Settings.sandboxPort, Settings.sandboxFlowsFolder, Settings.sandboxPace] as const;
 
@@ -55,7 +55,7 @@ export function registerSandboxCommands({ context, sandbox, logger, connections 
     );
   };
   const start = async (): Promise<string | undefined> => {
-    if (!(await ensureAllowed('startSandbox'))) return undefined;
+    if (!allows('startSandbox')) return void ensureAllowed('startSandbox');
     try {
       const h = await sandbox.start();
       showRunning(h);

@@ -107,7 +107,9 @@ describe('Workspace Trust: Chatreq in a Restricted Mode window', function () {
     assert.match((await pick.getAttribute('title')) ?? '', /Restricted Mode: with your user settings only/);
     assert.match(await form.locator('.banner.info').innerText(), /^Restricted Mode: the form edits the file as usual; Pick… lists instances and flows with your user settings only/);
     await wb.screenshot('trust-restricted-form');
-    await runCommand(page, 'View: Close All Editors');
+    // Close the form with its tab's close button (keys would go to the webview, which has focus).
+    await page.locator('.editor-group-container .tab.active .tab-actions .action-label').first().click();
+    await page.locator('.editor-group-container .tab', { hasText: 'support.chatreq.json' }).waitFor({ state: 'detached', timeout: 20_000 });
   });
 
   it('trusting the folder from the refusal turns launching on and applies the workspace’s sandbox settings, without a reload', async () => {

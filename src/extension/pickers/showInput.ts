@@ -26,7 +26,6 @@ export function showInput(options: InputOptions): Promise<string | undefined> {
   box.prompt = options.prompt;
   box.value = options.value;
   if (options.valueSelection) box.valueSelection = options.valueSelection;
-  box.ignoreFocusOut = true;
   active = box;
   let checks = 0;
   const check = async (value: string): Promise<string | undefined> => {
