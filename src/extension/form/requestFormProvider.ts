@@ -170,7 +170,18 @@ class FormSession extends Disposable {
     }, 15);
   }
 
-    this.register(onDidGrantTrust(() => this.forEachSession((s) => void s.pushState())));
+  /** Sends the form's state; the first one loads the JSON engine that checks the text. */
+  async pushState(): Promise<void> {
+    await loadJsonEngine();
+    if (this.closed) return;
+    const state = {
+      ...formStateOf(this.document.getText(), {
+        version: this.document.version,
+        trusted: isTrusted(),
+        validate: { env: process.env },
+      }),
+      ...formTrust(),
+    };
     this.post({ type: 'state', state });
     const instanceId = this.instanceId();
     if (instanceId !== this.lastInstanceId) {
