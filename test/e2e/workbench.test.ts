@@ -63,7 +63,7 @@ describe('workbench (Chatreq installed from its .vsix)', function () {
       await outputShows(wb.page, 'activated', /Chatreq\s\d+\.\d+\.\d+\sactivated/);
       // Every AWS call is logged with its operation, region, time and request ID (the explorer made
       // some). The editor renders spaces as no-break spaces: match them with \s.
-      await outputShows(wb.page, 'ListInstances', /connect:ListInstances\sregion=us-east-1\s\d+\sms\s*requestId=[0-9a-f-]{36}/);
+      await outputShows(wb.page, 'ListInstances', /connect:ListInstances\sregion=us-east-1\spage=1\s\d+\sms\s*requestId=[0-9a-f-]{36}/);
     } finally {
       await wb.screenshot('show-log');
     }
