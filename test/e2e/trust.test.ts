@@ -122,6 +122,7 @@ describe('Workspace Trust: Chatreq in a Restricted Mode window', function () {
     await runCommand(page, 'View: Close All Editors');
 
     // The view's notice is gone and the sandbox restarted with the folder's flows (instance "local").
+    await openChatreqContainer(page);
     const sidebar = page.locator('.part.sidebar');
     await sidebar.locator('.monaco-list-row .label-name', { hasText: /^local$/ }).first().waitFor({ timeout: 60_000 });
     assert.equal(await sidebar.locator('.message', { hasText: 'Restricted Mode' }).count(), 0);
