@@ -119,6 +119,12 @@ describe('Workspace Trust: Chatreq in a Restricted Mode window', function () {
     await editor.waitFor({ timeout: 30_000 });
     await editor.locator('.monaco-button', { hasText: /^Trust( Folder)?$/ }).first().click();
     await page.locator('.statusbar-item', { hasText: /Restricted Mode/i }).first().waitFor({ state: 'detached', timeout: 30_000 });
+    // Some workbench versions show the trust editor as a modal, which keeps the palette from opening:
+    // Escape closes that modal (the editor in a tab is closed with the others below).
+    if (await editor.isVisible()) {
+      await page.keyboard.press('Escape');
+      await editor.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+    }
     await runCommand(page, 'View: Close All Editors');
 
     // The view's notice is gone and the sandbox restarted with the folder's flows (instance "local").
