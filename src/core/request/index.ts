@@ -10,7 +10,7 @@ export { describeMember, hoverAt, type Hover } from './describe';
 export { completionsAt, type CompletionCandidate, type CompletionContext, type CompletionKind } from './completion';
 export { checkRequestName, freeRequestName, isRequestFileName, requestNameCandidates, slugForFileName, REQUEST_FILE_SUFFIX } from './fileName';
 export { flowStartProblem, flowTargetDiagnostics, type FlowFacts } from './flowTarget';
-export { buildLiveContext, requestTargets, MAX_FLOWS_FOLLOWED, type LiveSource, type RequestTargets } from './liveContext';
+export { buildLiveContext, flowFacts, requestTargets, MAX_FLOWS_FOLLOWED, type LiveSource, type RequestTargets } from './liveContext';
 export { extractAttributeUsage, mergeAttributeUsage, type AttributeUsage, type AttributeKeyUsage } from './flowUsage';
 export { resolveEnvReferences, findEnvReferences, MissingEnvError, formatPath } from './env';
 export { idFromArn, parseConnectArn } from './arn';

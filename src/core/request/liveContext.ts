@@ -2,6 +2,7 @@ import { idFromArn } from './arn';
 import type { CompletionContext } from './completion';
 import { mergeAttributeUsage, type AttributeUsage } from './flowUsage';
 import { parseLoose } from './tree';
+import type { FlowFacts } from './flowTarget';
 
 /** Account data already cached for the current connection (undefined: not loaded yet). */
 export interface LiveSource {
@@ -62,15 +63,7 @@ export function buildLiveContext(text: string, source: LiveSource): CompletionCo
   if (!instanceId) return context;
   const flows = source.flows(instanceId);
   if (flows) {
-    context.flows = flows
-      .filter((f) => typeof f.Id === 'string')
-      .map((f) => ({
-        id: f.Id!,
-        ...(f.Name ? { name: f.Name } : {}),
-        ...(f.ContactFlowType ? { type: f.ContactFlowType } : {}),
-        ...(f.ContactFlowState ? { state: f.ContactFlowState } : {}),
-        ...(f.ContactFlowStatus ? { status: f.ContactFlowStatus } : {}),
-      }));
+    context.flows = flowFacts(flows);
   }
   if (contactFlowId) {
     const usage = flowUsage(source, instanceId, contactFlowId);
@@ -95,4 +88,17 @@ function flowUsage(source: LiveSource, instanceId: string, flowId: string): Attr
     }
   }
   return usages.length > 0 ? mergeAttributeUsage(...usages) : undefined;
+}
+
+/** The facts the rules use about flows, from ListContactFlows summaries (those with an Id). */
+export function flowFacts(flows: ReadonlyArray<{ Id?: string; Name?: string; ContactFlowType?: string; ContactFlowState?: string; ContactFlowStatus?: string }>): FlowFacts[] {
+  return flows
+    .filter((f) => typeof f.Id === 'string')
+    .map((f) => ({
+      id: f.Id!,
+      ...(f.Name ? { name: f.Name } : {}),
+      ...(f.ContactFlowType ? { type: f.ContactFlowType } : {}),
+      ...(f.ContactFlowState ? { state: f.ContactFlowState } : {}),
+      ...(f.ContactFlowStatus ? { status: f.ContactFlowStatus } : {}),
+    }));
 }

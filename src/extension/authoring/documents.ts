@@ -1,6 +1,6 @@
 import type { ContactFlowSummary, InstanceSummary } from '@aws-sdk/client-connect';
 import type * as vscode from 'vscode';
-import { buildLiveContext, isRequestFileName, requestTargets, type CompletionContext, type FlowFacts } from '../../core/request';
+import { buildLiveContext, flowFacts, isRequestFileName, requestTargets, type CompletionContext, type FlowFacts } from '../../core/request';
 import type { AccountCache } from '../account/accountCache';
 import { Disposable } from '../disposable';
 
@@ -66,13 +66,5 @@ export class LiveData extends Disposable {
 export function cachedFlowFacts(account: Pick<AccountCache, 'cachedFlows'>, text: string): FlowFacts[] | undefined {
   const { instanceId } = requestTargets(text);
   const flows = instanceId ? account.cachedFlows(instanceId) : undefined;
-  return flows
-    ?.filter((f) => typeof f.Id === 'string')
-    .map((f) => ({
-      id: f.Id!,
-      ...(f.Name ? { name: f.Name } : {}),
-      ...(f.ContactFlowType ? { type: f.ContactFlowType } : {}),
-      ...(f.ContactFlowState ? { state: f.ContactFlowState } : {}),
-      ...(f.ContactFlowStatus ? { status: f.ContactFlowStatus } : {}),
-    }));
+  return flows ? flowFacts(flows) : undefined;
 }
