@@ -143,6 +143,13 @@ for (const theme of [
       await page.setViewportSize({ width: 1400, height: 640 });
       await runCommand(page, 'View: Close All Editor Groups');
       await page.locator('.editor-group-container .tab').first().waitFor({ state: 'detached', timeout: 30_000 });
+      // Panels of earlier chats may still be in the page while they close: note their contacts so
+      // the frame found below is the new chat's, whatever ran before.
+      const seen = new Set<string>();
+      for (const f of page.frames()) {
+        const c = await f.locator('body[data-entries] .contact').innerText({ timeout: 1000 }).catch(() => undefined);
+        if (c) seen.add(c);
+      }
       await openFile(page, 'help.chatreq.json');
       const rows = page.locator('.part.sidebar .monaco-list-row', { hasText: 'help · Ada Tester' });
       await runCommand(page, 'Chatreq: Launch Test Chat');
@@ -152,10 +159,11 @@ for (const theme of [
       await row.waitFor({ timeout: 60_000 });
       await row.hover();
       await row.locator('.action-label[aria-label="Open Conversation"]').click();
-      // If the command asks which chat (it did not get the row), the live help chat is the one.
-      const ask = page.locator('.quick-input-widget .monaco-list-row', { hasText: /help · Ada Tester\s+connected/ }).first();
-      if (await ask.isVisible({ timeout: 3000 }).catch(() => false)) await ask.click();
-      const frame = await conversationFrame(page, (c) => c !== '');
+      // The row's button hands its chat to the command: no "which chat?" question.
+      const frame = await conversationFrame(page, (c) => c !== '' && !seen.has(c)).catch(async (e: unknown) => {
+        if (await page.locator('.quick-input-widget').isVisible()) throw new Error('the inline button asked which chat instead of opening its own');
+        throw e;
+      });
       const contact = await frame.locator('.contact').innerText();
       await frame.locator('.interactive vscode-button.option', { hasText: 'Talk to an agent' }).click();
       await frame.locator('.event', { hasText: 'The chat ended' }).waitFor({ timeout: 30_000 });

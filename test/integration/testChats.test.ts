@@ -162,6 +162,31 @@ describe('Test Chats: launch and follow a chat', function () {
     assert.equal(new Set(r.transcript.map((i) => i.Id)).size, r.transcript.length, 'no item twice');
   });
 
+  it('a message in one chat refreshes that chat’s node in place, never the whole tree (row handles stay valid)', async () => {
+    const a = await sandboxApi();
+    const { record } = await launched(a, supportRequest(), 'the bot’s question', (x) => texts(x).some((t) => /How can I help you today/.test(t)));
+    const tree = a.testChats.tree;
+    await tree.getChildren();
+    const node = tree.nodeOf(record.id);
+    assert.ok(node, 'the chat has a node');
+    const fired: (ChatTreeNode | undefined | null | void | ChatTreeNode[])[] = [];
+    const sub = tree.onDidChangeTreeData((e) => fired.push(e));
+    try {
+      await vscode.commands.executeCommand('chatreq.replyToChat', record.id, 'Where is my order?');
+      await recordWhere(a, record.id, 'the answer after the reply', (x) => {
+        const i = x.transcript.findIndex((t) => t.ParticipantRole === 'CUSTOMER' && t.Content === 'Where is my order?');
+        return i >= 0 && x.transcript.slice(i + 1).some((t) => t.Type === 'MESSAGE' && t.ParticipantRole !== 'CUSTOMER');
+      });
+      assert.ok(fired.length > 0, 'the tree heard the change');
+      assert.deepEqual(fired.filter((e) => e !== node).map(String), [], 'every change names the chat’s own node');
+      assert.equal(tree.nodeOf(record.id), node, 'the same node object (VS Code keeps its handle)');
+      const fresh = (await tree.getChildren()).find((n) => n.chatId === record.id);
+      assert.equal(fresh?.description, node.description, 'the node in place says what a rebuilt one says');
+    } finally {
+      sub.dispose();
+    }
+  });
+
   it('End Chat ends it; Relaunch starts a new chat from the same file', async () => {
     const a = await sandboxApi();
     const record = await endedChat(a);

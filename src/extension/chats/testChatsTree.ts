@@ -289,11 +289,32 @@ export class TestChatsTree extends Disposable implements vscode.TreeDataProvider
     this.treeView = this.register(vscode.window.createTreeView(Views.testChats, { treeDataProvider: this, showCollapseAll: true }));
     this.updateMessage();
     this.register(
-      chats.onDidChange(() => {
-        this.changed.fire(undefined);
+      chats.onDidChange((r) => {
+        // One chat changed (a message, a state): refresh its node alone. Refreshing the root makes
+        // VS Code forget every node's handle until it has fetched the tree again, and a click on a
+        // row's inline button in that window reaches the command without its node.
+        this.changed.fire((r && this.updateInPlace(r)) || undefined);
         this.updateMessage();
       }),
     );
+  }
+
+  /**
+   * Brings the node VS Code already holds for `r` up to date (same object, so its handle stays) and
+   * returns it; undefined when the tree has no node for it yet (then the whole tree refreshes).
+   * A change to a record never moves it in the list, which is ordered by launch.
+   */
+  private updateInPlace(r: ChatRecord): ChatTreeNode | undefined {
+    const node = this.nodes.get(r.id);
+    if (!node) return undefined;
+    const fresh = chatNode(r);
+    node.label = fresh.label;
+    node.description = fresh.description;
+    node.iconPath = fresh.iconPath;
+    node.tooltip = fresh.tooltip;
+    node.contextValue = fresh.contextValue;
+    node.accessibilityInformation = fresh.accessibilityInformation;
+    return node;
   }
 
   private updateMessage(): void {
