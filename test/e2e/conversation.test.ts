@@ -166,7 +166,12 @@ for (const theme of [
       });
       const contact = await frame.locator('.contact').innerText();
       await frame.locator('.interactive vscode-button.option', { hasText: 'Talk to an agent' }).click();
-      await frame.locator('.event', { hasText: 'The chat ended' }).waitFor({ timeout: 30_000 });
+      await frame.locator('.event', { hasText: 'The chat ended' }).waitFor({ timeout: 30_000 }).catch(async (e: unknown) => {
+        // Say what the panel showed instead, with a screenshot, so a failure here can be diagnosed.
+        await wb.screenshot('conversation-reload-not-ended').catch(() => undefined);
+        const shown = await frame.locator('#log').innerText().catch(() => '(no log)');
+        throw new Error(`the chat did not end after "Talk to an agent"; the panel showed:\n${shown}\n${String(e)}`);
+      });
       const log = frame.locator('#log');
       assert.ok(await log.evaluate((el: unknown) => (el as Scroller).scrollHeight > (el as Scroller).clientHeight + 40), 'the conversation is longer than the panel');
       await log.evaluate((el: unknown) => (el as Scroller).scrollTo(0, 0));
