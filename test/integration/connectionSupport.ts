@@ -83,19 +83,30 @@ export function firstItem(qp: vscode.QuickPick<vscode.QuickPickItem>): vscode.Qu
  * active-item changes as onDidChangeActive), then accept.
  */
 export async function acceptItem(qp: vscode.QuickPick<vscode.QuickPickItem>, item: vscode.QuickPickItem, timeoutMs = 10_000): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      sub.dispose();
-      reject(new Error(`the workbench did not make "${item.label}" the active item within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const sub = qp.onDidChangeActive((active) => {
-      if (!active.includes(item)) return;
-      clearTimeout(timer);
-      sub.dispose();
-      resolve();
+  const end = Date.now() + timeoutMs;
+  let round = 0;
+  for (;;) {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        sub.dispose();
+        reject(new Error(`the workbench did not make "${item.label}" the active item within ${timeoutMs} ms`));
+      }, Math.max(0, end - Date.now()));
+      const sub = qp.onDidChangeActive((active) => {
+        if (!active.includes(item)) return;
+        clearTimeout(timer);
+        sub.dispose();
+        resolve();
+      });
+      qp.activeItems = [item];
     });
-    qp.activeItems = [item];
-  });
+    // The workbench may still be reporting an active item it chose itself when the list first
+    // rendered (the first row, or the one the command marked current). A round trip through the
+    // workbench delivers every such report before it returns; if one of them moved the active item
+    // away, the item is made active again.
+    await vscode.commands.executeCommand('setContext', 'chatreq.itestQuickPickSync', ++round);
+    if (qp.activeItems.length === 1 && qp.activeItems[0] === item) break;
+    if (Date.now() > end) throw new Error(`the workbench kept moving the active item away from "${item.label}" (now "${qp.activeItems[0]?.label ?? 'none'}")`);
+  }
   await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
 }
 
@@ -171,4 +182,38 @@ export function logShows(a: ChatreqApi, pattern: RegExp): Promise<string> {
     const t = readLog(a);
     return pattern.test(t) ? t : undefined;
   });
+}
+
+/**
+ * Runs `fn` against a sandbox restarted on a flows folder whose hours-of-operation.json keeps the
+ * demo's "Business Hours" (8:00-18:00 New York, weekdays) open every day, all day. A flow that
+ * checks those hours (the support bot's agent path goes through After Hours) then takes its
+ * in-hours branch whenever the tests run, at night and at weekends too. The sandbox goes back to
+ * the demo's own hours afterwards.
+ */
+export async function withDemoHoursOpen<T>(a: ChatreqApi, fn: () => Promise<T>): Promise<T> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chatreq-itest-hours-'));
+  const days = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'];
+  const allDay = { Hours: 0, Minutes: 0 };
+  fs.writeFileSync(
+    path.join(dir, 'hours-of-operation.json'),
+    JSON.stringify({ hoursOfOperation: [{ HoursOfOperationId: 'b3f9a1d7-4e2c-4c86-a5d0-9e7b3f1a6c24', Name: 'Business Hours', TimeZone: 'America/New_York', Config: days.map((Day) => ({ Day, StartTime: allDay, EndTime: allDay })) }] }),
+  );
+  // A flows folder needs a flow; this one is never launched.
+  const only = '4b1d0c2e-7a3f-4e58-9c61-0d2e8f4a7b93';
+  fs.writeFileSync(path.join(dir, 'placeholder.flow.json'), JSON.stringify({ Version: '2019-10-30', StartAction: only, Actions: [{ Identifier: only, Type: 'DisconnectParticipant', Transitions: {}, Parameters: {} }] }));
+  const config = vscode.workspace.getConfiguration();
+  const restartOn = async (folder: string | undefined) => {
+    // Kept stopped while the setting changes, so nothing starts it on the old folder meanwhile.
+    await a.services.sandbox.stop({ stayStopped: true });
+    await config.update('chatreq.sandbox.flowsFolder', folder, vscode.ConfigurationTarget.Global);
+    await a.services.sandbox.start();
+  };
+  try {
+    await restartOn(dir);
+    return await fn();
+  } finally {
+    await restartOn(undefined);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -11,7 +11,7 @@ import * as vscode from 'vscode';
 import type { ConversationState, MessageEntry } from '../../src/core/chat/conversationProtocol';
 import type { ChatRecord } from '../../src/core/chat/types';
 import type { ChatreqApi } from '../../src/extension/extension';
-import { acceptItem, api, sandboxAdmin, shownQuickPick, until } from './connectionSupport';
+import { acceptItem, api, sandboxAdmin, shownQuickPick, until, withDemoHoursOpen } from './connectionSupport';
 
 const DEMO_INSTANCE = '5f1b7c3e-8a2d-4c6f-9e41-2b7d0a9c3e58';
 const HELP_MENU = '4c9e2b7a-5d13-4f86-a0b2-7e6d1c3f8a95';
@@ -141,35 +141,39 @@ describe('Conversation panel (extension host, sandbox)', function () {
 
   it('shows the agent as the customer sees them: joined, typing, then their message on the left under their name', async () => {
     const a = await sandboxApi();
-    const { record } = await openHelpMenu(a, cleanup, SUPPORT_BOT);
-    const sb = await sandboxAdmin(a);
-    await stateWhere(a, record.id, 'the greeting', (s) => said(s, 'other', /virtual assistant/));
-    await a.testChats.conversations.receive(record.id, { type: 'send', text: 'I want to talk to an agent' });
-    // The bot hands over to a queue; the sandbox's agent can join once the contact is there.
-    await until('the contact to reach a queue', async () => {
-      try {
-        return await sb.agent(record.contactId!, { action: 'join', name: 'Sam' });
-      } catch {
-        return undefined;
-      }
-    });
-    const typing = new Promise<{ label: string; role: string }>((resolve) => {
-      const sub = a.testChats.conversations.onDidPostMessage((p) => {
-        if (p.chatId === record.id && p.message.type === 'typing') {
-          sub.dispose();
-          resolve(p.message);
+    // The agent path checks the demo's business hours: keep them open whenever the tests run.
+    await withDemoHoursOpen(a, async () => {
+      const { record } = await openHelpMenu(a, cleanup, SUPPORT_BOT);
+      const sb = await sandboxAdmin(a);
+      // The bot's own question: from then on it waits for the customer (a message before is not its input).
+      await stateWhere(a, record.id, 'the bot’s question', (s) => said(s, 'other', /How can I help/));
+      await a.testChats.conversations.receive(record.id, { type: 'send', text: 'I want to talk to an agent' });
+      // The bot hands over to a queue; the sandbox's agent can join once the contact is there.
+      await until('the contact to reach a queue', async () => {
+        try {
+          return await sb.agent(record.contactId!, { action: 'join', name: 'Sam' });
+        } catch {
+          return undefined;
         }
       });
+      const typing = new Promise<{ label: string; role: string }>((resolve) => {
+        const sub = a.testChats.conversations.onDidPostMessage((p) => {
+          if (p.chatId === record.id && p.message.type === 'typing') {
+            sub.dispose();
+            resolve(p.message);
+          }
+        });
+      });
+      await sb.agent(record.contactId!, { action: 'typing' });
+      assert.deepEqual(await typing, { type: 'typing', label: 'Sam', role: 'AGENT' });
+      const arrived = nextState(a, record.id, 'the agent’s message', (s) => said(s, 'other', /Hi, Sam here/));
+      await sb.agent(record.contactId!, { action: 'send', text: 'Hi, Sam here' });
+      const s = await arrived;
+      const sam = messages(s).find((m) => m.body.kind === 'text' && m.body.text === 'Hi, Sam here')!;
+      assert.deepEqual([sam.side, sam.role, sam.label, sam.roleLabel], ['other', 'AGENT', 'Sam', 'Agent']);
+      assert.ok(s.entries.some((e) => e.kind === 'event' && e.eventName === 'joined' && /Sam joined/.test(e.text)), 'the join shows as a quiet event');
+      assert.ok(!s.entries.some((e) => e.kind === 'event' && e.eventName === 'typing'), 'typing is never in the transcript');
     });
-    await sb.agent(record.contactId!, { action: 'typing' });
-    assert.deepEqual(await typing, { type: 'typing', label: 'Sam', role: 'AGENT' });
-    const arrived = nextState(a, record.id, 'the agent’s message', (s) => said(s, 'other', /Hi, Sam here/));
-    await sb.agent(record.contactId!, { action: 'send', text: 'Hi, Sam here' });
-    const s = await arrived;
-    const sam = messages(s).find((m) => m.body.kind === 'text' && m.body.text === 'Hi, Sam here')!;
-    assert.deepEqual([sam.side, sam.role, sam.label, sam.roleLabel], ['other', 'AGENT', 'Sam', 'Agent']);
-    assert.ok(s.entries.some((e) => e.kind === 'event' && e.eventName === 'joined' && /Sam joined/.test(e.text)), 'the join shows as a quiet event');
-    assert.ok(!s.entries.some((e) => e.kind === 'event' && e.eventName === 'typing'), 'typing is never in the transcript');
   });
 
   it('End Chat from the header ends the chat; the panel then says why it takes no more messages', async () => {

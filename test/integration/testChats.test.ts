@@ -9,7 +9,7 @@ import { LiveChat } from '../../src/core/chat/liveChat';
 import { ChatManager } from '../../src/extension/chats/chatManager';
 import { chatChildren, chatNode, type ChatTreeNode } from '../../src/extension/chats/testChatsTree';
 import type { ChatreqApi } from '../../src/extension/extension';
-import { api, internals, readLog, sandboxAdmin, until } from './connectionSupport';
+import { api, internals, readLog, sandboxAdmin, until, withDemoHoursOpen } from './connectionSupport';
 
 const DEMO_INSTANCE = '5f1b7c3e-8a2d-4c6f-9e41-2b7d0a9c3e58';
 const SUPPORT_BOT = '0c6a3f51-7d2e-4b8a-9f14-6e2d3c8b1a07';
@@ -466,16 +466,19 @@ describe('Test Chats: launch and follow a chat', function () {
 
   it('Answer as Agent (sandbox): an agent joins the queued chat and the customer sees the agent’s message', async () => {
     const a = await sandboxApi();
-    const { record } = await launched(a, supportRequest(), 'the bot’s question', (x) => texts(x).some((t) => /How can I help/.test(t)));
-    await vscode.commands.executeCommand('chatreq.replyToChat', record.id, 'I want to talk to an agent');
-    await until('the chat to reach a queue', async () => ((await sandboxContact(a, record.contactId!))?.trace as { status?: string } | undefined)?.status === 'queued' || undefined);
-    const joined = await vscode.commands.executeCommand<{ participantId?: string }>('chatreq.answerAsAgent', record.id, 'join');
-    assert.ok(joined?.participantId, 'the agent joined');
-    await vscode.commands.executeCommand('chatreq.answerAsAgent', record.id, 'send', 'Hi Ada, this is your agent.');
-    const r = await recordWhere(a, record.id, 'the agent’s message and state', (x) => x.state === 'agent' && x.transcript.some((i) => i.ParticipantRole === 'AGENT' && i.Content === 'Hi Ada, this is your agent.'));
-    const conv = chatChildren(r).find((c) => c.kind === 'conversation')!;
-    assert.ok(conv.children!.some((c) => /this is your agent/.test(labelOf(c))));
-    assert.match(String(chatNode(r).description), /^with agent · /);
+    // The agent path checks the demo's business hours: keep them open whenever the tests run.
+    await withDemoHoursOpen(a, async () => {
+      const { record } = await launched(a, supportRequest(), 'the bot’s question', (x) => texts(x).some((t) => /How can I help/.test(t)));
+      await vscode.commands.executeCommand('chatreq.replyToChat', record.id, 'I want to talk to an agent');
+      await until('the chat to reach a queue', async () => ((await sandboxContact(a, record.contactId!))?.trace as { status?: string } | undefined)?.status === 'queued' || undefined);
+      const joined = await vscode.commands.executeCommand<{ participantId?: string }>('chatreq.answerAsAgent', record.id, 'join');
+      assert.ok(joined?.participantId, 'the agent joined');
+      await vscode.commands.executeCommand('chatreq.answerAsAgent', record.id, 'send', 'Hi Ada, this is your agent.');
+      const r = await recordWhere(a, record.id, 'the agent’s message and state', (x) => x.state === 'agent' && x.transcript.some((i) => i.ParticipantRole === 'AGENT' && i.Content === 'Hi Ada, this is your agent.'));
+      const conv = chatChildren(r).find((c) => c.kind === 'conversation')!;
+      assert.ok(conv.children!.some((c) => /this is your agent/.test(labelOf(c))));
+      assert.match(String(chatNode(r).description), /^with agent · /);
+    });
   });
 
   it('error diagnostics block the launch and nothing is sent', async () => {
