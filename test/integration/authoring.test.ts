@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { requestSchema, validateRequestText, type Diagnostic } from '../../src/core/request';
+import { requestSchema, requestSnippets, validateRequestText, type Diagnostic } from '../../src/core/request';
 import { RequestCodeActions } from '../../src/extension/authoring/codeActions';
 import type { ChatreqApi } from '../../src/extension/extension';
 import { DEMO_FLOWS, DEMO_INSTANCE_ID } from '../../src/sandbox/catalog';
@@ -219,7 +219,7 @@ describe('authoring *.chatreq.json', function () {
       const at = live.getText().indexOf('""') + 1;
       const items = await completeUntil(live, at, 'chatreq-demo');
       const demo = items.find((i) => labelOf(i) === 'chatreq-demo')!;
-      assert.equal(insertedText(demo), `"${DEMO_INSTANCE_ID}"`);
+      assert.equal(insertedText(demo), DEMO_INSTANCE_ID);
       assert.equal(demo.kind, vscode.CompletionItemKind.Reference);
       assert.equal(demo.detail, DEMO_INSTANCE_ID);
       // Accepting it puts the ID (not the alias) into the file.
@@ -238,6 +238,32 @@ describe('authoring *.chatreq.json', function () {
       const other = await open('other.json', '');
       const plain = await complete(other, 0);
       assert.deepEqual(plain.filter((i) => labelOf(i).startsWith('chatreq-')).map(labelOf), []);
+      // Not where a whole request does not fit: inside Attributes, inside a string value.
+      const inside = await open('inside.chatreq.json', `{\n  "InstanceId": "x",\n  "Attributes": {  }\n}\n`);
+      for (const at of [inside.getText().indexOf('{  }') + 2, inside.getText().indexOf('"x"') + 1]) {
+        const got = await complete(inside, at);
+        assert.deepEqual(got.filter((i) => labelOf(i).startsWith('chatreq-') && i.kind === vscode.CompletionItemKind.Snippet).map(labelOf), [], `at ${at}`);
+      }
+    });
+
+    it('at the request snippet\'s instance-id placeholder, a live instance is accepted and Tab goes on to flow-id', async () => {
+      const doc = await open('session.chatreq.json', '');
+      const editor = vscode.window.activeTextEditor!;
+      const request = requestSnippets.find((x) => x.prefix === 'chatreq-request')!;
+      await editor.insertSnippet(new vscode.SnippetString(request.body.join('\n')), new vscode.Position(0, 0));
+      assert.equal(doc.getText(editor.selection), 'instance-id');
+      // The account's instances are cached, so completion lists them at the placeholder.
+      await completeUntil(doc, doc.offsetAt(editor.selection.active), 'chatreq-demo');
+      // Through the suggest widget, as a user would: Ctrl+Space, then Enter.
+      await waitFor('the suggestion to be accepted at the placeholder', async () => {
+        await vscode.commands.executeCommand('editor.action.triggerSuggest');
+        await vscode.commands.executeCommand('acceptSelectedSuggestion');
+        return doc.getText().includes(`"InstanceId": "${DEMO_INSTANCE_ID}"`) ? true : undefined;
+      });
+      // The snippet session is still on: Tab selects the next placeholder.
+      await vscode.commands.executeCommand('jumpToNextSnippetPlaceholder');
+      assert.equal(doc.getText(editor.selection), 'flow-id');
+      await vscode.commands.executeCommand('leaveSnippet');
     });
 
     it('ContactFlowId offers the instance\'s flows, name as label and type and status in detail', async () => {
@@ -248,7 +274,7 @@ describe('authoring *.chatreq.json', function () {
       const doc = await open('flow.chatreq.json', `{\n  "InstanceId": "${DEMO_INSTANCE_ID}",\n  "ContactFlowId": ""\n}\n`);
       const items = await completeUntil(doc, doc.getText().indexOf('""') + 1, support.Name);
       const item = items.find((i) => labelOf(i) === support.Name)!;
-      assert.equal(insertedText(item), `"${DEMO_FLOWS.supportBot}"`);
+      assert.equal(insertedText(item), DEMO_FLOWS.supportBot);
       assert.match(item.detail ?? '', new RegExp(`^${support.ContactFlowType}`));
       assert.ok(items.filter((i) => i.kind === vscode.CompletionItemKind.Reference).length >= 3);
     });
@@ -289,7 +315,12 @@ describe('authoring *.chatreq.json', function () {
       const items = await completeUntil(doc, at, 'firstName');
       const key = items.find((i) => labelOf(i) === 'orderId')!;
       assert.equal(key.kind, vscode.CompletionItemKind.Property);
-      assert.equal(key.detail, 'read by the flow');
+      // Where it is read, by flow and block name as the account knows them, never a block's UUID.
+      const orderFlow = (await (await api()).services.account.loadFlows(DEMO_INSTANCE_ID)).chat.find((f) => f.Id === DEMO_FLOWS.orderStatus)!;
+      assert.equal(key.detail, `read by ${orderFlow.Name}`);
+      const doc2 = typeof key.documentation === 'string' ? key.documentation : (key.documentation?.value ?? '');
+      assert.match(doc2, new RegExp(`in ${orderFlow.Name!.replace(/[()]/g, '\\$&')}`));
+      assert.doesNotMatch(doc2, /[0-9a-f]{8}-[0-9a-f]{4}-/);
     });
 
     it('hover on an ID shows the instance alias or flow name next to the schema text, neither twice', async () => {
@@ -350,7 +381,7 @@ describe('authoring *.chatreq.json', function () {
         const items = await completeUntil(doc, doc.getText().indexOf('""') + 1, 'foobar');
         const value = items.find((i) => labelOf(i) === 'foobar')!;
         assert.equal(value.kind, vscode.CompletionItemKind.Value);
-        assert.equal(insertedText(value), '"foobar"');
+        assert.equal(insertedText(value), 'foobar');
       } finally {
         await services.sandbox.stop({ stayStopped: true });
         await config.update('chatreq.sandbox.flowsFolder', undefined, vscode.ConfigurationTarget.Workspace);

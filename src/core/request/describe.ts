@@ -1,4 +1,5 @@
 import type { CompletionContext } from './completion';
+import { describeReaders } from './flowUsage';
 import { formatPath } from './env';
 import { enumOptions, schemaAtPath, type SchemaNode } from './schema';
 import { isKeyNode, nodeAt, parseLoose, pathOf } from './tree';
@@ -54,7 +55,7 @@ export function hoverAt(text: string, offset: number, context: CompletionContext
   } else if (path.length === 2 && path[0] === 'Attributes') {
     const usage = context.attributeUsage?.keys.find((k) => k.key === path[1]);
     if (usage) {
-      const where = usage.actions.length > 0 ? ` (${usage.actions.map((a) => `\`${a}\``).join(', ')})` : '';
+      const where = usage.readBy.length > 0 ? ` (${describeReaders(usage.readBy)})` : '';
       const compared = usage.values.length > 0 ? ` Compared with ${usage.values.map((v) => `\`${v}\``).join(', ')}.` : '';
       const live = `Read by the selected flow${where}.${compared}`;
       if (context.liveOnly) return { markdown: live, offset: node.offset, length: node.length };

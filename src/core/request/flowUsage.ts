@@ -6,8 +6,16 @@ export interface AttributeKeyUsage {
   key: string;
   /** Operands of Compare conditions on this attribute, e.g. ["gold", "silver"]. */
   values: string[];
-  /** Identifiers of the actions that read it (for "read by" hover text). */
-  actions: string[];
+  /**
+   * Where it is read, for hover and completion text: each block by the name the flow designer
+   * gives its kind ("Check contact attributes"), with the flow's name when the caller knew it.
+   */
+  readBy: AttributeReader[];
+}
+
+export interface AttributeReader {
+  block: string;
+  flow?: string;
 }
 
 export interface AttributeUsage {
@@ -35,14 +43,17 @@ interface FlowAction {
  * against. Accepts the flow content as DescribeContactFlow returns it (a JSON string) or parsed.
  * Keys a flow only writes (UpdateContactAttributes) are not reads and are not listed.
  */
-export function extractAttributeUsage(flowContent: unknown): AttributeUsage {
+export function extractAttributeUsage(flowContent: unknown, flowName?: string): AttributeUsage {
   const flow: unknown = typeof flowContent === 'string' ? parse(flowContent, [], { allowTrailingComma: true }) : flowContent;
-  const usage = new Map<string, { values: Set<string>; actions: Set<string> }>();
+  const usage = new Map<string, Collected>();
   const transfers = new Set<string>();
-  const note = (key: string, action: string | undefined, value?: string): void => {
+  const note = (key: string, type: unknown, value?: string): void => {
     let u = usage.get(key);
-    if (!u) usage.set(key, (u = { values: new Set(), actions: new Set() }));
-    if (action !== undefined) u.actions.add(action);
+    if (!u) usage.set(key, (u = { values: new Set(), readers: new Map() }));
+    if (type !== undefined) {
+      const reader: AttributeReader = { block: blockName(type), ...(flowName ? { flow: flowName } : {}) };
+      u.readers.set(readerKey(reader), reader);
+    }
     if (value !== undefined) u.values.add(value);
   };
   const actions = isRecord(flow) && Array.isArray(flow.Actions) ? (flow.Actions as FlowAction[]) : undefined;
@@ -53,12 +64,12 @@ export function extractAttributeUsage(flowContent: unknown): AttributeUsage {
   }
   for (const action of actions) {
     if (!isRecord(action)) continue;
-    const id = typeof action.Identifier === 'string' ? action.Identifier : undefined;
+    const type = action.Type;
     const params = isRecord(action.Parameters) ? action.Parameters : {};
     for (const [name, value] of Object.entries(params)) {
       // UpdateContactAttributes: keys are writes, values may read other attributes.
       const scan = action.Type === 'UpdateContactAttributes' && name === 'Attributes' && isRecord(value) ? Object.values(value) : value;
-      forEachString(scan, (s) => forEachRef(s, (k) => note(k, id)));
+      forEachString(scan, (s) => forEachRef(s, (k) => note(k, type)));
     }
     if (action.Type === 'Compare' && typeof params.ComparisonValue === 'string') {
       const single = singleAttributeRef(params.ComparisonValue);
@@ -66,7 +77,7 @@ export function extractAttributeUsage(flowContent: unknown): AttributeUsage {
         const transitions = (action as FlowAction).Transitions;
         for (const c of transitions?.Conditions ?? []) {
           const operands = c?.Condition?.Operands;
-          if (Array.isArray(operands)) for (const o of operands) if (typeof o === 'string' || typeof o === 'number') note(single, id, String(o));
+          if (Array.isArray(operands)) for (const o of operands) if (typeof o === 'string' || typeof o === 'number') note(single, type, String(o));
         }
       }
     }
@@ -80,25 +91,70 @@ export function extractAttributeUsage(flowContent: unknown): AttributeUsage {
 
 /** Union of several flows' usage (a flow and the flows it transfers to). */
 export function mergeAttributeUsage(...usages: AttributeUsage[]): AttributeUsage {
-  const keys = new Map<string, { values: Set<string>; actions: Set<string> }>();
+  const keys = new Map<string, Collected>();
   const transfers = new Set<string>();
   for (const u of usages) {
     for (const k of u.keys) {
       let m = keys.get(k.key);
-      if (!m) keys.set(k.key, (m = { values: new Set(), actions: new Set() }));
+      if (!m) keys.set(k.key, (m = { values: new Set(), readers: new Map() }));
       k.values.forEach((v) => m.values.add(v));
-      k.actions.forEach((a) => m.actions.add(a));
+      k.readBy.forEach((r) => m.readers.set(readerKey(r), r));
     }
     u.transfers.forEach((t) => transfers.add(t));
   }
   return finish(keys, transfers);
 }
 
-function finish(usage: Map<string, { values: Set<string>; actions: Set<string> }>, transfers: Set<string>): AttributeUsage {
+interface Collected {
+  values: Set<string>;
+  readers: Map<string, AttributeReader>;
+}
+
+const readerKey = (r: AttributeReader): string => `${r.flow ?? ''}\u0000${r.block}`;
+
+/**
+ * The flow designer's names for the Flow-language action types that read attributes (the
+ * reference's action table); other types show as their type name.
+ */
+const BLOCK_NAMES: Record<string, string> = {
+  MessageParticipant: 'Play prompt',
+  MessageParticipantIteratively: 'Loop prompts',
+  GetParticipantInput: 'Get customer input',
+  ConnectParticipantWithLexBot: 'Get customer input (Lex)',
+  UpdateContactAttributes: 'Set contact attributes',
+  Compare: 'Check contact attributes',
+  UpdateContactTargetQueue: 'Set working queue',
+  InvokeLambdaFunction: 'AWS Lambda function',
+  UpdateContactEventHooks: 'Set event hook',
+  UpdateFlowLoggingBehavior: 'Set logging behavior',
+  TransferToFlow: 'Transfer to flow',
+  Wait: 'Wait',
+  CheckHoursOfOperation: 'Check hours of operation',
+};
+
+function blockName(type: unknown): string {
+  return typeof type === 'string' ? (BLOCK_NAMES[type] ?? type) : 'a block';
+}
+
+/**
+ * "Check contact attributes, Play prompt in Support Bot; Transfer to flow in After Hours": the
+ * readers grouped by flow, for hover and completion text.
+ */
+export function describeReaders(readers: readonly AttributeReader[]): string {
+  const byFlow = new Map<string, string[]>();
+  for (const r of readers) {
+    const list = byFlow.get(r.flow ?? '') ?? [];
+    if (!list.includes(r.block)) list.push(r.block);
+    byFlow.set(r.flow ?? '', list);
+  }
+  return [...byFlow.entries()].map(([flow, blocks]) => `${blocks.join(', ')}${flow ? ` in ${flow}` : ''}`).join('; ');
+}
+
+function finish(usage: Map<string, Collected>, transfers: Set<string>): AttributeUsage {
   return {
     keys: [...usage.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([key, u]) => ({ key, values: [...u.values], actions: [...u.actions] })),
+      .map(([key, u]) => ({ key, values: [...u.values], readBy: [...u.readers.values()] })),
     transfers: [...transfers],
   };
 }

@@ -7,11 +7,11 @@ export { ruleCodes } from './rules';
 export * as limits from './limits';
 export { requestSchema, requestMemberNames, schemaAtPath } from './schema';
 export { describeMember, hoverAt, type Hover } from './describe';
-export { completionsAt, type CompletionCandidate, type CompletionContext, type CompletionKind } from './completion';
+export { completionsAt, wholeRequestSnippets, type CompletionCandidate, type CompletionContext, type CompletionKind } from './completion';
 export { checkRequestName, freeRequestName, isRequestFileName, requestNameCandidates, slugForFileName, REQUEST_FILE_SUFFIX } from './fileName';
 export { flowStartProblem, flowTargetDiagnostics, type FlowFacts } from './flowTarget';
 export { buildLiveContext, flowFacts, requestTargets, MAX_FLOWS_FOLLOWED, type LiveSource, type RequestTargets } from './liveContext';
-export { extractAttributeUsage, mergeAttributeUsage, type AttributeUsage, type AttributeKeyUsage } from './flowUsage';
+export { extractAttributeUsage, mergeAttributeUsage, describeReaders, type AttributeUsage, type AttributeKeyUsage, type AttributeReader } from './flowUsage';
 export { resolveEnvReferences, findEnvReferences, MissingEnvError, formatPath } from './env';
 export { idFromArn, parseConnectArn } from './arn';
 export {
@@ -21,4 +21,4 @@ export {
   type ChatRequestFile,
   type ToInputOptions,
 } from './toInput';
-export { requestSnippets, codeSnippetsFile, newRequestText, expandSnippet, type RequestSnippet, type NewRequestOptions } from './snippets';
+export { requestSnippets, newRequestText, expandSnippet, type RequestSnippet, type NewRequestOptions } from './snippets';

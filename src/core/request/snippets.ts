@@ -9,8 +9,8 @@ export interface RequestSnippet {
 }
 
 /**
- * Whole-file snippets for the common request shapes. `snippets/chatreq.code-snippets` is
- * generated from this list (a unit test keeps them identical), so the editor contributes it as is.
+ * Whole-file snippets for the common request shapes. Request completion offers them where a
+ * whole request fits (an empty file); a contributed snippets file would offer them everywhere.
  */
 export const requestSnippets: RequestSnippet[] = [
   {
@@ -77,18 +77,6 @@ export const requestSnippets: RequestSnippet[] = [
     ],
   },
 ];
-
-type CodeSnippet = { scope: string; prefix: string; description: string; body: string[]; include: string[] };
-
-/**
- * The content of `snippets/chatreq.code-snippets`. Scoped to JSON (*.chatreq.json is JSON) and,
- * where VS Code supports `include`, to request files only, so other JSON files never see them.
- */
-export function codeSnippetsFile(): Record<string, CodeSnippet> {
-  const out: Record<string, CodeSnippet> = {};
-  for (const s of requestSnippets) out[s.name] = { scope: 'json', prefix: s.prefix, description: s.description, body: s.body, include: ['**/*.chatreq.json'] };
-  return out;
-}
 
 /** Expands a snippet body with every placeholder at its default (first choice / default text). */
 export function expandSnippet(body: readonly string[]): string {

@@ -106,7 +106,7 @@ export class AccountCache extends Disposable {
    * once per fetched version of the flow, however often completion and hover ask.
    */
   peekFlowUsage(instanceId: string, flowId: string): AttributeUsage | undefined {
-    const usage = this.attached?.derived(instanceId, flowId, 'attributeUsage', (f) => extractAttributeUsage(f.Content ?? ''));
+    const usage = this.attached?.derived(instanceId, flowId, 'attributeUsage', (f) => extractAttributeUsage(f.Content ?? '', f.Name));
     if (!usage) this.background(this.loadFlowContent(instanceId, flowId));
     return usage;
   }

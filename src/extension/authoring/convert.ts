@@ -14,6 +14,7 @@ const kinds: Record<CompletionKind, vscode.CompletionItemKind> = {
   property: vscode.CompletionItemKind.Property,
   value: vscode.CompletionItemKind.Value,
   reference: vscode.CompletionItemKind.Reference,
+  snippet: vscode.CompletionItemKind.Snippet,
 };
 
 export function toRange(doc: vscode.TextDocument, offset: number, length: number): vscode.Range {

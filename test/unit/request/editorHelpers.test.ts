@@ -21,8 +21,8 @@ function accept(text: string, c: CompletionCandidate): string {
 
 const usage: AttributeUsage = {
   keys: [
-    { key: 'customerTier', values: ['gold', 'silver'], actions: ['CheckTier'] },
-    { key: 'locale', values: [], actions: ['Greet'] },
+    { key: 'customerTier', values: ['gold', 'silver'], readBy: [{ block: 'Check contact attributes', flow: 'Support Bot' }] },
+    { key: 'locale', values: [], readBy: [{ block: 'Play prompt', flow: 'Support Bot' }, { block: 'Play prompt', flow: 'After Hours' }] },
   ],
   transfers: [],
 };
@@ -33,6 +33,11 @@ describe('request completion (live data only)', () => {
     const keys = completionsAt(text, text.indexOf(', }') + 2, { attributeUsage: usage });
     assert.deepEqual(keys.map((c) => c.label), ['customerTier']);
     assert.match(keys[0].documentation!, /Compared with: `gold`, `silver`/);
+    // Where it is read, by block and flow name (never a block's UUID).
+    assert.equal(keys[0].detail, 'read by Support Bot');
+    assert.match(keys[0].documentation!, /\(Check contact attributes in Support Bot\)/);
+    const all = completionsAt('{"Attributes": {}}', 16, { attributeUsage: usage });
+    assert.equal(all.find((c) => c.label === 'locale')?.detail, 'read by Support Bot, After Hours');
     const t2 = '{"Attributes": {"customerTier": ""}}';
     const values = completionsAt(t2, t2.indexOf('""') + 1, { attributeUsage: usage });
     assert.deepEqual(values.map((c) => c.label), ['gold', 'silver']);
@@ -43,9 +48,28 @@ describe('request completion (live data only)', () => {
   it('offers cached instances (alias as label, ID inserted) and flows (name, type and state)', () => {
     const text = '{"InstanceId": "", "ContactFlowId": ""}';
     const inst = completionsAt(text, text.indexOf('""') + 1, { instances: [{ id: 'i-123', alias: 'prod-chat' }] });
-    assert.deepEqual(inst.map((c) => [c.label, c.insertText]), [['prod-chat', '"i-123"']]);
+    assert.deepEqual(inst.map((c) => [c.label, c.insertText]), [['prod-chat', 'i-123']]);
+    assert.equal((JSON.parse(accept(text, inst[0])) as { InstanceId: string }).InstanceId, 'i-123');
     const flows = completionsAt(text, text.lastIndexOf('""') + 1, { flows: [{ id: 'f-1', name: 'Inbound chat', type: 'CONTACT_FLOW', state: 'ACTIVE' }] });
-    assert.deepEqual(flows.map((c) => [c.label, c.insertText, c.detail]), [['Inbound chat', '"f-1"', 'CONTACT_FLOW · ACTIVE']]);
+    assert.deepEqual(flows.map((c) => [c.label, c.insertText, c.detail]), [['Inbound chat', 'f-1', 'CONTACT_FLOW · ACTIVE']]);
+  });
+
+  it('at a snippet placeholder in a string, replaces only the placeholder text between the quotes', () => {
+    // As the request snippet leaves it: "instance-id" selected, the cursor at its end.
+    const text = '{"InstanceId": "instance-id", "Attributes": {"customerTier": "gold"}}';
+    const [inst] = completionsAt(text, text.indexOf('instance-id') + 'instance-id'.length, { instances: [{ id: 'i-123', alias: 'prod-chat' }] });
+    assert.deepEqual(inst.replace, { offset: text.indexOf('instance-id'), length: 'instance-id'.length });
+    assert.equal(accept(text, inst), text.replace('instance-id', 'i-123'));
+    // The placeholder text matches no instance, so it does not filter them out...
+    assert.ok(inst.filterText.startsWith('instance-id'), inst.filterText);
+    // ...while text that matches one filters as usual.
+    const typed = '{"InstanceId": "prod"}';
+    const [p] = completionsAt(typed, typed.indexOf('prod') + 4, { instances: [{ id: 'i-123', alias: 'prod-chat' }] });
+    assert.equal(p.filterText, 'prod-chat i-123');
+    // A key placeholder with its value: only the key's text changes.
+    const [key] = completionsAt(text, text.indexOf('customerTier') + 4, { attributeUsage: usage }).filter((c) => c.label === 'locale');
+    assert.deepEqual(key.replace, { offset: text.indexOf('customerTier'), length: 'customerTier'.length });
+    assert.equal(accept(text, key), text.replace('customerTier', 'locale'));
   });
 
   it('ContactFlowId: flows StartChatContact cannot start (other types, saved-only, archived) come last and say why', () => {
@@ -126,7 +150,7 @@ describe('request hover', () => {
     };
     assert.match(hoverAt(text, text.indexOf('"i-1"') + 1, ctx)!.markdown, /^Instance \*\*prod-chat\*\*/);
     assert.match(hoverAt(text, text.indexOf('"f-1"') + 1, ctx)!.markdown, /^Flow \*\*Inbound chat\*\* \(CONTACT_FLOW · ACTIVE\)/);
-    assert.match(hoverAt(text, text.indexOf('customerTier') + 1, ctx)!.markdown, /^Read by the selected flow \(`CheckTier`\)\. Compared with `gold`, `silver`\./);
+    assert.match(hoverAt(text, text.indexOf('customerTier') + 1, ctx)!.markdown, /^Read by the selected flow \(Check contact attributes in Support Bot\)\. Compared with `gold`, `silver`\./);
     assert.doesNotMatch(hoverAt(text, text.indexOf('"i-1"') + 1)!.markdown, /prod-chat/);
   });
 });

@@ -100,14 +100,14 @@ describe('live-only hover and reference filtering', () => {
   const ctx = {
     instances: [{ id: 'i-1', alias: 'prod-chat' }],
     flows: [{ id: 'f-1', name: 'Inbound chat', type: 'CONTACT_FLOW' }],
-    attributeUsage: { keys: [{ key: 'tier', values: ['gold'], actions: ['Check'] }], transfers: [] },
+    attributeUsage: { keys: [{ key: 'tier', values: ['gold'], readBy: [{ block: 'Check contact attributes', flow: 'Inbound chat' }] }], transfers: [] },
   };
   const text = '{"InstanceId": "i-1", "ContactFlowId": "f-1", "Attributes": {"tier": "gold"}, "ClientToken": "x"}';
 
   it('liveOnly hover gives only the live note, and nothing where there is none', () => {
     assert.equal(hoverAt(text, text.indexOf('"i-1"') + 1, { ...ctx, liveOnly: true })?.markdown, 'Instance **prod-chat**');
     assert.equal(hoverAt(text, text.indexOf('"f-1"') + 1, { ...ctx, liveOnly: true })?.markdown, 'Flow **Inbound chat** (CONTACT_FLOW)');
-    assert.equal(hoverAt(text, text.indexOf('"tier"') + 1, { ...ctx, liveOnly: true })?.markdown, 'Read by the selected flow (`Check`). Compared with `gold`.');
+    assert.equal(hoverAt(text, text.indexOf('"tier"') + 1, { ...ctx, liveOnly: true })?.markdown, 'Read by the selected flow (Check contact attributes in Inbound chat). Compared with `gold`.');
     assert.equal(hoverAt(text, text.indexOf('ClientToken') + 1, { ...ctx, liveOnly: true }), undefined);
     assert.equal(hoverAt(text, text.indexOf('"i-1"') + 1, { liveOnly: true }), undefined);
     assert.match(hoverAt(text, text.indexOf('ClientToken') + 1, ctx)!.markdown, /ClientToken/);
@@ -116,8 +116,16 @@ describe('live-only hover and reference filtering', () => {
   it('an instance or flow candidate matches both its label and its ID', () => {
     const t = '{"InstanceId": ""}';
     const [c] = completionsAt(t, t.indexOf('""') + 1, { ...ctx, liveOnly: true });
-    assert.equal(c.filterText, '"prod-chat i-1"');
-    assert.equal(c.insertText, '"i-1"');
+    // Inside the quotes: the candidate replaces only what is between them.
+    assert.equal(c.filterText, 'prod-chat i-1');
+    assert.equal(c.insertText, 'i-1');
+    assert.deepEqual(c.replace, { offset: t.indexOf('""') + 1, length: 0 });
+    // A string cut off at the end of the line is replaced whole, quotes and all.
+    const open = '{"InstanceId": "pro\n}';
+    const [o] = completionsAt(open, open.indexOf('pro') + 3, { ...ctx, liveOnly: true });
+    assert.equal(o.filterText, '"prod-chat i-1"');
+    assert.equal(o.insertText, '"i-1"');
+    assert.deepEqual(o.replace, { offset: open.indexOf('"pro'), length: 4 });
     const bare = '{"InstanceId": }';
     const [d] = completionsAt(bare, bare.indexOf(': ') + 2, { ...ctx, liveOnly: true });
     assert.equal(d.filterText, 'prod-chat i-1');
@@ -184,7 +192,7 @@ describe('authoring contributions in the manifest', () => {
     contributes: {
       jsonValidation: Array<{ fileMatch: string; url: string }>;
       languages: Array<{ id: string; filenamePatterns?: string[] }>;
-      snippets: Array<{ language: string; path: string }>;
+      snippets?: unknown;
     };
   };
 
@@ -197,11 +205,10 @@ describe('authoring contributions in the manifest', () => {
     assert.match(readFileSync(join(root, '.vscodeignore'), 'utf8'), /^!dist\/\*\*\/\*\.json$/m);
   });
 
-  it('opens request files as strict JSON, contributes the snippets file and activates on JSON', () => {
+  it('opens request files as strict JSON, contributes no snippets file (completion offers them) and activates on JSON', () => {
     assert.ok(manifest.contributes.languages.some((l) => l.id === 'json' && l.filenamePatterns?.includes('*.chatreq.json')));
-    const s = manifest.contributes.snippets.find((x) => x.path === './snippets/chatreq.code-snippets');
-    assert.equal(s?.language, 'json');
-    assert.match(readFileSync(join(root, '.vscodeignore'), 'utf8'), /^!snippets\/\*\*$/m);
+    // A contributed snippets file is offered everywhere in a JSON file, even inside a string.
+    assert.equal(manifest.contributes.snippets, undefined);
     assert.ok(manifest.activationEvents.includes('onLanguage:json'));
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  codeSnippetsFile,
+  describeReaders,
   expandSnippet,
   extractAttributeUsage,
   mergeAttributeUsage,
@@ -11,6 +11,8 @@ import {
   parseRequestText,
   InvalidRequestError,
   requestSnippets,
+  wholeRequestSnippets,
+  completionsAt,
   requestToStartChatContactInput,
   resolveEnvReferences,
 } from '../../../src/core/request';
@@ -65,10 +67,15 @@ describe('extractAttributeUsage', () => {
     assert.deepEqual(u.keys.map((k) => k.key), ['botName', 'customer-tier', 'nextFlow', 'source', 'verificationCode']);
   });
 
-  it('collects the values Compare blocks test a key against, and the actions that read it', () => {
-    const k = extractAttributeUsage(flowB).keys.find((x) => x.key === 'verificationCode')!;
+  it('collects the values Compare blocks test a key against, and the blocks that read it by name', () => {
+    const k = extractAttributeUsage(flowB, 'Flow B').keys.find((x) => x.key === 'verificationCode')!;
     assert.deepEqual(k.values, ['foobar', 'bazqux']);
-    assert.deepEqual(k.actions.sort(), ['WelcomeMessage', 'cmp']);
+    assert.deepEqual(k.readBy.map((r) => `${r.block} | ${r.flow ?? ''}`).sort(), ['Check contact attributes | Flow B', 'Play prompt | Flow B']);
+    assert.equal(describeReaders(k.readBy), 'Play prompt, Check contact attributes in Flow B');
+    // Without the flow's name the blocks still read as names; merged usage keeps each flow's own.
+    const merged = mergeAttributeUsage(extractAttributeUsage(flowB, 'Flow B'), extractAttributeUsage(flowB, 'Flow C'));
+    assert.equal(describeReaders(merged.keys.find((x) => x.key === 'verificationCode')!.readBy), 'Play prompt, Check contact attributes in Flow B; Play prompt, Check contact attributes in Flow C');
+    assert.equal(describeReaders(extractAttributeUsage(flowB).keys.find((x) => x.key === 'verificationCode')!.readBy), 'Play prompt, Check contact attributes');
   });
 
   it('does not list keys the flow only writes', () => {
@@ -151,9 +158,20 @@ describe('request snippets', () => {
     assert.match(all, /"ContentType": "text\/markdown"/);
   });
 
-  it('snippets/chatreq.code-snippets is generated from the same data', () => {
-    const onDisk: unknown = JSON.parse(readFileSync(join(process.cwd(), 'snippets/chatreq.code-snippets'), 'utf8'));
-    assert.deepEqual(onDisk, codeSnippetsFile(), 'regenerate snippets/chatreq.code-snippets from codeSnippetsFile()');
+  it('are offered where a whole request fits (an empty file), never inside a request', () => {
+    const empty = wholeRequestSnippets('', 0)!;
+    assert.deepEqual(empty.map((c) => c.label), requestSnippets.map((s) => s.prefix));
+    assert.equal(empty[0].kind, 'snippet');
+    assert.equal(empty[0].insertText, requestSnippets[0].body.join('\n'));
+    // The word being typed is replaced; comments and blank lines around it do not count.
+    const typed = '// my request\n\n  chatreq-re';
+    const [c] = wholeRequestSnippets(typed, typed.length)!;
+    assert.deepEqual(c.replace, { offset: typed.indexOf('chatreq-re'), length: 'chatreq-re'.length });
+    // Inside an object, in Attributes, in a string value: nothing.
+    for (const [text, at] of [['{}', 1], ['{"Attributes": { }}', 16], ['{"InstanceId": "instance-id"}', 20], ['{\n  chatreq\n}', 9]] as const) {
+      assert.equal(wholeRequestSnippets(text, at), undefined, text);
+      assert.ok(!completionsAt(text, at).some((x) => x.kind === 'snippet'), text);
+    }
   });
 
   it('newRequestText writes a valid file, with the chosen instance and flow when given', () => {
