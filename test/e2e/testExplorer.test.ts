@@ -82,7 +82,8 @@ describe('Conversation tests in the Testing view (Chatreq installed from its .vs
 
     // The failure shows inline at the step's line in the editor (actual != expected); a click on it
     // opens the peek with the message and a diff of expected against actual.
-    const inline = page.locator('.editor-group-container .test-error-content-widget .content').first();
+    // The widget can be attached before its text is drawn: wait for the text itself.
+    const inline = page.locator('.editor-group-container .test-error-content-widget .content', { hasText: /order number\?" != a message equa/ }).first();
     await inline.waitFor({ timeout: 60_000 });
     assert.match(await inline.innerText(), /order number\?" != a message equa/);
     // At the failing step's line (line 12 of the file: its opening brace).
