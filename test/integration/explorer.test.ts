@@ -295,6 +295,8 @@ describe('pickers: Select Instance / Select Flow', function () {
     const separators = flowPick.items.filter((i) => i.kind === vscode.QuickPickItemKind.Separator).map((i) => i.label);
     assert.match(separators[0], /Chat flows/);
     assert.equal((JSON.parse(editor.document.getText()) as Record<string, unknown>).ContactFlowId, chatFlow.id);
+    // Each member at its usual place: InstanceId and ContactFlowId first, not appended at the end.
+    assert.deepEqual(Object.keys(JSON.parse(editor.document.getText()) as object), ['InstanceId', 'ContactFlowId', 'ParticipantDetails']);
 
     await vscode.commands.executeCommand('undo');
     assert.equal((JSON.parse(editor.document.getText()) as Record<string, unknown>).ContactFlowId, undefined, 'one undo reverts the flow choice');

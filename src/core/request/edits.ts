@@ -1,5 +1,28 @@
 import { type Node, modify, type FormattingOptions } from 'jsonc-parser';
+import rawSchema from './chatreq.schema.json';
 import type { JsonPath, TextEdit } from './types';
+
+/** The request's members in the order the schema (and the StartChatContact reference) lists them. */
+export const REQUEST_MEMBER_ORDER: readonly string[] = Object.keys((rawSchema as { properties: Record<string, unknown> }).properties);
+
+/**
+ * Where a new top-level member goes among the `existing` ones: right after the last member that
+ * comes before it in {@link REQUEST_MEMBER_ORDER} (so ContactFlowId lands after InstanceId, not at
+ * the end), else before the first one that comes after it; members the order does not know keep
+ * their places and are stepped over. At the end when nothing says otherwise.
+ */
+export function memberInsertionIndex(existing: readonly string[], key: string, order: readonly string[] = REQUEST_MEMBER_ORDER): number {
+  const rank = order.indexOf(key);
+  if (rank < 0) return existing.length;
+  let index = -1;
+  existing.forEach((name, i) => {
+    const r = order.indexOf(name);
+    if (r >= 0 && r < rank) index = i;
+  });
+  if (index >= 0) return index + 1;
+  const firstAfter = existing.findIndex((name) => order.indexOf(name) > rank);
+  return firstAfter >= 0 ? firstAfter : existing.length;
+}
 
 /** Indentation and line ending as the file already uses them, so fixes blend in. */
 export function detectFormatting(text: string): FormattingOptions {
@@ -11,7 +34,9 @@ export function detectFormatting(text: string): FormattingOptions {
 
 /** Sets (adds or replaces) the value at `path`. */
 export function setValueEdits(text: string, path: JsonPath, value: unknown, insertInArray = false): TextEdit[] {
-  return modify(text, path, value, { formattingOptions: detectFormatting(text), isArrayInsertion: insertInArray }).map(
+  const key = path.length === 1 && typeof path[0] === 'string' ? path[0] : undefined;
+  const getInsertionIndex = key !== undefined ? (existing: string[]) => memberInsertionIndex(existing, key) : undefined;
+  return modify(text, path, value, { formattingOptions: detectFormatting(text), isArrayInsertion: insertInArray, ...(getInsertionIndex ? { getInsertionIndex } : {}) }).map(
     (e) => ({ offset: e.offset, length: e.length, newText: e.content }),
   );
 }

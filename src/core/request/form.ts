@@ -4,7 +4,7 @@
  * the user's formatting, comments and every member the form does not know.
  */
 import { findNodeAtLocation, findNodeAtOffset, type Node, parseTree } from 'jsonc-parser';
-import { applyEdits, removeNodeEdit, replaceNodeEdit, setValueEdits } from './edits';
+import { applyEdits, memberInsertionIndex, removeNodeEdit, replaceNodeEdit, setValueEdits } from './edits';
 import {
   type AttributeRow,
   FIELD_GROUPS,
@@ -220,8 +220,11 @@ function addMember(text: string, root: Node | undefined, containerPath: JsonPath
     const pad = inner.length > 0 ? ' ' : '';
     return [{ offset: container.offset + 1, length: inner.length, newText: `${pad}${member}${pad}` }];
   }
-  const last = children[children.length - 1];
-  return [{ offset: last.offset + last.length, length: 0, newText: `, ${member}` }];
+  // A request member goes to its usual place among the others; nested members go last.
+  const at = containerPath.length === 0 ? memberInsertionIndex(children.map((c) => String(c.children?.[0]?.value)), key) : children.length;
+  if (at === 0) return [{ offset: children[0].offset, length: 0, newText: `${member}, ` }];
+  const before = children[at - 1];
+  return [{ offset: before.offset + before.length, length: 0, newText: `, ${member}` }];
 }
 
 /** Removes the member at `path`; an object left empty by it goes too (the form never writes `{}`). */

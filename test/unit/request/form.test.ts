@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { applyEdits } from '../../../src/core/request';
+import { memberInsertionIndex, setValueEdits } from '../../../src/core/request/edits';
 import { formChangeEdits, formStateOf, minimalEdit } from '../../../src/core/request/form';
 import { type FormChange, parseFromWebview, parseToWebview, takesIncomingValue } from '../../../src/core/request/formProtocol';
 
@@ -115,7 +116,8 @@ describe('request form model', () => {
 
     it('adds a missing member in the style of its neighbours', () => {
       const after = change(support, { kind: 'setField', field: 'ContactFlowId', value: 'flow-1' });
-      assert.ok(after.includes('  "ContactFlowId": "flow-1"\n}'), after);
+      // At its usual place, after InstanceId, indented like its neighbours.
+      assert.ok(after.includes('555555555555",\n  "ContactFlowId": "flow-1",\n  "ParticipantDetails"'), after);
       assert.ok(after.startsWith('{\n  // the demo request\n'), 'comment kept');
       assert.deepEqual(state(after).otherMembers, ['SegmentAttributes']);
     });
@@ -254,5 +256,29 @@ describe('request form model', () => {
       assert.equal(takesIncomingValue({ ...c, focused: false, lastSent: undefined, current: 'x', incoming: 'y' }), true);
       assert.equal(takesIncomingValue({ ...c, focused: false, pending: true, current: 'x', incoming: 'y' }), true);
     });
+  });
+});
+
+describe('a new request member goes to its usual place', () => {
+  it('ContactFlowId after InstanceId, not at the end (multi-line, one-line, and before everything else)', () => {
+    // Multi-line (jsonc-parser lays it out); `support` has InstanceId first, then ParticipantDetails.
+    const multi = change(support, { kind: 'setField', field: 'ContactFlowId', value: 'f-1' });
+    assert.deepEqual(Object.keys(JSON.parse(multi.replace(/\/\/.*\n/, '')) as object).slice(0, 3), ['InstanceId', 'ContactFlowId', 'ParticipantDetails']);
+    // One line: the member goes in on the same line, in place.
+    const one = '{"InstanceId": "i-1", "ParticipantDetails": {"DisplayName": "Ada"}}';
+    assert.equal(change(one, { kind: 'setField', field: 'ContactFlowId', value: 'f-1' }), '{"InstanceId": "i-1", "ContactFlowId": "f-1", "ParticipantDetails": {"DisplayName": "Ada"}}');
+    // InstanceId goes first when only later members are there.
+    const later = '{"ContactFlowId": "f-1", "Attributes": {}}';
+    assert.equal(change(later, { kind: 'setField', field: 'InstanceId', value: 'i-1' }), '{"InstanceId": "i-1", "ContactFlowId": "f-1", "Attributes": {}}');
+  });
+
+  it('memberInsertionIndex steps over members it does not know and puts unknown ones last', () => {
+    assert.equal(memberInsertionIndex(['InstanceId', 'x-custom', 'Attributes'], 'ContactFlowId'), 1);
+    assert.equal(memberInsertionIndex(['x-custom', 'Attributes'], 'InstanceId'), 1);
+    assert.equal(memberInsertionIndex(['InstanceId'], 'x-custom'), 1);
+    assert.equal(memberInsertionIndex([], 'InstanceId'), 0);
+    // Pickers and quick fixes write through setValueEdits, which uses the same order.
+    const text = '{\n  "InstanceId": "i-1",\n  "Attributes": {}\n}\n';
+    assert.equal(applyEdits(text, setValueEdits(text, ['ContactFlowId'], 'f-1')), '{\n  "InstanceId": "i-1",\n  "ContactFlowId": "f-1",\n  "Attributes": {}\n}\n');
   });
 });
