@@ -30,6 +30,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SEND_MESSAGE_LIMITS } from '../core/request/limits';
 import { DEMO_CONCIERGE_QUEUE_ID } from './catalog';
 import { type SandboxClock } from './clock';
 import { EVENT, type Contact, type ContactStore, type Participant } from './contacts';
@@ -203,7 +204,8 @@ export class AgentDesk {
 
   send(contactId: string, text: string, contentType = 'text/plain'): { id: string } {
     const { contact, agent, desk } = this.present(contactId);
-    if (text.length < 1 || text.length > 16384) throw new AgentError(400, 'text must be 1-16384 characters.');
+    const { min, max } = SEND_MESSAGE_LIMITS.Content.length;
+    if (text.length < min || text.length > max) throw new AgentError(400, `text must be ${min}-${max} characters.`);
     this.readAll(contact, agent, desk);
     const item = this.store.post(contact, { Type: 'MESSAGE', ContentType: contentType, Content: text, ParticipantId: agent.participantId, DisplayName: agent.displayName, ParticipantRole: 'AGENT' });
     return { id: item.Id };

@@ -6,6 +6,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type SandboxClock } from './clock';
 import { type FlowRecord, type InstanceRecord } from './catalog';
+import { EVENT_TYPE_PREFIX } from '../core/request/limits';
 import {
   type ContactControl,
   type ContactRuntime,
@@ -25,13 +26,13 @@ import {
 const NOTICE_CONTENT_TYPE = SANDBOX_NOTICE_CONTENT_TYPE;
 
 export const EVENT = {
-  joined: 'application/vnd.amazonaws.connect.event.participant.joined',
-  left: 'application/vnd.amazonaws.connect.event.participant.left',
-  ended: 'application/vnd.amazonaws.connect.event.chat.ended',
-  typing: 'application/vnd.amazonaws.connect.event.typing',
-  delivered: 'application/vnd.amazonaws.connect.event.message.delivered',
-  read: 'application/vnd.amazonaws.connect.event.message.read',
-  acknowledged: 'application/vnd.amazonaws.connect.event.connection.acknowledged',
+  joined: `${EVENT_TYPE_PREFIX}participant.joined`,
+  left: `${EVENT_TYPE_PREFIX}participant.left`,
+  ended: `${EVENT_TYPE_PREFIX}chat.ended`,
+  typing: `${EVENT_TYPE_PREFIX}typing`,
+  delivered: `${EVENT_TYPE_PREFIX}message.delivered`,
+  read: `${EVENT_TYPE_PREFIX}message.read`,
+  acknowledged: `${EVENT_TYPE_PREFIX}connection.acknowledged`,
 } as const;
 
 export type EndReason = Parameters<ContactControl['end']>[0];

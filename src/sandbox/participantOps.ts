@@ -152,7 +152,8 @@ export function sendEvent(core: SandboxCore, input: OperationInput): JsonObject 
   const b = input.body;
   const v = new Validator(participantValidation);
   const type = v.str(b.ContentType, 'ContentType', limit(SEND_MESSAGE_LIMITS.ContentType));
-  const content = v.str(b.Content, 'Content', { min: 1, max: 16384 });
+  // SendEventRequest.Content has SendMessage's ChatContent length, but is optional here.
+  const content = v.str(b.Content, 'Content', SEND_MESSAGE_LIMITS.Content.length);
   const clientToken = v.str(b.ClientToken, 'ClientToken', { max: 500 });
   v.check();
   const earlier = replay(p, clientToken);

@@ -11,11 +11,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Contact, ContactStore, Participant, TranscriptItem } from './contacts';
+import { EVENT_TYPE_PREFIX } from '../core/request/limits';
 
 export type ReceiptKind = 'delivered' | 'read';
 
 export const RECEIPT_ITEM_TYPE = 'MESSAGEMETADATA';
-export const RECEIPT_CONTENT_TYPE = 'application/vnd.amazonaws.connect.event.message.metadata';
+export const RECEIPT_CONTENT_TYPE = `${EVENT_TYPE_PREFIX}message.metadata`;
 
 /**
  * Records `reader`'s receipt for message `messageId` and pushes it to the chat. Returns the

@@ -7,6 +7,7 @@
  * {@link ConversationState} (built by src/core/chat/conversationView.ts) after every change of
  * the chat; the webview sends one message per user action.
  */
+import { SEND_MESSAGE_LIMITS } from '../request/limits';
 
 /** Markdown, parsed into plain data (never HTML): the webview builds DOM nodes from it with text only. */
 export type MdInline =
@@ -140,8 +141,8 @@ export interface ConversationWebviewState {
   atEnd?: boolean;
 }
 
-/** A customer message is 1 to 16,384 characters (SendMessage text/plain). */
-export const MAX_MESSAGE = 16384;
+/** The most a message sent from the panel may hold: SendMessage's Content limit. */
+export const MAX_MESSAGE = SEND_MESSAGE_LIMITS.Content.length.max;
 const MAX_ID = 512;
 const MAX_HREF = 4096;
 

@@ -20,10 +20,11 @@ import { describeContact, getContactAttributes, instanceAlias, readFlowTrace } f
 import { ChatCallError, chatError, startChatContact, type ChatError } from './launch';
 import { eventNameOf, INTERACTIVE_RESPONSE_TYPE, interactiveResponseContent, isTypingItem, presentItem } from './present';
 import type { ChatItem, ChatOrigin, ChatRecord, ChatSecrets, ChatState, ContactDetails } from './types';
+import { EVENT_TYPE_PREFIX } from '../request/limits';
 
 /** How often a typing event may be sent (chatjs sends about one per 10 s [UNVERIFIED]). */
 export const TYPING_EVERY_MS = 10_000;
-const TYPING_CONTENT_TYPE = 'application/vnd.amazonaws.connect.event.typing';
+const TYPING_CONTENT_TYPE = `${EVENT_TYPE_PREFIX}typing`;
 
 export interface LiveChatDeps {
   session: AwsSession;

@@ -5,11 +5,12 @@
  */
 import type { StartChatContactCommandInput } from '@aws-sdk/client-connect';
 import { findEnvReferences, requestMemberNames } from '../request';
+import { EVENT_TYPE_PREFIX, INTERACTIVE, INTERACTIVE_RESPONSE, TEXT_MARKDOWN } from '../request/limits';
 import type { ChatItem, ChatRecord, ChatState, FlowLogRecord } from './types';
 
-export const INTERACTIVE_TYPE = 'application/vnd.amazonaws.connect.message.interactive';
-export const INTERACTIVE_RESPONSE_TYPE = 'application/vnd.amazonaws.connect.message.interactive.response';
-export const EVENT_PREFIX = 'application/vnd.amazonaws.connect.event.';
+export const INTERACTIVE_TYPE = INTERACTIVE;
+export const INTERACTIVE_RESPONSE_TYPE = INTERACTIVE_RESPONSE;
+export const EVENT_PREFIX = EVENT_TYPE_PREFIX;
 export const TYPING_TYPE = `${EVENT_PREFIX}typing`;
 
 export type ItemKind = 'message' | 'event' | 'interactive' | 'attachment' | 'receipt';
@@ -281,7 +282,7 @@ export function presentItem(item: ChatItem): ItemView {
   if (item.Type === 'MESSAGE' && eventName === undefined) {
     const content = item.Content ?? '';
     const text =
-      item.ContentType === 'text/markdown' ? stripMarkdown(content) : item.ContentType === INTERACTIVE_RESPONSE_TYPE ? responseText(content) : content;
+      item.ContentType === TEXT_MARKDOWN ? stripMarkdown(content) : item.ContentType === INTERACTIVE_RESPONSE_TYPE ? responseText(content) : content;
     return { ...base, kind: 'message', text };
   }
   return { ...base, kind: 'event', text: eventSentence(eventName, label, item), ...(eventName ? { eventName } : {}) };

@@ -9,6 +9,7 @@ import { presentItem } from '../chat/present';
 import type { ChatRecord } from '../chat/types';
 import { isOtherSideMessage, messageText } from './matcher';
 import { CHATTEST_FILE_SUFFIX } from './model';
+import { INTERACTIVE_RESPONSE } from '../request/limits';
 
 export interface RecordOptions {
   /** Where the test file will be written (absolute), to make `request` relative to it. */
@@ -50,7 +51,7 @@ export function recordToTest(record: ChatRecord, options: RecordOptions = {}): R
       // What the customer said; an interactive.response answer as the title it chose.
       const text = messageText(item);
       if (text === '') continue;
-      if (pendingOptions?.includes(text) || item.ContentType === 'application/vnd.amazonaws.connect.message.interactive.response') steps.push({ select: text });
+      if (pendingOptions?.includes(text) || item.ContentType === INTERACTIVE_RESPONSE) steps.push({ select: text });
       else steps.push({ say: text });
       pendingOptions = undefined;
       continue;

@@ -130,6 +130,9 @@ export const ARN_PATTERN = /^arn:[a-z][a-z0-9-]*:[a-zA-Z0-9-]+:[a-z0-9-]*:[0-9]*
 export const DEFAULT_CHAT_MINUTES = 25 * 60;
 
 export const TEXT_PLAIN = 'text/plain';
+export const TEXT_MARKDOWN = 'text/markdown';
+/** Participant Service event content types (typing, joined, left, …) start with this (SendEvent ContentType). */
+export const EVENT_TYPE_PREFIX = 'application/vnd.amazonaws.connect.event.';
 export const INTERACTIVE = 'application/vnd.amazonaws.connect.message.interactive';
 export const INTERACTIVE_RESPONSE = 'application/vnd.amazonaws.connect.message.interactive.response';
 

@@ -1,5 +1,6 @@
 import type { HoursOfOperation } from './hours';
 import type { FlowRuntimeOptions } from './options';
+import { INTERACTIVE } from '../../core/request/limits';
 
 /**
  * The stand-ins the built-in demo instance's flows need so they run end to end offline: the
@@ -32,7 +33,7 @@ const menuBot = {
   name: 'ExampleOutfittersMenu',
   botId: 'MN4XK8Q2TB',
   aliasArns: [DEMO_MENU_BOT_ALIAS_ARN],
-  welcome: { contentType: 'application/vnd.amazonaws.connect.message.interactive', content: DEMO_MENU_LIST_PICKER },
+  welcome: { contentType: INTERACTIVE, content: DEMO_MENU_LIST_PICKER },
   fallbackReply: 'Sorry, please pick one of the options.',
   intents: [
     { name: 'TrackOrder', utterances: ['Track an order', 'track my order', 'where is my parcel'] },
@@ -53,7 +54,7 @@ const conciergeBots = [
     botId: 'CN7PQ4R2WX',
     aliasArns: ['arn:aws:lex:us-east-1:123456789012:bot-alias/CN7PQ4R2WX/TSTALIASID'],
     welcome: {
-      contentType: 'application/vnd.amazonaws.connect.message.interactive',
+      contentType: INTERACTIVE,
       content: {
         templateType: 'ListPicker',
         version: '1.0',
@@ -79,7 +80,7 @@ const conciergeBots = [
     botId: 'FT3KD8M5QZ',
     aliasArns: ['arn:aws:lex:us-east-1:123456789012:bot-alias/FT3KD8M5QZ/TSTALIASID'],
     welcome: {
-      contentType: 'application/vnd.amazonaws.connect.message.interactive',
+      contentType: INTERACTIVE,
       content: {
         templateType: 'TimePicker',
         version: '1.0',
@@ -100,7 +101,7 @@ const conciergeBots = [
     botId: 'GW6HT2N9VB',
     aliasArns: ['arn:aws:lex:us-east-1:123456789012:bot-alias/GW6HT2N9VB/TSTALIASID'],
     welcome: {
-      contentType: 'application/vnd.amazonaws.connect.message.interactive',
+      contentType: INTERACTIVE,
       content: { templateType: 'QuickReply', version: '1.0', data: { replyMessage: { title: 'Noted!' }, content: { title: 'Which wrapping would you like?', elements: [{ title: 'Classic' }, { title: 'Festive' }] } } },
     },
     fallbackReply: 'Sorry, please pick Classic or Festive.',

@@ -1,4 +1,5 @@
 import { SANDBOX_NOTICE_CONTENT_TYPE, type ContactControl, type ContactView, type FlowLogRecord, type FlowLoggingState } from '../contactRuntime';
+import { DEFAULT_SUPPORTED_CONTENT_TYPES, EVENT_TYPE_PREFIX, INTERACTIVE, INTERACTIVE_RESPONSE, TEXT_MARKDOWN, TEXT_PLAIN } from '../../core/request/limits';
 import { asText, interpolate, resolveParameter, type AttributeScope } from './attributes';
 import { firstMatchingCondition } from './conditions';
 import { findHours, isOpen } from './hours';
@@ -10,7 +11,7 @@ import { parseFlow } from './validate';
 import type { Workspace } from './workspace';
 
 export const noticeContentType = SANDBOX_NOTICE_CONTENT_TYPE;
-const eventPrefix = 'application/vnd.amazonaws.connect.event.';
+const eventPrefix = EVENT_TYPE_PREFIX;
 const systemName = 'SYSTEM_MESSAGE';
 const botName = 'BOT';
 
@@ -52,9 +53,9 @@ interface Running {
   mode: 'contact' | 'queue';
 }
 
-const plainTypes = new Set(['text/plain', 'text/markdown']);
-const interactiveType = 'application/vnd.amazonaws.connect.message.interactive';
-const interactiveResponseType = 'application/vnd.amazonaws.connect.message.interactive.response';
+const plainTypes = new Set([TEXT_PLAIN, TEXT_MARKDOWN]);
+const interactiveType = INTERACTIVE;
+const interactiveResponseType = INTERACTIVE_RESPONSE;
 
 /**
  * Flow-language Type -> the legacy block name Connect writes as ContactFlowModuleType in flow logs
@@ -235,7 +236,7 @@ export class FlowContact {
   }
 
   // No ParticipantId: the service layer keeps one id per role, as Connect shows one SYSTEM participant.
-  private say(content: string, displayName: string, contentType = 'text/plain'): void {
+  private say(content: string, displayName: string, contentType: string = TEXT_PLAIN): void {
     this.control.post({ Type: 'MESSAGE', ContentType: contentType, Content: content, ParticipantRole: 'SYSTEM', DisplayName: displayName });
   }
 
@@ -801,7 +802,7 @@ export class FlowContact {
     for (const r of replies) {
       // Connect sends interactive messages only to chats that listed the content type in
       // SupportedMessagingContentTypes; otherwise the sandbox sends the options as text.
-      const supported = this.view.supportedContentTypes ?? ['text/plain'];
+      const supported = this.view.supportedContentTypes ?? DEFAULT_SUPPORTED_CONTENT_TYPES;
       if (r.contentType === interactiveType && !supported.includes(interactiveType)) this.say(interactiveAsText(r.content), botName);
       else this.say(r.content, botName, r.contentType);
     }
