@@ -53,7 +53,7 @@ export class SandboxAdmin {
     }
   }
 
-  /** Acts as the contact's agent (join, send, typing, leave); rejects with the sandbox's message when the action is out of turn. */
+  /** Acts as the contact's agent (join, send, typing, read, leave); rejects with the sandbox's message when the action is out of turn. */
   agent(contactId: string, action: AgentAction): Promise<{ contactId: string; participantId?: string; id?: string }> {
     return this.call('POST', `/sandbox/contacts/${encodeURIComponent(contactId)}/agent`, action);
   }

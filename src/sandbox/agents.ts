@@ -19,8 +19,9 @@
  * Receipts: an agent's client reports what it received and read with SendEvent
  * (`…event.message.delivered` / `.read`), which the customer receives as MESSAGEMETADATA items
  * (src/sandbox/receipts.ts, chat-extras §5.1). Every agent here sends DELIVERED as soon as a
- * customer message reaches it. A simulated agent sends READ before it starts typing its answer; a
+ * customer message reaches it (the messages sent before it joined reach it when it joins). A simulated agent sends READ before it starts typing its answer; a
  * hand-driven agent (admin API) sends READ for the messages before its next message or typing
+ * (or on its `read` action)
  * event, as a real agent has read what it answers. When a real agent workspace sends READ (on
  * focus, on scroll) is [UNVERIFIED]; that receipts go with two participants only is kept (a
  * supervisor or a second agent is not simulated).
@@ -198,8 +199,26 @@ export class AgentDesk {
     this.store.trackParticipant(contact, EVENT.joined, 'AGENT', participantId, name);
     this.store.post(contact, { Type: 'EVENT', ContentType: EVENT.joined, ParticipantId: participantId, DisplayName: name, ParticipantRole: 'AGENT' });
     desk.agent = contact.participants.find((p) => p.participantId === participantId);
+    // The agent's client loads the chat so far: the customer's earlier messages are delivered to it
+    // now, and read with the rest (before its next message or typing, or by the read action).
+    // When a real agent workspace reports these is [UNVERIFIED].
+    if (desk.agent) {
+      for (const item of contact.transcript) {
+        if (item.Type !== 'MESSAGE' || item.ParticipantRole !== 'CUSTOMER' || desk.unread.includes(item.Id)) continue;
+        this.receipt(contact, desk.agent, item.Id, 'delivered');
+        desk.unread.push(item.Id);
+      }
+    }
     this.onJoined(contact);
     return { participantId };
+  }
+
+  /** The hand-driven agent reads what the customer sent (the agent workspace shows it): READ receipts. */
+  read(contactId: string): { read: number } {
+    const { contact, agent, desk } = this.present(contactId);
+    const n = desk.unread.length;
+    this.readAll(contact, agent, desk);
+    return { read: n };
   }
 
   send(contactId: string, text: string, contentType = 'text/plain'): { id: string } {

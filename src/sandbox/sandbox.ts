@@ -98,7 +98,7 @@ export interface SandboxInstanceInfo {
 export const PACE_REALISTIC: PaceDelays = { flowMessageMs: 400, botTypingMs: 300, botReplyMs: 1200, agentReplyMs: 2500 };
 
 /** An agent action, for the admin route and `SandboxHandle.agent`. */
-export type AgentAction = { action: 'join'; name?: string } | { action: 'send'; text: string; contentType?: 'text/plain' | 'text/markdown' } | { action: 'typing' } | { action: 'leave' };
+export type AgentAction = { action: 'join'; name?: string } | { action: 'send'; text: string; contentType?: 'text/plain' | 'text/markdown' } | { action: 'typing' } | { action: 'read' } | { action: 'leave' };
 
 export interface SandboxHandle {
   /** `http://127.0.0.1:PORT`: the endpoint for both the Connect and the Participant clients. */
@@ -136,7 +136,7 @@ export interface SandboxHandle {
    * message, show `typing`, or `leave` (which ends the chat, as an agent closing it does).
    * Throws with a message for an unknown or ended contact or an action out of turn.
    */
-  agent(contactId: string, action: AgentAction): { participantId?: string; id?: string };
+  agent(contactId: string, action: AgentAction): { participantId?: string; id?: string; read?: number };
   agentJoin(contactId: string, name?: string): { participantId: string };
   agentSend(contactId: string, text: string): { id: string };
   agentTyping(contactId: string): void;
@@ -297,7 +297,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     return true;
   };
 
-  const runAgent = (contactId: string, a: AgentAction): { participantId?: string; id?: string } => {
+  const runAgent = (contactId: string, a: AgentAction): { participantId?: string; id?: string; read?: number } => {
     const action = (a as { action?: unknown } | undefined)?.action;
     switch (action) {
       case 'join': {
@@ -314,11 +314,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       case 'typing':
         agents.typing(contactId);
         return {};
+      case 'read':
+        return agents.read(contactId);
       case 'leave':
         agents.leave(contactId);
         return {};
       default:
-        throw new AgentError(400, 'action must be one of join, send, typing, leave.');
+        throw new AgentError(400, 'action must be one of join, send, typing, read, leave.');
     }
   };
 

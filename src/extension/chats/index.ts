@@ -369,7 +369,7 @@ export function registerTestChats(services: Services): TestChats {
       }
       await chats.clear();
     }),
-    vscode.commands.registerCommand(Commands.answerAsAgent, async (arg: unknown, action?: 'join' | 'send' | 'typing' | 'leave', text?: string) => {
+    vscode.commands.registerCommand(Commands.answerAsAgent, async (arg: unknown, action?: 'join' | 'send' | 'typing' | 'read' | 'leave', text?: string) => {
       if (!(await ensureAllowed('answerAsAgent'))) return undefined;
       const r = await chatArg(chats, arg, (c) => isLiveState(c.state) && c.origin.connectionKey === 'sandbox', 'Answer which sandbox chat as the agent?');
       if (!r?.contactId) return undefined;
@@ -389,11 +389,12 @@ export function registerTestChats(services: Services): TestChats {
       const chosen =
         action ??
         (
-          await vscode.window.showQuickPick<vscode.QuickPickItem & { a: 'join' | 'send' | 'typing' | 'leave' }>(
+          await vscode.window.showQuickPick<vscode.QuickPickItem & { a: 'join' | 'send' | 'typing' | 'read' | 'leave' }>(
             joined
               ? [
                   { label: 'Send a message as the agent', a: 'send' as const },
                   { label: 'Show the agent typing', a: 'typing' as const },
+                  { label: 'Read the customer’s messages', description: 'sends READ receipts', a: 'read' as const },
                   { label: 'Leave (the agent ends the chat)', a: 'leave' as const },
                 ]
               : [{ label: 'Join as the agent', description: 'the chat must have reached a queue', a: 'join' as const }],

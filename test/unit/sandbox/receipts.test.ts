@@ -156,6 +156,34 @@ describe('sandbox: agents send delivered and read receipts; the Concierge demo f
       }
     });
 
+    it('messages sent before the agent joined are delivered to it on join; the read action reads them', async () => {
+      const chat = await startChat(c, { InstanceId: local().id, ContactFlowId: local().flows.find((f) => f.name === 'To An Agent')!.id });
+      const socket = await openSocket(chat.websocketUrl);
+      try {
+        const post = (body: unknown) => raw(sb, 'POST', `/sandbox/contacts/${chat.contactId}/agent`, JSON.stringify(body));
+        // While the chat waits in the queue, nobody is there to report receipts.
+        const early = await say(chat, 'Is anyone there?');
+        assert.deepEqual(receiptsFor(socket, early), []);
+        const joined = await post({ action: 'join', name: 'Ana' });
+        assert.equal(joined.status, 200, joined.body);
+        const ana = String(joined.json().participantId);
+        // The agent's client loads the chat so far: the early message is delivered to it, once.
+        await waitFor(() => deliveredTo(socket, early, ana), 'the early message delivered on join');
+        assert.ok(!readBy(socket, early, ana), 'not read before the agent reads');
+        // The read action: READ receipts for what the customer sent, without a message or typing.
+        const read = await post({ action: 'read' });
+        assert.equal(read.status, 200, read.body);
+        assert.equal(read.json().read, 1);
+        await waitFor(() => readBy(socket, early, ana), 'the early message read');
+        assert.equal(receiptsFor(socket, early).length, 2, 'one DELIVERED and one READ, no repeats');
+        assert.ok(!socket.items.some((i) => i.ParticipantRole === 'AGENT' && (i.Type === 'MESSAGE' || i.ContentType === `${EV}typing`)), 'reading sends nothing else');
+        // Nothing left to read: a second read reads nothing.
+        assert.equal((await post({ action: 'read' })).json().read, 0);
+      } finally {
+        socket.ws.terminate();
+      }
+    });
+
     it('an agents.json agent reads each message it answers', async () => {
       const chat = await startChat(c, { InstanceId: local().id, ContactFlowId: local().flows.find((f) => f.name === 'To An Agent')!.id });
       const socket = await openSocket(chat.websocketUrl);
