@@ -19,10 +19,10 @@
  * Receipts: an agent's client reports what it received and read with SendEvent
  * (`…event.message.delivered` / `.read`), which the customer receives as MESSAGEMETADATA items
  * (src/sandbox/receipts.ts, chat-extras §5.1). Every agent here sends DELIVERED as soon as a
- * customer message reaches it (the messages sent before it joined reach it when it joins). A simulated agent sends READ before it starts typing its answer; a
- * hand-driven agent (admin API) sends READ for the messages before its next message or typing
- * (or on its `read` action)
- * event, as a real agent has read what it answers. When a real agent workspace sends READ (on
+ * customer message reaches it; the messages sent before it joined reach it when it joins. A
+ * simulated agent sends READ before it starts typing its answer; a hand-driven agent (admin API)
+ * sends READ for the messages before its next message or typing event, as a real agent has read
+ * what it answers, or when asked to with the `read` action. When a real agent workspace sends READ (on
  * focus, on scroll) is [UNVERIFIED]; that receipts go with two participants only is kept (a
  * supervisor or a second agent is not simulated).
  *
