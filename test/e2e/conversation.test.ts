@@ -14,6 +14,8 @@ const REQUEST = `${JSON.stringify(
 )}\n`;
 
 const CONCIERGE = REQUEST.replace('4c9e2b7a-5d13-4f86-a0b2-7e6d1c3f8a95', '7c1e5a3d-8b2f-4d96-a0e4-5f3b9c7d1e28');
+/** The Concierge again, under another customer name, so its chat is easy to tell apart. */
+const KEYS = CONCIERGE.replace('Ada Tester', 'Kay Board');
 
 /**
  * The document frame of a conversation panel (webviews nest an iframe in an iframe) once it has
@@ -50,7 +52,7 @@ for (const theme of [
   let wb: Workbench;
 
   before(async () => {
-    wb = await openWorkbench({ files: { 'help.chatreq.json': REQUEST, 'concierge.chatreq.json': CONCIERGE }, settings: { 'workbench.colorTheme': theme.id } });
+    wb = await openWorkbench({ files: { 'help.chatreq.json': REQUEST, 'concierge.chatreq.json': CONCIERGE, 'keys.chatreq.json': KEYS }, settings: { 'workbench.colorTheme': theme.id } });
   });
 
   afterEach(async function () {
@@ -102,6 +104,49 @@ for (const theme of [
     assert.equal(await second.locator('.interactive vscode-button.option.chosen').innerText().then((t) => t.split('\n')[0]), 'Start a return', 'the typed answer marks the option');
     await wb.screenshot(`conversation-${theme.name}`);
   });
+
+  if (theme.name === 'light') {
+    it('is keyboard-operable: Tab goes from option to option, Space and Enter choose one', async () => {
+      const { page } = wb;
+      const seen = new Set<string>();
+      for (const f of page.frames()) {
+        const c = await f.locator('body[data-entries] .contact').innerText({ timeout: 1000 }).catch(() => undefined);
+        if (c) seen.add(c);
+      }
+      await openFile(page, 'keys.chatreq.json');
+      await runCommand(page, 'Chatreq: Launch Test Chat');
+      // A click on the chat's row opens its conversation (the node's default action).
+      const row = page.locator('.part.sidebar .monaco-list-row', { hasText: 'keys · Kay Board' }).first();
+      await row.waitFor({ timeout: 60_000 });
+      await row.click();
+      const frame = await conversationFrame(page, (c) => !seen.has(c));
+      const focused = () =>
+        frame.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null } | null } }).document.activeElement?.getAttribute('data-title') ?? null);
+      const first = frame.locator('.interactive vscode-button.option[data-title="Book a fitting"]');
+      await first.waitFor({ timeout: 30_000 });
+      await first.focus();
+      assert.equal(await focused(), 'Book a fitting');
+      // Tab reaches the next option, in the order they are shown; Shift+Tab goes back.
+      await page.keyboard.press('Tab');
+      assert.equal(await focused(), 'Gift wrapping', 'Tab moves to the next option');
+      await page.keyboard.press('Shift+Tab');
+      assert.equal(await focused(), 'Book a fitting', 'Shift+Tab moves back');
+      await page.keyboard.press('Tab');
+      // Space chooses the focused option, as a click would: the gift-wrap bot asks with a QuickReply.
+      await page.keyboard.press('Space');
+      await frame.locator('.msg.customer .bubble', { hasText: 'Gift wrapping' }).waitFor({ timeout: 30_000 });
+      const festive = frame.locator('.interactive vscode-button.option[data-title="Festive"]');
+      await festive.waitFor({ timeout: 30_000 });
+      await frame.locator('.interactive vscode-button.option[data-title="Classic"]').focus();
+      await page.keyboard.press('Tab');
+      assert.equal(await focused(), 'Festive');
+      // Enter chooses too.
+      await page.keyboard.press('Enter');
+      await frame.locator('.msg.customer .bubble', { hasText: 'Festive' }).waitFor({ timeout: 30_000 });
+      await frame.locator('.msg.other .bubble', { hasText: 'Festive it is' }).waitFor({ timeout: 30_000 });
+      assert.equal(await festive.getAttribute('aria-pressed'), 'true', 'the chosen option says so');
+    });
+  }
 
   if (theme.name === 'dark') {
     it('Concierge: a click on the ListPicker reaches agent Sam, Enter sends the reply, Sam answers and the message shows Read', async () => {
