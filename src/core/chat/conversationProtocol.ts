@@ -139,6 +139,11 @@ export interface ConversationWebviewState {
   scrollTop?: number;
   /** Whether the list was scrolled to the end (then it follows new messages). */
   atEnd?: boolean;
+  /**
+   * The entry at the top of the list and how far (px) its top was below the list's top: the
+   * position comes back at that entry even when the entries above it are drawn at another size.
+   */
+  anchor?: { key: string; offset: number };
 }
 
 /** The most a message sent from the panel may hold: SendMessage's Content limit. */
@@ -215,5 +220,6 @@ export function parseWebviewState(raw: unknown): ConversationWebviewState | unde
     chatId: raw.chatId,
     ...(typeof raw.scrollTop === 'number' && Number.isFinite(raw.scrollTop) && raw.scrollTop >= 0 ? { scrollTop: raw.scrollTop } : {}),
     ...(typeof raw.atEnd === 'boolean' ? { atEnd: raw.atEnd } : {}),
+    ...(isObj(raw.anchor) && isStr(raw.anchor.key, MAX_ID, 1) && typeof raw.anchor.offset === 'number' && Number.isFinite(raw.anchor.offset) ? { anchor: { key: raw.anchor.key, offset: raw.anchor.offset } } : {}),
   };
 }

@@ -170,9 +170,18 @@ log.addEventListener('scroll', () => {
   });
 });
 
+/** The entry at the top of the visible part of the list, and its offset from the list's top. */
+function topEntry(): { key: string; offset: number } | undefined {
+  const box = log.getBoundingClientRect();
+  const el = document.elementFromPoint(box.left + box.width / 2, box.top + 1)?.closest<HTMLElement>('[data-key]') ?? document.elementFromPoint(box.left + 24, box.top + 12)?.closest<HTMLElement>('[data-key]');
+  const key = el?.dataset.key;
+  return el && key ? { key, offset: Math.round(el.getBoundingClientRect().top - box.top) } : undefined;
+}
+
 function remember(): void {
   if (!state) return;
-  saved = { chatId: state.chatId, scrollTop: Math.round(log.scrollTop), atEnd: atEnd() };
+  const anchor = topEntry();
+  saved = { chatId: state.chatId, scrollTop: Math.round(log.scrollTop), atEnd: atEnd(), ...(anchor ? { anchor } : {}) };
   vscode.setState(saved);
   // Which scroll position is saved (tests wait on it; it is not data from the chat).
   document.body.dataset.savedScrollTop = String(saved.scrollTop);
@@ -377,10 +386,25 @@ function render(s: ConversationState): void {
   else if (s.entries.length > 0) log.querySelector('.empty')?.remove();
 
   if (follow) log.scrollTop = log.scrollHeight;
-  else if (firstRender && saved?.scrollTop !== undefined) log.scrollTop = saved.scrollTop;
+  else if (firstRender && saved?.scrollTop !== undefined) restoreScroll(saved);
   firstRender = false;
   remember();
   document.body.dataset.entries = String(s.entries.length);
+}
+
+/**
+ * Back at the saved position: at the saved top entry when it is still there (entries out of view
+ * are drawn lazily, so the pixel offset alone could land elsewhere), else at the saved offset.
+ */
+function restoreScroll(at: ConversationWebviewState): void {
+  const el = at.anchor ? drawn.get(at.anchor.key)?.el : undefined;
+  if (!el) {
+    log.scrollTop = at.scrollTop ?? 0;
+    return;
+  }
+  log.scrollTop = at.scrollTop ?? 0;
+  const shift = el.getBoundingClientRect().top - log.getBoundingClientRect().top - at.anchor!.offset;
+  if (Math.abs(shift) >= 1) log.scrollTop += shift;
 }
 
 let typingTimer: ReturnType<typeof setTimeout> | undefined;

@@ -266,6 +266,10 @@ describe('Conversation message protocol', () => {
     assert.equal(parseToConversation({ type: 'typing' }), undefined);
     assert.deepEqual(parseWebviewState({ chatId: 'c', scrollTop: 120, atEnd: false }), { chatId: 'c', scrollTop: 120, atEnd: false });
     assert.deepEqual(parseWebviewState({ chatId: 'c', scrollTop: -1 }), { chatId: 'c' });
+    // The top entry comes along when well-formed, and is dropped otherwise.
+    assert.deepEqual(parseWebviewState({ chatId: 'c', scrollTop: 5, anchor: { key: 'm-1', offset: -12 } }), { chatId: 'c', scrollTop: 5, anchor: { key: 'm-1', offset: -12 } });
+    assert.deepEqual(parseWebviewState({ chatId: 'c', anchor: { key: '', offset: 1 } }), { chatId: 'c' });
+    assert.deepEqual(parseWebviewState({ chatId: 'c', anchor: { key: 'm-1', offset: 'x' } }), { chatId: 'c' });
     assert.equal(parseWebviewState({ scrollTop: 3 }), undefined);
   });
 });
