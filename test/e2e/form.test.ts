@@ -16,6 +16,26 @@ async function formFrame(page: Page, timeoutMs = 60_000): Promise<Frame> {
   }
 }
 
+/** Shows form.chatreq.json in the request form as a person would: open the file, then the form. */
+async function showForm(page: Page): Promise<Frame> {
+  await openFile(page, 'form.chatreq.json');
+  // Quick Open brings back whichever editor of the file was in front last: the text editor (then
+  // open the form from it) or the form itself (then the palette does not offer the command).
+  const text = page.locator('.part.editor .monaco-editor .view-lines').filter({ visible: true }).first();
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (await text.isVisible()) {
+      await runCommand(page, 'Chatreq: Open Request Form');
+      return formFrame(page);
+    }
+    for (const f of page.frames()) {
+      if (await f.$('body[data-version] #f-ParticipantDetails-DisplayName').catch(() => null)) return f;
+    }
+    if (Date.now() > deadline) throw new Error('neither the text editor nor the request form came to the front');
+    await page.waitForTimeout(250);
+  }
+}
+
 describe('request form in the workbench (Chatreq installed from its .vsix)', function () {
   let wb: Workbench;
   let file: string;
@@ -90,6 +110,37 @@ describe('request form in the workbench (Chatreq installed from its .vsix)', fun
     await runCommand(page, 'Chatreq: Open Request as Text');
     await page.locator('.monaco-editor .view-lines', { hasText: 'Typed In Form' }).waitFor({ timeout: 30_000 });
     await wb.screenshot('request-form-back-to-text');
+  });
+
+  it('keeps the last valid values on screen when the JSON broke while the form was hidden', async () => {
+    const { page } = wb;
+    const saved = (JSON.parse(fs.readFileSync(file, 'utf8')) as { ParticipantDetails: { DisplayName: string } }).ParticipantDetails.DisplayName;
+    await showForm(page);
+    // The text editor in front: the form is a hidden tab of the same group (its webview is unloaded).
+    await runCommand(page, 'Chatreq: Open Request as Text');
+    const text = page.locator('.monaco-editor .view-lines', { hasText: saved });
+    await text.click();
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.type('#');
+    await page.locator('.editor-group-container .tab.dirty').first().waitFor({ timeout: 20_000 });
+
+    await runCommand(page, 'Chatreq: Open Request Form');
+    const form = await formFrame(page);
+    const banner = form.locator('.banner.error');
+    await banner.waitFor({ state: 'visible', timeout: 30_000 });
+    const name = form.locator('#f-ParticipantDetails-DisplayName');
+    assert.equal(await name.inputValue(), saved, 'the last valid values are shown');
+    assert.equal(await name.isDisabled(), true);
+    assert.match(await banner.innerText(), /not valid JSON at line 1, column 1.*shows the last version that was valid/s);
+    assert.equal(await form.locator('#f-Attributes-0-').inputValue(), 'customerTier');
+    assert.equal(await form.locator('#f-ct-text-plain').isChecked(), true);
+    await wb.screenshot('request-form-broken-while-hidden');
+
+    // Take the typed character back in the text editor; the file is as saved again.
+    await runCommand(page, 'Chatreq: Open Request as Text');
+    await text.click();
+    await page.keyboard.press('Control+Z');
+    await page.locator('.editor-group-container .tab.dirty').first().waitFor({ state: 'detached', timeout: 20_000 });
   });
 });
 

@@ -148,6 +148,36 @@ describe('request form (custom editor in the extension host)', () => {
     assert.equal(doc.getText(), before);
   });
 
+  it('shows the last valid values read-only when the JSON broke while the form was hidden', async () => {
+    const a = await api();
+    const uri = fixture();
+    await openForm(a, uri);
+    // The same file in a text editor in the same group: the form's tab is hidden behind it.
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc, { preview: false });
+    assert.ok(vscode.window.tabGroups.activeTabGroup.activeTab?.input instanceof vscode.TabInputText, 'the text editor is in front');
+    const broken = nextPost(a, uri, stateWhere((s) => s.readOnly !== undefined), 'a read-only state');
+    const edit = new vscode.WorkspaceEdit();
+    const colon = doc.getText().indexOf(':');
+    edit.delete(uri, new vscode.Range(doc.positionAt(colon), doc.positionAt(colon + 1)));
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    const whileHidden = (await broken).state;
+    assert.equal(whileHidden.fields['ParticipantDetails.DisplayName'].value, 'Form Customer');
+    assert.equal(whileHidden.readOnly?.showsLastValid, true);
+
+    // Back to the form: its webview loads again and asks for its state, which must carry the last valid values.
+    const shown = nextPost(a, uri, isState, 'the state for the form shown again');
+    await vscode.commands.executeCommand('chatreq.openRequestForm', uri);
+    const { state } = await shown;
+    assert.equal(state.version, doc.version);
+    assert.equal(state.readOnly?.code, 'chatreq/json-syntax');
+    assert.equal(state.fields['ParticipantDetails.DisplayName'].value, 'Form Customer');
+    assert.equal(state.readOnly?.showsLastValid, true);
+    assert.equal(state.fields.InstanceId.value, '11111111-2222-3333-4444-555555555555');
+    assert.deepEqual(state.attributes.rows.map((r) => [r.key, r.value]), [['customerTier', 'gold']]);
+    assert.deepEqual(state.contentTypes.checked, ['text/plain']);
+  });
+
   it('ignores messages that are not part of the protocol', async () => {
     const a = await api();
     const uri = fixture();

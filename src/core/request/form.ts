@@ -143,8 +143,12 @@ export function targetOf(root: Node | undefined, d: Diagnostic): FormTarget {
   return 'general';
 }
 
-/** Everything the form shows for `text`. */
-export function formStateOf(text: string, o: { version: number; trusted: boolean; validate?: ValidateOptions }): FormState {
+/**
+ * Everything the form shows for `text`. While the text does not parse, `lastValid` (the state of
+ * the last text that did) supplies the values, shown read-only under the syntax error; the
+ * version, the error and the diagnostics are always the current text's.
+ */
+export function formStateOf(text: string, o: { version: number; trusted: boolean; validate?: ValidateOptions; lastValid?: FormState }): FormState {
   const blank = isBlank(text);
   const diagnostics = blank ? [] : validateRequestText(text, o.validate);
   const blocking = diagnostics.find((d) => BLOCKING.has(d.code));
@@ -172,11 +176,20 @@ export function formStateOf(text: string, o: { version: number; trusted: boolean
       ),
   };
   if (blocking) {
+    const last = o.lastValid && !o.lastValid.readOnly ? o.lastValid : undefined;
+    if (last) {
+      state.fields = last.fields;
+      state.attributes = last.attributes;
+      state.contentTypes = last.contentTypes;
+      state.disconnectAgent = last.disconnectAgent;
+      state.otherMembers = last.otherMembers;
+    }
     state.readOnly = {
       message: blocking.message,
       code: blocking.code,
       line: blocking.range.start.line + 1,
       column: blocking.range.start.character + 1,
+      showsLastValid: last !== undefined,
     };
   }
   return state;

@@ -83,8 +83,13 @@ export interface FormDiagnostic {
 export interface FormState {
   /** Document version the state was computed from. */
   version: number;
-  /** Set when the document cannot be edited through the form (a JSON syntax error); fields are read-only. */
-  readOnly?: { message: string; line: number; column: number; code: string };
+  /**
+   * Set when the document cannot be edited through the form (a JSON syntax error); fields are
+   * read-only. `showsLastValid`: the values are those of the last text that parsed (the broken
+   * text has none), so the form keeps showing them however often it is reloaded meanwhile.
+   */
+  readOnly?: { message: string; line: number; column: number; code: string; showsLastValid: boolean };
+
   /** Whether the workspace is trusted. */
   trusted: boolean;
   /**
@@ -203,7 +208,7 @@ function isFieldValue(v: unknown): v is FieldValue {
 
 function isFormState(v: unknown): v is FormState {
   if (!isObj(v) || typeof v.version !== 'number' || typeof v.trusted !== 'boolean') return false;
-  if (v.readOnly !== undefined && !(isObj(v.readOnly) && typeof v.readOnly.message === 'string')) return false;
+  if (v.readOnly !== undefined && !(isObj(v.readOnly) && typeof v.readOnly.message === 'string' && typeof v.readOnly.showsLastValid === 'boolean')) return false;
   const fields = v.fields;
   if (!isObj(fields) || !SCALAR_FIELDS.every((f) => isFieldValue(fields[f]))) return false;
   const a = v.attributes;

@@ -94,6 +94,12 @@ class FormSession extends Disposable {
   private lastInstanceId: string | undefined;
   private pushTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
+  /**
+   * The last state computed from text that parsed. While the JSON is broken the form shows its
+   * values: the webview cannot keep them itself, since it is reloaded whenever its tab is shown
+   * again (and then it asks for its state anew).
+   */
+  private lastValid: FormState | undefined;
 
   constructor(
     private readonly document: vscode.TextDocument,
@@ -179,9 +185,11 @@ class FormSession extends Disposable {
         version: this.document.version,
         trusted: isTrusted(),
         validate: { env: process.env },
+        ...(this.lastValid ? { lastValid: this.lastValid } : {}),
       }),
       ...formTrust(),
     };
+    if (!state.readOnly) this.lastValid = state;
     this.post({ type: 'state', state });
     const instanceId = this.instanceId();
     if (instanceId !== this.lastInstanceId) {

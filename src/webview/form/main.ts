@@ -29,8 +29,6 @@ const vscode = acquireVsCodeApi();
 const TYPING_DELAY_MS = 250;
 
 let state: FormState | undefined;
-/** Whether the form has shown a document that parsed (kept on screen while the JSON is broken). */
-let shownValid = false;
 
 function post(m: FromWebview): void {
   vscode.postMessage(m);
@@ -413,7 +411,7 @@ function render(s: FormState): void {
   // Which document version the form shows (tests wait on it; it is not data from the file).
   document.body.dataset.version = String(s.version);
   if (s.readOnly) {
-    banner.textContent = `The file is not valid JSON at line ${s.readOnly.line}, column ${s.readOnly.column}: ${s.readOnly.message} (${s.readOnly.code}). The form is read-only until the text is fixed${shownValid ? ' and shows the last version that was valid' : ''}; nothing in the file was changed.`;
+    banner.textContent = `The file is not valid JSON at line ${s.readOnly.line}, column ${s.readOnly.column}: ${s.readOnly.message} (${s.readOnly.code}). The form is read-only until the text is fixed${s.readOnly.showsLastValid ? ' and shows the last version that was valid' : ''}; nothing in the file was changed.`;
   }
   banner.hidden = !s.readOnly;
   form.disabled = Boolean(s.readOnly);
@@ -421,10 +419,8 @@ function render(s: FormState): void {
   const restricted = s.restricted;
   trustBanner.textContent = restricted?.notice ?? '';
   trustBanner.hidden = !restricted;
-  // While the JSON is broken the fields keep showing the last version that parsed.
-  const showValues = !s.readOnly || !shownValid;
-  if (!s.readOnly) shownValid = true;
-  if (showValues) for (const field of fields.keys()) renderField(field, s.fields[field]);
+  // While the JSON is broken the host sends the values of the last version that parsed (if any).
+  for (const field of fields.keys()) renderField(field, s.fields[field]);
   const launchButton = document.getElementById('launch') as HTMLButtonElement | null;
   if (launchButton) {
     launchButton.disabled = Boolean(restricted?.launch) || Boolean(s.readOnly);
@@ -438,10 +434,8 @@ function render(s: FormState): void {
     pick.disabled = Boolean(restricted?.pick);
     pick.title = restricted?.pick ?? (restricted ? 'Choose from the current connection’s account (Restricted Mode: with your user settings only)' : 'Choose from the current connection’s account');
   }
-  if (showValues) {
-    renderAttributes(s.attributes);
-    renderChecks(s);
-  }
+  renderAttributes(s.attributes);
+  renderChecks(s);
   renderDiagnostics(s);
   otherMembers.textContent = s.otherMembers.length ? `Also in the file, kept as they are (edit them as text): ${s.otherMembers.join(', ')}` : '';
   otherMembers.hidden = s.otherMembers.length === 0;

@@ -86,6 +86,32 @@ describe('request form model', () => {
       assert.ok('error' in r && /line 3, column/.test(r.error), JSON.stringify(r));
     });
 
+    it('given the last valid state, keeps showing its values read-only while the text is broken', () => {
+      const good = state(support);
+      const broken = support.replace('"InstanceId":', '"InstanceId"');
+      const s = formStateOf(broken, { version: 7, trusted: true, lastValid: good });
+      assert.equal(s.version, 7, 'the version is the broken text\'s');
+      assert.equal(s.readOnly?.code, 'chatreq/json-syntax');
+      assert.equal(s.readOnly?.line, 3);
+      assert.equal(s.readOnly?.showsLastValid, true);
+      assert.deepEqual(s.fields, good.fields);
+      assert.deepEqual(s.attributes, good.attributes);
+      assert.deepEqual(s.contentTypes, good.contentTypes);
+      assert.deepEqual(s.disconnectAgent, good.disconnectAgent);
+      assert.deepEqual(s.otherMembers, good.otherMembers);
+      assert.deepEqual(parseToWebview({ type: 'state', state: s }), { type: 'state', state: s });
+    });
+
+    it('without a last valid state, broken text shows empty fields and says so', () => {
+      const s = formStateOf(support.replace('"InstanceId":', '"InstanceId"'), { version: 2, trusted: true });
+      assert.equal(s.readOnly?.showsLastValid, false);
+      assert.equal(s.fields['ParticipantDetails.DisplayName'].value, '');
+      // A last valid state is used only while the text is broken.
+      const fresh = formStateOf('{ "CustomerId": "c" }', { version: 3, trusted: true, lastValid: state(support) });
+      assert.equal(fresh.readOnly, undefined);
+      assert.equal(fresh.fields['ParticipantDetails.DisplayName'].present, false);
+    });
+
     it('is read-only on a number with leading zeros (the text does not parse as written)', () => {
       const s = state('{\n  "ChatDurationInMinutes": 060,\n  "InstanceId": "a"\n}');
       assert.equal(s.readOnly?.code, 'chatreq/json-leading-zero');
