@@ -16,6 +16,12 @@ async function formFrame(page: Page, timeoutMs = 60_000): Promise<Frame> {
   }
 }
 
+/** The little of the webview's DOM the tests read inside the page (the tests compile without the DOM types). */
+interface PageDocument {
+  activeElement: unknown;
+  getElementById(id: string): { value: string; selectionStart: number | null; selectionEnd: number | null } | null;
+}
+
 /** Shows form.chatreq.json in the request form as a person would: open the file, then the form. */
 async function showForm(page: Page): Promise<Frame> {
   await openFile(page, 'form.chatreq.json');
@@ -140,6 +146,36 @@ describe('request form in the workbench (Chatreq installed from its .vsix)', fun
     await runCommand(page, 'Chatreq: Open Request as Text');
     await text.click();
     await page.keyboard.press('Control+Z');
+    await page.locator('.editor-group-container .tab.dirty').first().waitFor({ state: 'detached', timeout: 20_000 });
+  });
+
+  it('Add attribute puts the caret in the new key with its text selected, so typing names it', async () => {
+    const { page } = wb;
+    const form = await showForm(page);
+    await form.locator('.banner.error').waitFor({ state: 'hidden', timeout: 30_000 });
+    const rows = await form.locator('table.attributes input[id^="f-Attributes-"]').count();
+    await form.locator('#add-attribute').click();
+    const id = `f-Attributes-${rows}-`;
+    const key = form.locator(`#${id}`);
+    await key.waitFor({ timeout: 20_000 });
+    // Wait (with a deadline) until the new row's key has the focus and all of its text is selected.
+    await form.waitForFunction(
+      (keyId) => {
+        const doc = (globalThis as unknown as { document: PageDocument }).document;
+        const el = doc.getElementById(keyId);
+        return el !== null && doc.activeElement === el && el.value.length > 0 && el.selectionStart === 0 && el.selectionEnd === el.value.length;
+      },
+      id,
+      { timeout: 10_000 },
+    );
+    await page.keyboard.type('orderId');
+    assert.equal(await key.inputValue(), 'orderId', 'typing replaced the placeholder key');
+    await key.press('Tab');
+    await page.locator('.editor-group-container .tab.dirty').first().waitFor({ timeout: 20_000 });
+    await page.keyboard.press('Control+S');
+    const deadline = Date.now() + 20_000;
+    while (!fs.readFileSync(file, 'utf8').includes('"orderId": ""') && Date.now() < deadline) await page.waitForTimeout(250);
+    assert.ok(fs.readFileSync(file, 'utf8').includes('"orderId": ""'), fs.readFileSync(file, 'utf8'));
     await page.locator('.editor-group-container .tab.dirty').first().waitFor({ state: 'detached', timeout: 20_000 });
   });
 });

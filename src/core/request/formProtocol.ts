@@ -241,6 +241,25 @@ export function parseToWebview(v: unknown): ToWebview | undefined {
 }
 
 /**
+ * The row an Add attribute made: the index of the one key in `after` (the rows of the new state)
+ * that `before` (the rows when the button was pressed) does not account for, or undefined when
+ * the rows are not `before` plus exactly one.
+ */
+export function addedAttributeRow(before: readonly string[], after: readonly string[]): number | undefined {
+  if (after.length !== before.length + 1) return undefined;
+  const unmatched = new Map<string, number>();
+  for (const k of before) unmatched.set(k, (unmatched.get(k) ?? 0) + 1);
+  let added: number | undefined;
+  for (let i = 0; i < after.length; i++) {
+    const n = unmatched.get(after[i]) ?? 0;
+    if (n > 0) unmatched.set(after[i], n - 1);
+    else if (added === undefined) added = i;
+    else return undefined;
+  }
+  return added;
+}
+
+/**
  * Whether a control should take the value a new state brings. A control the user is typing in
  * keeps its text while an edit is pending (not yet sent) and when the incoming value is just
  * the echo of what it sent; a real change from elsewhere (Undo, the text editor) still lands.

@@ -4,6 +4,7 @@
  * field being typed in is never overwritten by the echo of its own edit.
  */
 import {
+  addedAttributeRow,
   type AttributeRow,
   CHAT_DURATION,
   type FieldValue,
@@ -215,8 +216,13 @@ interface AttributeInputs {
 const attrBody = h('tbody');
 const attrNote = h('div', { class: 'note', hidden: '' });
 const addAttribute = h('button', { type: 'button', class: 'secondary', id: 'add-attribute' }, 'Add attribute');
-addAttribute.addEventListener('click', () => change({ kind: 'addAttribute' }));
 let attrRows: AttributeInputs[] = [];
+/** The row keys when Add attribute was pressed, until the state with the new row arrives (or the add fails). */
+let addingFrom: string[] | undefined;
+addAttribute.addEventListener('click', () => {
+  addingFrom = attrRows.map((r) => r.expectedKey);
+  change({ kind: 'addAttribute' });
+});
 
 function attributeRow(index: number, row: AttributeRow): AttributeInputs {
   const keyId = idFor(`Attributes[${index}]`);
@@ -288,6 +294,14 @@ function renderAttributes(a: FormState['attributes']): void {
   for (const k of [...diagLists.keys()]) if (k.startsWith('Attributes[')) diagLists.delete(k);
   attrBody.replaceChildren();
   attrRows = a.rows.map((row, i) => attributeRow(i, row));
+  const added = addingFrom ? addedAttributeRow(addingFrom, a.rows.map((r) => r.key)) : undefined;
+  if (added !== undefined) {
+    // The new row's key holds a placeholder name: select it, so what is typed replaces it.
+    addingFrom = undefined;
+    attrRows[added].key.focus();
+    attrRows[added].key.select();
+    return;
+  }
   const again = attrRows[Math.min(focus, attrRows.length - 1)];
   if (focus >= 0 && again) (focusValue ? again.value : again.key).focus();
 }
@@ -442,6 +456,7 @@ function render(s: FormState): void {
 }
 
 function showFlash(message: string, target: FormTarget | undefined): void {
+  addingFrom = undefined; // a refused change may be the add
   const list = target ? diagLists.get(target) : undefined;
   if (list) {
     list.append(diagItem({ severity: 'error', message }));

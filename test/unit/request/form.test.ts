@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { applyEdits } from '../../../src/core/request';
 import { memberInsertionIndex, setValueEdits } from '../../../src/core/request/edits';
 import { formChangeEdits, formStateOf, minimalEdit } from '../../../src/core/request/form';
-import { type FormChange, parseFromWebview, parseToWebview, takesIncomingValue } from '../../../src/core/request/formProtocol';
+import { addedAttributeRow, type FormChange, parseFromWebview, parseToWebview, takesIncomingValue } from '../../../src/core/request/formProtocol';
 
 const fixtures = path.resolve(__dirname, '../../../../test/fixtures/requests');
 const read = (rel: string) => fs.readFileSync(path.join(fixtures, rel), 'utf8');
@@ -242,6 +242,21 @@ describe('request form model', () => {
     it('minimalEdit keeps the common prefix and suffix', () => {
       assert.deepEqual(minimalEdit('abcXdef', 'abcYYdef'), { offset: 3, length: 1, newText: 'YY' });
       assert.deepEqual(minimalEdit('same', 'same'), { offset: 4, length: 0, newText: '' });
+    });
+  });
+
+  describe('adding an attribute', () => {
+    it('finds the row the add made, wherever it lands', () => {
+      assert.equal(addedAttributeRow(['customerTier'], ['customerTier', 'newAttribute']), 1);
+      assert.equal(addedAttributeRow([], ['newAttribute']), 0);
+      assert.equal(addedAttributeRow(['b', 'c'], ['a', 'b', 'c']), 0);
+      assert.equal(addedAttributeRow(['x', 'x'], ['x', 'x', 'x']), 2, 'duplicate keys are counted');
+    });
+
+    it('finds none when no row was added', () => {
+      assert.equal(addedAttributeRow(['a', 'b'], ['a', 'b']), undefined);
+      assert.equal(addedAttributeRow(['a', 'b'], ['a']), undefined);
+      assert.equal(addedAttributeRow(['a'], ['b']), undefined, 'a rename is not an add');
     });
   });
 
