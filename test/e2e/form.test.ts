@@ -178,6 +178,29 @@ describe('request form in the workbench (Chatreq installed from its .vsix)', fun
     assert.ok(fs.readFileSync(file, 'utf8').includes('"orderId": ""'), fs.readFileSync(file, 'utf8'));
     await page.locator('.editor-group-container .tab.dirty').first().waitFor({ state: 'detached', timeout: 20_000 });
   });
+
+  it('shows the instance alias and the flow name under their IDs once the account knows them', async () => {
+    const { page } = wb;
+    const form = await showForm(page);
+    const instanceName = form.locator('#f-InstanceId-name');
+    const flowName = form.locator('#f-ContactFlowId-name');
+    // Focusing the ID fields loads their suggestions (the sandbox account), as it does for a person.
+    const instance = form.locator('#f-InstanceId');
+    await instance.fill('5f1b7c3e-8a2d-4c6f-9e41-2b7d0a9c3e58');
+    await instance.press('Tab');
+    await form.locator('#f-InstanceId-name:not([hidden])', { hasText: 'chatreq-demo' }).waitFor({ timeout: 30_000 });
+    const flow = form.locator('#f-ContactFlowId');
+    await flow.fill('0c6a3f51-7d2e-4b8a-9f14-6e2d3c8b1a07');
+    await flow.press('Tab');
+    await form.locator('#f-ContactFlowId-name:not([hidden])', { hasText: 'Support Bot' }).waitFor({ timeout: 30_000 });
+    await wb.screenshot('request-form-names');
+    // An ID the account does not have: nothing extra is said.
+    await flow.fill('00000000-0000-0000-0000-000000000000');
+    await flow.press('Tab');
+    await flowName.waitFor({ state: 'hidden', timeout: 30_000 });
+    assert.equal(await flowName.innerText(), '');
+    assert.match(await instanceName.innerText(), /chatreq-demo/);
+  });
 });
 
 describe('request form in restricted mode (untrusted workspace)', function () {

@@ -209,6 +209,29 @@ describe('request form (custom editor in the extension host)', () => {
     assert.deepEqual(items.map((i) => i.value).sort(), [...flows.chat, ...flows.other].map((f) => f.Id).sort());
   });
 
+  it('names the instance and the flow from the account cache, and says nothing for an unknown ID', async () => {
+    const a = await api();
+    const uri = fixture();
+    a.services.connections.useTransient({ kind: 'sandbox' });
+    const demo = (await a.services.account.loadInstances()).find((i) => i.InstanceAlias === 'chatreq-demo');
+    assert.ok(demo?.Id);
+    const flow = (await a.services.account.loadFlows(demo.Id)).chat.find((f) => f.Name);
+    assert.ok(flow?.Id && flow.Name);
+    const isNames = (m: ToWebview): m is Extract<ToWebview, { type: 'targetNames' }> => m.type === 'targetNames';
+    const first = nextPost(a, uri, isNames, 'the names for the first state');
+    const state = await openForm(a, uri);
+    assert.deepEqual((await first).names, {}, 'the fixture\'s instance is not in the account');
+
+    const named = nextPost(a, uri, (m): m is Extract<ToWebview, { type: 'targetNames' }> => isNames(m) && m.names.flow !== undefined, 'the names of the demo instance and flow');
+    await a.requestForm.receive(uri, { type: 'change', version: state.version, change: { kind: 'setField', field: 'InstanceId', value: demo.Id } });
+    await a.requestForm.receive(uri, { type: 'change', version: state.version, change: { kind: 'setField', field: 'ContactFlowId', value: flow.Id } });
+    assert.deepEqual((await named).names, { instance: 'chatreq-demo', flow: flow.Name });
+
+    const unknown = nextPost(a, uri, (m): m is Extract<ToWebview, { type: 'targetNames' }> => isNames(m) && m.names.flow === undefined, 'the names once the flow is unknown');
+    await a.requestForm.receive(uri, { type: 'change', version: state.version, change: { kind: 'setField', field: 'ContactFlowId', value: '00000000-0000-0000-0000-000000000000' } });
+    assert.deepEqual((await unknown).names, { instance: 'chatreq-demo' });
+  });
+
   it('Pick… runs the instance picker and writes the chosen ID', async () => {
     const a = await api();
     const uri = fixture();

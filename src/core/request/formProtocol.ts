@@ -123,6 +123,15 @@ export interface Suggestion {
   label: string;
 }
 
+/**
+ * What the account data says about the request's targets: the instance's alias and the flow's
+ * name. A member is left out when it is not known (no guess is shown).
+ */
+export interface TargetNames {
+  instance?: string;
+  flow?: string;
+}
+
 /** Webview → host. */
 export type FromWebview =
   | { type: 'ready' }
@@ -136,6 +145,7 @@ export type FromWebview =
 export type ToWebview =
   | { type: 'state'; state: FormState }
   | { type: 'suggestions'; kind: SuggestionKind; items: Suggestion[] }
+  | { type: 'targetNames'; names: TargetNames }
   | { type: 'error'; message: string; target?: FormTarget };
 
 /** Longest text a form message may carry: well above the largest member, InitialMessage.Content. */
@@ -233,6 +243,11 @@ export function parseToWebview(v: unknown): ToWebview | undefined {
         v.items.every((i) => isObj(i) && typeof i.value === 'string' && typeof i.label === 'string')
         ? { type: 'suggestions', kind: v.kind, items: v.items as Suggestion[] }
         : undefined;
+    case 'targetNames': {
+      const n = v.names;
+      if (!isObj(n) || (n.instance !== undefined && !isText(n.instance)) || (n.flow !== undefined && !isText(n.flow))) return undefined;
+      return { type: 'targetNames', names: { ...(n.instance !== undefined ? { instance: n.instance } : {}), ...(n.flow !== undefined ? { flow: n.flow } : {}) } };
+    }
     case 'error':
       return typeof v.message === 'string' ? { type: 'error', message: v.message, ...(typeof v.target === 'string' ? { target: v.target as FormTarget } : {}) } : undefined;
     default:

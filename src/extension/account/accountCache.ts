@@ -88,6 +88,11 @@ export class AccountCache extends Disposable {
     return l ? [...l.chat, ...l.other] : undefined;
   }
 
+  /** The instance list if it is cached already; never starts a load. */
+  cachedInstances(): InstanceSummary[] | undefined {
+    return this.attached?.peekInstances();
+  }
+
   /** Every flow of the instance if it is cached already; never starts a load. */
   cachedFlows(instanceId: string): ContactFlowSummary[] | undefined {
     const l = this.attached?.peekFlows(instanceId);

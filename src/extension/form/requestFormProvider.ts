@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { loadJsonEngine } from '../../core/json';
 import { requestTargets, resolveEnvReferences } from '../../core/request';
-import { formChangeEdits, formStateOf } from '../../core/request/form';
+import { formChangeEdits, formStateOf, targetNamesOf } from '../../core/request/form';
 import {
   type FormChange,
   type FormState,
@@ -49,7 +49,14 @@ export class RequestFormProvider extends Disposable implements vscode.CustomText
   constructor(private readonly services: Services) {
     super();
     this.register(onDidGrantTrust(() => this.forEachSession((s) => void s.pushState())));
-    this.register(services.account.onDidChange(() => this.forEachSession((s) => s.resendSuggestions())));
+    this.register(
+      services.account.onDidChange(() =>
+        this.forEachSession((s) => {
+          s.resendSuggestions();
+          s.sendNames();
+        }),
+      ),
+    );
   }
 
   resolveCustomTextEditor(document: vscode.TextDocument, panel: vscode.WebviewPanel): void {
@@ -100,6 +107,10 @@ class FormSession extends Disposable {
    * again (and then it asks for its state anew).
    */
   private lastValid: FormState | undefined;
+  /** The state last sent (the names are those of the IDs it shows). */
+  private shown: FormState | undefined;
+  /** The names last sent, as JSON (an account change that alters none sends nothing). */
+  private sentNames: string | undefined;
 
   constructor(
     private readonly document: vscode.TextDocument,
@@ -190,7 +201,9 @@ class FormSession extends Disposable {
       ...formTrust(),
     };
     if (!state.readOnly) this.lastValid = state;
+    this.shown = state;
     this.post({ type: 'state', state });
+    this.sendNames(true);
     const instanceId = this.instanceId();
     if (instanceId !== this.lastInstanceId) {
       this.lastInstanceId = instanceId;
@@ -241,6 +254,23 @@ class FormSession extends Disposable {
     }
     const picked = await pickFlow(this.services, instanceId, targets.contactFlowId ? { currentId: targets.contactFlowId } : {});
     if (picked) await this.applyChange({ kind: 'setField', field: 'ContactFlowId', value: picked.id });
+  }
+
+  /**
+   * The instance alias and flow name of the IDs the form shows, from the account data already
+   * cached (nothing is loaded for them: they appear once suggestions, Pick… or the Instances view
+   * have loaded the lists, and the account's change event sends them again).
+   */
+  sendNames(always = false): void {
+    if (!this.shown || this.closed) return;
+    const account = this.services.account;
+    const names = allows('readAccount')
+      ? targetNamesOf(this.shown, { instances: () => account.cachedInstances(), flows: (id) => account.cachedFlows(id) }, process.env)
+      : {};
+    const json = JSON.stringify(names);
+    if (!always && json === this.sentNames) return;
+    this.sentNames = json;
+    this.post({ type: 'targetNames', names });
   }
 
   resendSuggestions(): void {

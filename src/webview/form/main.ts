@@ -19,6 +19,7 @@ import {
   SELECT_OPTIONS,
   type SuggestionKind,
   takesIncomingValue,
+  type TargetNames,
 } from '../../core/request/formProtocol';
 
 interface VsCodeApi {
@@ -115,6 +116,9 @@ function flush(field: ScalarField, f: FieldControl): void {
   change({ kind: 'setField', field, value: f.el.value });
 }
 
+/** Where the instance alias and the flow name are shown, under their ID fields. */
+const targetNames = new Map<keyof TargetNames, HTMLElement>();
+
 function fieldRow(field: ScalarField, label: string, help: string, o: { multiline?: boolean; numeric?: boolean; list?: string; pick?: 'instance' | 'flow'; placeholder?: string } = {}): HTMLElement {
   const id = idFor(field);
   const options = SELECT_OPTIONS[field];
@@ -134,7 +138,7 @@ function fieldRow(field: ScalarField, label: string, help: string, o: { multilin
   if (o.placeholder) el.setAttribute('placeholder', o.placeholder);
   const helpEl = h('div', { class: 'help', id: `${id}-help` }, help);
   const note = h('div', { class: 'note', id: `${id}-note`, hidden: '' });
-  el.setAttribute('aria-describedby', `${id}-help ${id}-note ${id}-diags`);
+  el.setAttribute('aria-describedby', `${o.pick ? `${id}-name ` : ''}${id}-help ${id}-note ${id}-diags`);
   const f: FieldControl = { el, note };
   fields.set(field, f);
   if (el instanceof HTMLSelectElement) {
@@ -157,13 +161,25 @@ function fieldRow(field: ScalarField, label: string, help: string, o: { multilin
     el.addEventListener('focus', () => post({ type: 'suggest', kind }));
   }
   const control = h('div', { class: 'control' }, el);
+  const below: HTMLElement[] = [];
   if (o.pick) {
     const target = o.pick;
     const button = h('button', { type: 'button', class: 'secondary pick', id: `${id}-pick`, 'aria-label': `Pick ${target === 'instance' ? 'an instance' : 'a flow'} from the account` }, 'Pick…');
     button.addEventListener('click', () => post({ type: 'pick', target }));
     control.append(button);
+    const name = h('div', { class: 'target-name', id: `${id}-name`, hidden: '' });
+    targetNames.set(target, name);
+    below.push(name);
   }
-  return h('div', { class: 'field', 'data-field': field }, h('label', { for: id }, label), control, helpEl, note, diagList(field));
+  return h('div', { class: 'field', 'data-field': field }, h('label', { for: id }, label), control, ...below, helpEl, note, diagList(field));
+}
+function renderTargetNames(names: TargetNames): void {
+  const say = { instance: (n: string) => `Instance alias: ${n}`, flow: (n: string) => `Flow name: ${n}` };
+  for (const [kind, el] of targetNames) {
+    const name = names[kind];
+    el.textContent = name ? say[kind](name) : '';
+    el.hidden = !name;
+  }
 }
 
 function showNote(note: HTMLElement, text: string | undefined): void {
@@ -479,6 +495,9 @@ window.addEventListener('message', (e: MessageEvent) => {
       list?.replaceChildren(...m.items.map((i) => h('option', { value: i.value, label: i.label || i.value })));
       return;
     }
+    case 'targetNames':
+      renderTargetNames(m.names);
+      return;
     case 'error':
       showFlash(m.message, m.target);
       return;

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { applyEdits } from '../../../src/core/request';
 import { memberInsertionIndex, setValueEdits } from '../../../src/core/request/edits';
-import { formChangeEdits, formStateOf, minimalEdit } from '../../../src/core/request/form';
+import { formChangeEdits, formStateOf, minimalEdit, type TargetLookup, targetNamesOf } from '../../../src/core/request/form';
 import { addedAttributeRow, type FormChange, parseFromWebview, parseToWebview, takesIncomingValue } from '../../../src/core/request/formProtocol';
 
 const fixtures = path.resolve(__dirname, '../../../../test/fixtures/requests');
@@ -242,6 +242,35 @@ describe('request form model', () => {
     it('minimalEdit keeps the common prefix and suffix', () => {
       assert.deepEqual(minimalEdit('abcXdef', 'abcYYdef'), { offset: 3, length: 1, newText: 'YY' });
       assert.deepEqual(minimalEdit('same', 'same'), { offset: 4, length: 0, newText: '' });
+    });
+  });
+
+  describe('instance and flow names', () => {
+    const instances = [
+      { Id: 'inst-1', InstanceAlias: 'support-prod' },
+      { Id: 'inst-2' },
+    ];
+    const flows: Record<string, Array<{ Id?: string; Name?: string }>> = { 'inst-1': [{ Id: 'flow-1', Name: 'Main chat flow' }, { Id: 'flow-2' }] };
+    const account: TargetLookup = { instances: () => instances, flows: (id: string) => flows[id] };
+    const names = (text: string, env: Record<string, string> = {}, source = account) => targetNamesOf(state(text), source, env);
+
+    it('names the instance by its alias and the flow by its name when the account data knows them', () => {
+      assert.deepEqual(names('{ "InstanceId": "inst-1", "ContactFlowId": "flow-1" }'), { instance: 'support-prod', flow: 'Main chat flow' });
+    });
+
+    it('finds the IDs inside pasted ARNs and ${env:NAME} references that are set', () => {
+      const arn = 'arn:aws:connect:eu-west-2:123456789012:instance/inst-1';
+      assert.deepEqual(names(`{ "ContactFlowId": "${arn}/contact-flow/flow-1" }`), { instance: 'support-prod', flow: 'Main chat flow' });
+      assert.deepEqual(names('{ "InstanceId": "${env:INST}", "ContactFlowId": "flow-1" }', { INST: 'inst-1' }), { instance: 'support-prod', flow: 'Main chat flow' });
+      assert.deepEqual(names('{ "InstanceId": "${env:INST}", "ContactFlowId": "flow-1" }'), {});
+    });
+
+    it('says nothing when an ID, a name or the account data is unknown', () => {
+      assert.deepEqual(names('{ "InstanceId": "inst-2", "ContactFlowId": "flow-1" }'), {}, 'an instance without an alias; its flows are not cached');
+      assert.deepEqual(names('{ "InstanceId": "inst-1", "ContactFlowId": "flow-2" }'), { instance: 'support-prod' });
+      assert.deepEqual(names('{ "InstanceId": "nope", "ContactFlowId": "flow-1" }'), {});
+      assert.deepEqual(names('{ "InstanceId": "inst-1" }', {}, { instances: () => undefined, flows: () => undefined }), {});
+      assert.deepEqual(names('{ "InstanceId": 42 }'), {});
     });
   });
 
