@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
+import { SCALAR_FIELDS } from '../../src/core/request/formProtocol';
 import { openFile, openWorkbench, runCommand, type Workbench } from './workbench';
 
 /** The request form's document frame (webviews nest an iframe in an iframe), once it has rendered. */
@@ -20,6 +21,10 @@ async function formFrame(page: Page, timeoutMs = 60_000): Promise<Frame> {
 interface PageDocument {
   activeElement: unknown;
   getElementById(id: string): { value: string; selectionStart: number | null; selectionEnd: number | null } | null;
+}
+interface PageElement {
+  getAttribute(name: string): string | null;
+  querySelector(selector: string): { textContent: string | null } | null;
 }
 
 /** Shows form.chatreq.json in the request form as a person would: open the file, then the form. */
@@ -177,6 +182,29 @@ describe('request form in the workbench (Chatreq installed from its .vsix)', fun
     while (!fs.readFileSync(file, 'utf8').includes('"orderId": ""') && Date.now() < deadline) await page.waitForTimeout(250);
     assert.ok(fs.readFileSync(file, 'utf8').includes('"orderId": ""'), fs.readFileSync(file, 'utf8'));
     await page.locator('.editor-group-container .tab.dirty').first().waitFor({ state: 'detached', timeout: 20_000 });
+  });
+
+  it('labels every field in plain words with its StartChatContact member name beside it', async () => {
+    const form = await showForm(wb.page);
+    const shown = await form.locator('[data-member]').evaluateAll((els: unknown[]) => {
+      const page = globalThis as unknown as { document: { body: unknown }; getComputedStyle(el: unknown): { fontFamily: string } };
+      return (els as PageElement[]).map((el) => ({
+        member: el.getAttribute('data-member'),
+        label: el.querySelector('.label-text')?.textContent?.trim() ?? '',
+        code: el.querySelector('code.member')?.textContent ?? '',
+        font: page.getComputedStyle(el.querySelector('code.member') ?? el).fontFamily,
+        bodyFont: page.getComputedStyle(page.document.body).fontFamily,
+      }));
+    });
+    const expected = [...SCALAR_FIELDS, 'Attributes', 'InitialMessage', 'SupportedMessagingContentTypes', 'DisconnectOnCustomerExit'];
+    assert.deepEqual(shown.map((s) => s.member).sort(), [...expected].sort(), 'every field and member section is labelled');
+    for (const s of shown) {
+      assert.equal(s.code, s.member, `${s.member}: the member name is shown`);
+      assert.ok(s.label && s.label !== s.member && !/[a-z][A-Z]/.test(s.label), `${s.member}: "${s.label}" is a plain label`);
+      assert.notEqual(s.font, s.bodyFont, `${s.member}: the member name is set in the editor's (monospace) font`);
+    }
+    assert.equal(await form.locator('label[for="f-ContactFlowId"]').innerText(), 'Flow');
+    await wb.screenshot('request-form-labels');
   });
 
   it('shows the instance alias and the flow name under their IDs once the account knows them', async () => {

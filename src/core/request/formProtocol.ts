@@ -46,6 +46,37 @@ export type FormTarget =
   | 'DisconnectOnCustomerExit'
   | 'general';
 
+/** What the form puts a label on: each scalar field, and the members shown as a section or a list. */
+export type LabelledTarget = ScalarField | 'Attributes' | 'InitialMessage' | 'SupportedMessagingContentTypes' | 'DisconnectOnCustomerExit';
+
+const LABELS: Record<LabelledTarget, string> = {
+  InstanceId: 'Instance',
+  ContactFlowId: 'Flow',
+  'ParticipantDetails.DisplayName': 'Display name',
+  CustomerId: 'Customer ID',
+  'ParticipantConfiguration.ResponseMode': 'Response mode',
+  Attributes: 'Contact attributes',
+  InitialMessage: 'First message',
+  'InitialMessage.ContentType': 'Format',
+  'InitialMessage.Content': 'Message',
+  ChatDurationInMinutes: 'Chat duration (minutes)',
+  SupportedMessagingContentTypes: 'Message types the customer’s client shows',
+  DisconnectOnCustomerExit: 'Disconnect the agent when the customer leaves',
+  'PersistentChat.RehydrationType': 'Transcript to restore',
+  'PersistentChat.SourceContactId': 'Earlier contact ID',
+  RelatedContactId: 'Related contact ID',
+  ClientToken: 'Client token',
+};
+
+/**
+ * The form's one labelling scheme: every field and every section that stands for one member has
+ * a plain-language `label`, and shows the StartChatContact `member` it edits (its JSON path) as
+ * secondary, monospace text. Sections that gather several members have a plain heading only.
+ */
+export const FORM_LABELS: Readonly<Record<LabelledTarget, { label: string; member: LabelledTarget }>> = Object.fromEntries(
+  (Object.keys(LABELS) as LabelledTarget[]).map((member) => [member, { label: LABELS[member], member }]),
+) as Record<LabelledTarget, { label: string; member: LabelledTarget }>;
+
 /** Choices the select fields offer (a document value outside them is kept and shown as is). */
 export const SELECT_OPTIONS: Readonly<Partial<Record<ScalarField, readonly string[]>>> = {
   'ParticipantConfiguration.ResponseMode': START_CHAT_LIMITS['ParticipantConfiguration.ResponseMode'].enum,
@@ -89,7 +120,6 @@ export interface FormState {
    * text has none), so the form keeps showing them however often it is reloaded meanwhile.
    */
   readOnly?: { message: string; line: number; column: number; code: string; showsLastValid: boolean };
-
   /** Whether the workspace is trusted. */
   trusted: boolean;
   /**

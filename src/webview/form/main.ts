@@ -11,8 +11,10 @@ import {
   type FormChange,
   type FormDiagnostic,
   type FormState,
+  FORM_LABELS,
   type FormTarget,
   type FromWebview,
+  type LabelledTarget,
   MESSAGING_CONTENT_TYPES,
   parseToWebview,
   type ScalarField,
@@ -54,6 +56,10 @@ function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, 
 }
 
 const idFor = (target: string) => `f-${target.replace(/[^A-Za-z0-9]/g, '-')}`;
+
+// Labels follow one scheme (FORM_LABELS): plain words, then the member name in monospace.
+const labelText = (target: LabelledTarget) => FORM_LABELS[target].label;
+const memberName = (target: LabelledTarget, id?: string) => h('code', { class: 'member', ...(id ? { id } : {}) }, FORM_LABELS[target].member);
 
 // ---------------------------------------------------------------------------------------------
 // Diagnostics: one list per target, filled on every state
@@ -119,7 +125,7 @@ function flush(field: ScalarField, f: FieldControl): void {
 /** Where the instance alias and the flow name are shown, under their ID fields. */
 const targetNames = new Map<keyof TargetNames, HTMLElement>();
 
-function fieldRow(field: ScalarField, label: string, help: string, o: { multiline?: boolean; numeric?: boolean; list?: string; pick?: 'instance' | 'flow'; placeholder?: string } = {}): HTMLElement {
+function fieldRow(field: ScalarField, help: string, o: { multiline?: boolean; numeric?: boolean; list?: string; pick?: 'instance' | 'flow'; placeholder?: string } = {}): HTMLElement {
   const id = idFor(field);
   const options = SELECT_OPTIONS[field];
   let el: FieldControl['el'];
@@ -138,7 +144,7 @@ function fieldRow(field: ScalarField, label: string, help: string, o: { multilin
   if (o.placeholder) el.setAttribute('placeholder', o.placeholder);
   const helpEl = h('div', { class: 'help', id: `${id}-help` }, help);
   const note = h('div', { class: 'note', id: `${id}-note`, hidden: '' });
-  el.setAttribute('aria-describedby', `${o.pick ? `${id}-name ` : ''}${id}-help ${id}-note ${id}-diags`);
+  el.setAttribute('aria-describedby', `${id}-member ${o.pick ? `${id}-name ` : ''}${id}-help ${id}-note ${id}-diags`);
   const f: FieldControl = { el, note };
   fields.set(field, f);
   if (el instanceof HTMLSelectElement) {
@@ -171,8 +177,10 @@ function fieldRow(field: ScalarField, label: string, help: string, o: { multilin
     targetNames.set(target, name);
     below.push(name);
   }
-  return h('div', { class: 'field', 'data-field': field }, h('label', { for: id }, label), control, ...below, helpEl, note, diagList(field));
+  const labelLine = h('div', { class: 'label-line' }, h('label', { for: id, class: 'label-text' }, labelText(field)), memberName(field, `${id}-member`));
+  return h('div', { class: 'field', 'data-field': field, 'data-member': field }, labelLine, control, ...below, helpEl, note, diagList(field));
 }
+
 function renderTargetNames(names: TargetNames): void {
   const say = { instance: (n: string) => `Instance alias: ${n}`, flow: (n: string) => `Flow name: ${n}` };
   for (const [kind, el] of targetNames) {
@@ -333,7 +341,11 @@ const disconnectNote = h('div', { class: 'note', hidden: '' });
 disconnect.addEventListener('change', () => change({ kind: 'setDisconnectAgent', checked: disconnect.checked }));
 
 function contentTypesFieldset(): HTMLElement {
-  const fs = h('fieldset', { class: 'checks', id: idFor('SupportedMessagingContentTypes'), 'aria-describedby': `${idFor('SupportedMessagingContentTypes')}-diags` }, h('legend', {}, 'SupportedMessagingContentTypes'));
+  const fs = h(
+    'fieldset',
+    { class: 'checks', id: idFor('SupportedMessagingContentTypes'), 'data-member': 'SupportedMessagingContentTypes', 'aria-describedby': `${idFor('SupportedMessagingContentTypes')}-diags` },
+    h('legend', {}, h('span', { class: 'label-text' }, labelText('SupportedMessagingContentTypes')), ' ', memberName('SupportedMessagingContentTypes')),
+  );
   for (const ct of MESSAGING_CONTENT_TYPES) {
     const id = idFor(`ct-${ct}`);
     const box = h('input', { type: 'checkbox', id });
@@ -366,8 +378,14 @@ const flash = h('div', { class: 'banner warning', role: 'alert', hidden: '' });
 const otherMembers = h('p', { class: 'note', hidden: '' });
 const form = h('fieldset', { class: 'form' });
 
+/** A section that gathers several members: a plain heading. */
 function section(title: string, ...children: HTMLElement[]): HTMLElement {
   return h('section', {}, h('h2', {}, title), ...children);
+}
+
+/** A section that stands for one member: its plain label, then the member name. */
+function memberSection(member: LabelledTarget, ...children: HTMLElement[]): HTMLElement {
+  return h('section', { 'data-member': member }, h('h2', {}, h('span', { class: 'label-text' }, labelText(member)), ' ', memberName(member)), ...children);
 }
 
 function group(name: FormTarget, ...children: HTMLElement[]): HTMLElement {
@@ -382,42 +400,54 @@ function build(): void {
   form.append(
     section(
       'Where the chat starts',
-      fieldRow('InstanceId', 'InstanceId', 'The Amazon Connect instance ID (the part after instance/ in its ARN). Leave empty to be asked at launch.', { list: 'instances-list', pick: 'instance' }),
-      fieldRow('ContactFlowId', 'ContactFlowId', 'The contact flow that handles the chat (the part after contact-flow/ in its ARN). Leave empty to be asked at launch.', { list: 'flows-list', pick: 'flow' }),
+      fieldRow('InstanceId', 'The Amazon Connect instance ID (the part after instance/ in its ARN). Leave empty to be asked at launch.', { list: 'instances-list', pick: 'instance' }),
+      fieldRow('ContactFlowId', 'The contact flow that handles the chat (the part after contact-flow/ in its ARN). Leave empty to be asked at launch.', { list: 'flows-list', pick: 'flow' }),
     ),
     section(
       'Customer',
-      group('ParticipantDetails', fieldRow('ParticipantDetails.DisplayName', 'Display name', 'ParticipantDetails.DisplayName: the customer’s name in the chat (required, 1-256 characters).')),
-      fieldRow('CustomerId', 'CustomerId', 'The customer’s own identifier (sensitive: prefer ${env:NAME}).'),
-      group('ParticipantConfiguration', fieldRow('ParticipantConfiguration.ResponseMode', 'Response mode', 'ParticipantConfiguration.ResponseMode: how bot replies arrive (INCREMENTAL streams them).')),
+      group('ParticipantDetails', fieldRow('ParticipantDetails.DisplayName', 'The customer’s name in the chat (required, 1-256 characters).')),
+      fieldRow('CustomerId', 'The customer’s own identifier (sensitive: prefer ${env:NAME}).'),
+      group('ParticipantConfiguration', fieldRow('ParticipantConfiguration.ResponseMode', 'How bot replies arrive (INCREMENTAL streams them).')),
     ),
-    section(
+    memberSection(
       'Attributes',
-      h('table', { class: 'attributes', 'aria-label': 'Contact attributes' }, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Key'), h('th', { scope: 'col' }, 'Value'), h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Remove')))), attrBody),
-      h('div', { class: 'help' }, 'Contact attributes the flow reads as $.Attributes.<key>. Keys: letters, digits, - and _; values are strings.'),
+      h('table', { class: 'attributes', 'aria-label': labelText('Attributes') }, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Key'), h('th', { scope: 'col' }, 'Value'), h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Remove')))), attrBody),
+      h('div', { class: 'help' }, 'What the flow reads as $.Attributes.<key>. Keys: letters, digits, - and _; values are strings.'),
       attrNote,
       addAttribute,
       diagList('Attributes'),
     ),
-    section(
-      'Initial message',
-      group('InitialMessage', fieldRow('InitialMessage.ContentType', 'Content type', 'InitialMessage.ContentType.'), fieldRow('InitialMessage.Content', 'Content', 'InitialMessage.Content: posted as the customer’s first message.', { multiline: true })),
+    memberSection(
+      'InitialMessage',
+      group(
+        'InitialMessage',
+        fieldRow('InitialMessage.ContentType', 'How the message is written: plain text or Markdown.'),
+        fieldRow('InitialMessage.Content', 'Posted as the customer’s first message.', { multiline: true }),
+      ),
     ),
     section(
       'Chat',
-      fieldRow('ChatDurationInMinutes', 'ChatDurationInMinutes', `From ${CHAT_DURATION.min} to ${CHAT_DURATION.max} minutes (7 days). Empty: Connect’s default of ${CHAT_DURATION.defaultMinutes / 60} hours.`, { numeric: true }),
+      fieldRow('ChatDurationInMinutes', `From ${CHAT_DURATION.min} to ${CHAT_DURATION.max} minutes (7 days). Empty: Connect’s default of ${CHAT_DURATION.defaultMinutes / 60} hours.`, { numeric: true }),
       contentTypesFieldset(),
-      h('div', { class: 'field check' }, disconnect, h('label', { for: idFor('DisconnectOnCustomerExit') }, 'DisconnectOnCustomerExit: disconnect the agent when the customer leaves'), disconnectNote, diagList('DisconnectOnCustomerExit')),
+      h(
+        'div',
+        { class: 'field check', 'data-member': 'DisconnectOnCustomerExit' },
+        disconnect,
+        h('label', { for: idFor('DisconnectOnCustomerExit'), class: 'label-text' }, labelText('DisconnectOnCustomerExit')),
+        memberName('DisconnectOnCustomerExit'),
+        disconnectNote,
+        diagList('DisconnectOnCustomerExit'),
+      ),
     ),
     section(
       'Continuing a chat',
       group(
         'PersistentChat',
-        fieldRow('PersistentChat.RehydrationType', 'PersistentChat.RehydrationType', 'Which past contact supplies the transcript.'),
-        fieldRow('PersistentChat.SourceContactId', 'PersistentChat.SourceContactId', 'Contact ID of the earlier chat (an ID, not an ARN).'),
+        fieldRow('PersistentChat.RehydrationType', 'Which past contact supplies the transcript.'),
+        fieldRow('PersistentChat.SourceContactId', 'Contact ID of the earlier chat (an ID, not an ARN).'),
       ),
-      fieldRow('RelatedContactId', 'RelatedContactId', 'An existing contact this chat is linked to (not together with PersistentChat).'),
-      fieldRow('ClientToken', 'ClientToken', 'Idempotency token. Leave empty for a fresh one per launch.'),
+      fieldRow('RelatedContactId', 'An existing contact this chat is linked to (not together with a continued chat above).'),
+      fieldRow('ClientToken', 'Idempotency token. Leave empty for a fresh one per launch.'),
     ),
   );
   const header = h('header', {}, h('h1', {}, 'StartChatContact request'), launch, openText);

@@ -4,7 +4,15 @@ import * as path from 'node:path';
 import { applyEdits } from '../../../src/core/request';
 import { memberInsertionIndex, setValueEdits } from '../../../src/core/request/edits';
 import { formChangeEdits, formStateOf, minimalEdit, type TargetLookup, targetNamesOf } from '../../../src/core/request/form';
-import { addedAttributeRow, type FormChange, parseFromWebview, parseToWebview, takesIncomingValue } from '../../../src/core/request/formProtocol';
+import {
+  addedAttributeRow,
+  type FormChange,
+  FORM_LABELS,
+  parseFromWebview,
+  parseToWebview,
+  SCALAR_FIELDS,
+  takesIncomingValue,
+} from '../../../src/core/request/formProtocol';
 
 const fixtures = path.resolve(__dirname, '../../../../test/fixtures/requests');
 const read = (rel: string) => fs.readFileSync(path.join(fixtures, rel), 'utf8');
@@ -286,6 +294,22 @@ describe('request form model', () => {
       assert.equal(addedAttributeRow(['a', 'b'], ['a', 'b']), undefined);
       assert.equal(addedAttributeRow(['a', 'b'], ['a']), undefined);
       assert.equal(addedAttributeRow(['a'], ['b']), undefined, 'a rename is not an add');
+    });
+  });
+
+  describe('labels', () => {
+    it('give every field and member section a plain label and its StartChatContact member name', () => {
+      const labelled = [...SCALAR_FIELDS, 'Attributes', 'InitialMessage', 'SupportedMessagingContentTypes', 'DisconnectOnCustomerExit'] as const;
+      for (const target of labelled) {
+        const l = FORM_LABELS[target];
+        assert.ok(l, `${target} has a label`);
+        assert.equal(l.member, target, `${target}: the member name is its JSON path`);
+        assert.notEqual(l.label, l.member);
+        // Plain words: starts with a capital, then no capital letters glued to lower-case ones (no camel case).
+        assert.match(l.label, /^[A-Z][^A-Z]*(?:\b(?:ID|URL)\b[^A-Z]*)*$/, `${target}: "${l.label}" reads as plain words`);
+      }
+      const labels = Object.values(FORM_LABELS).map((l) => l.label);
+      assert.equal(new Set(labels).size, labels.length, 'no two labels are the same');
     });
   });
 
