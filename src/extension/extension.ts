@@ -105,15 +105,24 @@ class LazyFeatures {
     this.standIns.push(view, view.onDidChangeVisibility((e) => e.visible && this.load(`the ${id} view is open`)));
   }
 
+  /** Writes what the features hold and have not saved yet (nothing when they never loaded). */
+  flush(): Promise<void> {
+    return this.features?.flush() ?? Promise.resolve();
+  }
+
   dispose(): void {
     for (const d of this.standIns.splice(0)) d.dispose();
   }
 }
 
+/** What deactivate() waits for: set by activate(). */
+let beforeShutdown: (() => Promise<void>) | undefined;
+
 export function activate(context: vscode.ExtensionContext): ChatreqApi | ChatreqPublicApi {
   const started = performance.now();
   const { channel, logger } = createLogger();
   const lazy = new LazyFeatures(context, channel, logger);
+  beforeShutdown = () => lazy.flush();
   context.subscriptions.push(channel, lazy, vscode.commands.registerCommand(Commands.showLog, () => channel.show(true)));
 
   const manifest = context.extension.packageJSON as {
@@ -186,6 +195,13 @@ export function activate(context: vscode.ExtensionContext): ChatreqApi | Chatreq
   return api;
 }
 
-export function deactivate(): void {
-  // Everything is owned by context.subscriptions.
+/**
+ * VS Code waits for the promise deactivate() returns before it disposes context.subscriptions and
+ * ends the extension host (on a window reload too): the last changes to the Test Chats history are
+ * written then, so a chat that ended just before a reload comes back ended, with all its messages.
+ */
+export function deactivate(): Promise<void> | undefined {
+  const flush = beforeShutdown;
+  beforeShutdown = undefined;
+  return flush?.().catch(() => undefined);
 }

@@ -38,6 +38,8 @@ export interface Features {
   readonly requestForm: RequestFormProvider;
   /** The workspace shows it uses Chatreq (a request file is open or exists): show the connection. */
   readonly engage: (why: string) => void;
+  /** Writes what is not on disk yet (the Test Chats history); the shell's deactivate() awaits it. */
+  readonly flush: () => Promise<void>;
 }
 
 /** Registers every feature; the shell has already disposed its stand-ins for their commands and views. */
@@ -57,5 +59,5 @@ export function activateFeatures(context: vscode.ExtensionContext, channel: vsco
   const testChats = registerTestChats(services);
   usage.watchView(testChats.tree.treeView);
   registerChatTests(services, testChats);
-  return { services, testChats, requestForm, engage: usage.engage };
+  return { services, testChats, requestForm, engage: usage.engage, flush: () => testChats.chats.store.flush() };
 }

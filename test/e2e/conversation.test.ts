@@ -225,7 +225,15 @@ for (const theme of [
       await runCommand(page, 'Developer: Reload Window');
       await page.waitForSelector('.monaco-workbench .part.statusbar', { timeout: 60_000 });
       const back = await conversationFrame(page, (c) => c === contact);
-      await back.locator('.event', { hasText: 'The chat ended' }).waitFor({ timeout: 30_000 });
+      // The stored transcript down to its end, which is out of view (the list is back at its top,
+      // and entries out of view are not drawn until they scroll near): in the DOM, not on screen.
+      await back
+        .locator('.event', { hasText: 'The chat ended' })
+        .waitFor({ state: 'attached', timeout: 30_000 })
+        .catch(async (e: unknown) => {
+          const shown = await back.locator('#log').evaluate((el: unknown) => (el as { textContent: string }).textContent).catch(() => '(no log)');
+          throw new Error(`after the reload the panel does not show the end of the chat; it shows:\n${shown}\n${String(e)}`);
+        });
       assert.equal(await back.locator('#log').evaluate((el: unknown) => (el as Scroller).scrollTop), 0, 'the scroll position is restored, not moved to the end');
       assert.equal(await back.locator('#composer textarea').isDisabled(), true, 'the stored transcript of an ended chat, read-only');
       await wb.screenshot('conversation-restored-after-reload');

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { StopContactCommand } from '@aws-sdk/client-connect';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ChatRecord } from '../../src/core/chat/types';
@@ -461,6 +462,36 @@ describe('Test Chats: launch and follow a chat', function () {
       await until('the restored chat to show ended', () => (fresh.get(record.id)?.state === 'ended' ? true : undefined));
     } finally {
       fresh.dispose();
+    }
+  });
+
+  it('a chat’s new state is written to the history at once, without waiting for the save delay (a reload right after keeps it)', async () => {
+    const a = await sandboxApi();
+    const { record } = await launched(a, supportRequest(), 'connected', (x) => x.state === 'connected');
+    // A second manager that follows the same chat live, keeps its history in a folder of its own
+    // and waits ten minutes before a save: only a write made at once can reach its file in time.
+    const folder = vscode.Uri.file(fs.mkdtempSync(path.join(os.tmpdir(), 'chatreq-itest-history-')));
+    const watcher = new ChatManager(a.services, { historyFolder: folder, saveDelayMs: 600_000 });
+    const file = path.join(folder.fsPath, 'test-chats.json');
+    const stateOnDisk = (): string | undefined => {
+      try {
+        return (JSON.parse(fs.readFileSync(file, 'utf8')) as { chats: ChatRecord[] }).chats.find((c) => c.id === record.id)?.state;
+      } catch {
+        return undefined;
+      }
+    };
+    try {
+      await watcher.ready();
+      const access = await a.services.connections.access();
+      // Its own engine on the same chat, reattached with the tokens the extension keeps.
+      watcher.put(structuredClone(a.testChats.chats.get(record.id)!));
+      await watcher.resumeLive(async (r, sec) => LiveChat.resume({ session: access.session, logger: a.services.logger }, r, sec));
+      assert.ok(watcher.liveChat(record.id), 'the second manager follows the chat live');
+      await access.session.clients.connect.send(new StopContactCommand({ InstanceId: DEMO_INSTANCE, ContactId: record.contactId! }));
+      await until('the ended state in the history file', () => (stateOnDisk() === 'ended' ? true : undefined), 10_000);
+    } finally {
+      watcher.dispose();
+      fs.rmSync(folder.fsPath, { recursive: true, force: true });
     }
   });
 

@@ -38,9 +38,13 @@ export class ChatManager extends Disposable {
   private loaded: Promise<void> | undefined;
   private resuming = new Map<string, Promise<void>>();
 
-  constructor(private readonly services: Services) {
+  constructor(
+    private readonly services: Services,
+    /** Where the history is kept and how long a save waits for more changes (tests set both). */
+    options: { historyFolder?: vscode.Uri; saveDelayMs?: number } = {},
+  ) {
     super();
-    this.store = this.register(new HistoryStore(services.context, services.logger));
+    this.store = this.register(new HistoryStore(services.context, services.logger, options.saveDelayMs, options.historyFolder));
     this.register({ dispose: () => this.disposeLive() });
     // A reset closes the sessions the live chats use: they reattach on the next refresh.
     this.register(services.connections.onDidChange(() => this.disposeLive()));
@@ -86,6 +90,7 @@ export class ChatManager extends Disposable {
     // The contact's details, attributes and flow trace follow the conversation: read them again
     // shortly after it changes (new items or state), not per item.
     let seen = `${chat.record.transcript.length}/${chat.record.state}`;
+    let lastState = chat.record.state;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const refreshSoon = (): void => {
       if (timer) clearTimeout(timer);
@@ -103,7 +108,12 @@ export class ChatManager extends Disposable {
         refreshSoon();
       }
       this.records.set(record.id, record);
-      this.persist();
+      // A new state (connected, with agent, ended) is written at once; a stream of messages is
+      // written a moment after it settles. A window reload right after a chat ended then finds it
+      // ended (a web workbench may start the new extension host before the old one is done).
+      const stateChanged = record.state !== lastState;
+      lastState = record.state;
+      this.persist(stateChanged);
       this.syncSecrets(entry, record);
       this.changed.fire(record);
     };
@@ -188,8 +198,9 @@ export class ChatManager extends Disposable {
     this.changed.fire(undefined);
   }
 
-  private persist(): void {
+  private persist(now = false): void {
     this.store.save(this.list());
+    if (now) void this.store.flush();
   }
 
   private disposeLive(): void {

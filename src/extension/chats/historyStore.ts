@@ -21,8 +21,9 @@ export class HistoryStore implements vscode.Disposable {
     private readonly context: vscode.ExtensionContext,
     private readonly logger: Logger,
     private readonly saveDelayMs = 250,
+    folder?: vscode.Uri,
   ) {
-    this.folder = context.storageUri ?? context.globalStorageUri;
+    this.folder = folder ?? context.storageUri ?? context.globalStorageUri;
   }
 
   get file(): vscode.Uri {
