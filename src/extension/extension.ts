@@ -155,7 +155,14 @@ export function activate(context: vscode.ExtensionContext): ChatreqApi | Chatreq
   };
   for (const doc of vscode.workspace.textDocuments) onDocument(doc, 'is open');
   context.subscriptions.push(vscode.workspace.onDidOpenTextDocument((doc) => onDocument(doc, 'was opened')));
-  if (vscode.workspace.workspaceFolders?.length) {
+  // The search for request files in the workspace (and its log line) waits until activate() has
+  // returned: nothing needs it sooner, and the extension host goes on with its startup meanwhile.
+  const idle = '[aws] No request files in this workspace: Chatreq stays idle until one is opened or a Chatreq view or command is used.';
+  const scan = setTimeout(() => {
+    if (!vscode.workspace.workspaceFolders?.length) {
+      logger.info(idle);
+      return;
+    }
     const exclude = '**/node_modules/**';
     void Promise.all([
       vscode.workspace.findFiles(`**/*${REQUEST_SUFFIX}`, exclude, 1),
@@ -165,13 +172,12 @@ export function activate(context: vscode.ExtensionContext): ChatreqApi | Chatreq
         if (requests.length) lazy.engage('the workspace has request files');
         else if (tests.length) lazy.load('the workspace has conversation tests');
         // Said once the search is over, so a test can wait for it rather than for a guessed time.
-        else logger.info('[aws] No request files in this workspace: Chatreq stays idle until one is opened or a Chatreq view or command is used.');
+        else logger.info(idle);
       },
       () => undefined,
     );
-  } else {
-    logger.info('[aws] No request files in this workspace: Chatreq stays idle until one is opened or a Chatreq view or command is used.');
-  }
+  }, 0);
+  context.subscriptions.push({ dispose: () => clearTimeout(scan) });
 
   const activationMs = performance.now() - started;
   logger.info(`Chatreq ${VERSION} activated in ${activationMs.toFixed(1)} ms (VS Code ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'})`);
