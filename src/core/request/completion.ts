@@ -7,9 +7,9 @@ import type { JsonPath } from './types';
 
 /**
  * Live completion: the values only the account knows (instances, flows, the attribute keys the
- * selected flow reads and the values it compares them with). The schema's members, enum values
- * and snippets are VS Code's JSON language service's to offer (the contributed jsonValidation
- * schema); nothing here repeats them.
+ * selected flow reads and the values it compares them with), and the whole-request snippets where
+ * a whole request fits. The schema's members, enum values and member snippets are VS Code's JSON
+ * language service's to offer (the contributed jsonValidation schema); nothing here repeats them.
  */
 export type CompletionKind = 'property' | 'value' | 'reference' | 'snippet';
 
