@@ -36,6 +36,16 @@ async function conversationFrame(page: Page, accept: (contactId: string) => bool
   }
 }
 
+/** The contact IDs of the conversation panels in the page now (a new chat's panel is none of them). */
+async function shownContacts(page: Page): Promise<Set<string>> {
+  const seen = new Set<string>();
+  for (const f of page.frames()) {
+    const c = await f.locator('body[data-entries] .contact').innerText({ timeout: 1000 }).catch(() => undefined);
+    if (c) seen.add(c);
+  }
+  return seen;
+}
+
 /** The few members of the message list's element the tests read (no DOM types in the test build). */
 interface Scroller {
   scrollTop: number;
@@ -108,11 +118,7 @@ for (const theme of [
   if (theme.name === 'light') {
     it('is keyboard-operable: Tab goes from option to option, Space and Enter choose one', async () => {
       const { page } = wb;
-      const seen = new Set<string>();
-      for (const f of page.frames()) {
-        const c = await f.locator('body[data-entries] .contact').innerText({ timeout: 1000 }).catch(() => undefined);
-        if (c) seen.add(c);
-      }
+      const seen = await shownContacts(page);
       await openFile(page, 'keys.chatreq.json');
       await runCommand(page, 'Chatreq: Launch Test Chat');
       // A click on the chat's row opens its conversation (the node's default action).
@@ -151,11 +157,7 @@ for (const theme of [
   if (theme.name === 'dark') {
     it('Concierge: a click on the ListPicker reaches agent Sam, Enter sends the reply, Sam answers and the message shows Read', async () => {
       const { page } = wb;
-      const seen = new Set<string>();
-      for (const f of page.frames()) {
-        const c = await f.locator('body[data-entries] .contact').innerText({ timeout: 1000 }).catch(() => undefined);
-        if (c) seen.add(c);
-      }
+      const seen = await shownContacts(page);
       await openFile(page, 'concierge.chatreq.json');
       await runCommand(page, 'Chatreq: Launch Test Chat');
       await page.locator('.part.sidebar .monaco-list-row', { hasText: 'concierge · Ada Tester' }).first().waitFor({ timeout: 60_000 });
@@ -190,11 +192,7 @@ for (const theme of [
       await page.locator('.editor-group-container .tab').first().waitFor({ state: 'detached', timeout: 30_000 });
       // Panels of earlier chats may still be in the page while they close: note their contacts so
       // the frame found below is the new chat's, whatever ran before.
-      const seen = new Set<string>();
-      for (const f of page.frames()) {
-        const c = await f.locator('body[data-entries] .contact').innerText({ timeout: 1000 }).catch(() => undefined);
-        if (c) seen.add(c);
-      }
+      const seen = await shownContacts(page);
       await openFile(page, 'help.chatreq.json');
       const rows = page.locator('.part.sidebar .monaco-list-row', { hasText: 'help · Ada Tester' });
       await runCommand(page, 'Chatreq: Launch Test Chat');

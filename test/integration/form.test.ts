@@ -35,6 +35,14 @@ const isError = (m: ToWebview): m is Extract<ToWebview, { type: 'error' }> => m.
 const stateWhere = (f: (s: FormState) => boolean) => (m: ToWebview): m is Extract<ToWebview, { type: 'state' }> => isState(m) && f(m.state);
 
 /** Opens the fixture in the form and waits for the state the host sends when the webview says it is ready. */
+/** The sandbox as the connection, and its demo instance with its flows, as the account cache lists them. */
+async function sandboxDemo(a: ChatreqApi) {
+  a.services.connections.useTransient({ kind: 'sandbox' });
+  const demo = (await a.services.account.loadInstances()).find((i) => i.InstanceAlias === 'chatreq-demo');
+  assert.ok(demo?.Id);
+  return { demo: { ...demo, Id: demo.Id }, flows: await a.services.account.loadFlows(demo.Id) };
+}
+
 async function openForm(a: ChatreqApi, uri: vscode.Uri): Promise<FormState> {
   const ready = nextPost(a, uri, isState, 'its first state (the webview never sent "ready")');
   await vscode.commands.executeCommand(`chatreq.openRequestForm`, uri);
@@ -191,11 +199,7 @@ describe('request form (custom editor in the extension host)', () => {
   it('suggests instances and flows from the account cache (the sandbox connection)', async () => {
     const a = await api();
     const uri = fixture();
-    a.services.connections.useTransient({ kind: 'sandbox' });
-    const instances = await a.services.account.loadInstances();
-    const demo = instances.find((i) => i.InstanceAlias === 'chatreq-demo');
-    assert.ok(demo?.Id);
-    const flows = await a.services.account.loadFlows(demo.Id);
+    const { demo, flows } = await sandboxDemo(a);
     const state = await openForm(a, uri);
 
     const instanceList = nextPost(a, uri, (m): m is Extract<ToWebview, { type: 'suggestions' }> => m.type === 'suggestions' && m.kind === 'instances', 'instance suggestions');
@@ -212,10 +216,8 @@ describe('request form (custom editor in the extension host)', () => {
   it('names the instance and the flow from the account cache, and says nothing for an unknown ID', async () => {
     const a = await api();
     const uri = fixture();
-    a.services.connections.useTransient({ kind: 'sandbox' });
-    const demo = (await a.services.account.loadInstances()).find((i) => i.InstanceAlias === 'chatreq-demo');
-    assert.ok(demo?.Id);
-    const flow = (await a.services.account.loadFlows(demo.Id)).chat.find((f) => f.Name);
+    const { demo, flows } = await sandboxDemo(a);
+    const flow = flows.chat.find((f) => f.Name);
     assert.ok(flow?.Id && flow.Name);
     const isNames = (m: ToWebview): m is Extract<ToWebview, { type: 'targetNames' }> => m.type === 'targetNames';
     const first = nextPost(a, uri, isNames, 'the names for the first state');
@@ -252,10 +254,7 @@ describe('request form (custom editor in the extension host)', () => {
   it('Pick… for the flow asks for the instance first, then lists that instance\'s flows', async () => {
     const a = await api();
     const uri = fixture();
-    a.services.connections.useTransient({ kind: 'sandbox' });
-    const demo = (await a.services.account.loadInstances()).find((i) => i.InstanceAlias === 'chatreq-demo');
-    assert.ok(demo?.Id);
-    const flows = await a.services.account.loadFlows(demo.Id);
+    const { demo, flows } = await sandboxDemo(a);
     const state = await openForm(a, uri);
     await a.requestForm.receive(uri, { type: 'change', version: state.version, change: { kind: 'setField', field: 'InstanceId', value: '' } });
     const refused = nextPost(a, uri, isError, 'an error');

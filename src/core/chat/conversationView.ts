@@ -9,9 +9,10 @@
  * for tests and tools.
  */
 import { isLiveState } from './history';
-import { chatStateLabel, INTERACTIVE_RESPONSE_TYPE, INTERACTIVE_TYPE, isReceiptItem, isTypingItem, parseInteractive, presentItem } from './present';
+import { chatStateLabel, isReceiptItem, isTypingItem, parseInteractive, presentItem } from './present';
 import type { ChatItem, ChatRecord } from './types';
 import { refusalReason } from '../trust';
+import { INTERACTIVE, INTERACTIVE_RESPONSE } from '../request/limits';
 import {
   type ConversationState,
   type Entry,
@@ -316,7 +317,7 @@ function bodyOf(item: ChatItem, text: string): MessageBody {
   const content = item.Content ?? '';
   if (item.ContentType === 'text/markdown') return { kind: 'markdown', blocks: parseMarkdown(content) };
   if (item.ContentType === 'application/json') return { kind: 'json', text: prettyJson(content) };
-  if (item.ContentType === INTERACTIVE_RESPONSE_TYPE) return { kind: 'text', text };
+  if (item.ContentType === INTERACTIVE_RESPONSE) return { kind: 'text', text };
   return { kind: 'text', text: content };
 }
 
@@ -425,7 +426,7 @@ export function buildConversation(record: ChatRecord, options: ConversationOptio
     if (v.kind === 'attachment') {
       m.attachments = (item.Attachments ?? []).map((a) => ({ name: a.AttachmentName ?? a.AttachmentId ?? 'attachment', ...(a.ContentType ? { type: a.ContentType } : {}), ...(a.Status ? { status: a.Status } : {}) }));
       m.body = item.Content ? bodyOf(item, item.Content) : { kind: 'text', text: '' };
-    } else if (item.ContentType === INTERACTIVE_TYPE) {
+    } else if (item.ContentType === INTERACTIVE) {
       const { entry, body } = interactiveOf(item);
       m.interactive = entry;
       m.body = body ?? { kind: 'text', text: '' };

@@ -18,13 +18,12 @@ import type { AwsSession } from '../aws/session';
 import type { Logger } from '../log';
 import { describeContact, getContactAttributes, instanceAlias, readFlowTrace } from './contact';
 import { ChatCallError, chatError, startChatContact, type ChatError } from './launch';
-import { eventNameOf, INTERACTIVE_RESPONSE_TYPE, interactiveResponseContent, isTypingItem, presentItem } from './present';
+import { eventNameOf, interactiveResponseContent, isTypingItem, presentItem, TYPING_TYPE } from './present';
 import type { ChatItem, ChatOrigin, ChatRecord, ChatSecrets, ChatState, ContactDetails } from './types';
-import { EVENT_TYPE_PREFIX } from '../request/limits';
+import { INTERACTIVE_RESPONSE } from '../request/limits';
 
 /** How often a typing event may be sent (chatjs sends about one per 10 s [UNVERIFIED]). */
 export const TYPING_EVERY_MS = 10_000;
-const TYPING_CONTENT_TYPE = `${EVENT_TYPE_PREFIX}typing`;
 
 export interface LiveChatDeps {
   session: AwsSession;
@@ -282,7 +281,7 @@ export class LiveChat {
     const aws = await loadAws();
     try {
       await this.deps.session.clients.participant.send(
-        new aws.participantApi.SendEventCommand({ ConnectionToken: token, ContentType: TYPING_CONTENT_TYPE, ClientToken: randomUUID() }),
+        new aws.participantApi.SendEventCommand({ ConnectionToken: token, ContentType: TYPING_TYPE, ClientToken: randomUUID() }),
       );
       return true;
     } catch (e) {
@@ -317,8 +316,8 @@ export class LiveChat {
     // A chat that listed interactive.response answers as the Connect chat widget does for a
     // selection it reports as a response; otherwise the title goes as text/plain, which is what
     // Lex matches as an utterance (chat-extras §4.3; both shapes [UNVERIFIED]).
-    if (this.record.contentTypes?.includes(INTERACTIVE_RESPONSE_TYPE)) {
-      await this.send(INTERACTIVE_RESPONSE_TYPE, interactiveResponseContent(view.interactive, option ?? { title }));
+    if (this.record.contentTypes?.includes(INTERACTIVE_RESPONSE)) {
+      await this.send(INTERACTIVE_RESPONSE, interactiveResponseContent(view.interactive, option ?? { title }));
     } else {
       await this.send('text/plain', title);
     }

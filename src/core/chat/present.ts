@@ -8,10 +8,7 @@ import { findEnvReferences, requestMemberNames } from '../request';
 import { EVENT_TYPE_PREFIX, INTERACTIVE, INTERACTIVE_RESPONSE, TEXT_MARKDOWN } from '../request/limits';
 import type { ChatItem, ChatRecord, ChatState, FlowLogRecord } from './types';
 
-export const INTERACTIVE_TYPE = INTERACTIVE;
-export const INTERACTIVE_RESPONSE_TYPE = INTERACTIVE_RESPONSE;
-export const EVENT_PREFIX = EVENT_TYPE_PREFIX;
-export const TYPING_TYPE = `${EVENT_PREFIX}typing`;
+export const TYPING_TYPE = `${EVENT_TYPE_PREFIX}typing`;
 
 export type ItemKind = 'message' | 'event' | 'interactive' | 'attachment' | 'receipt';
 
@@ -92,8 +89,8 @@ const TYPE_EVENTS: Record<string, string> = {
 };
 
 export function eventNameOf(item: Pick<ChatItem, 'Type' | 'ContentType'>): string | undefined {
-  if (item.ContentType?.startsWith(EVENT_PREFIX)) {
-    const suffix = item.ContentType.slice(EVENT_PREFIX.length);
+  if (item.ContentType?.startsWith(EVENT_TYPE_PREFIX)) {
+    const suffix = item.ContentType.slice(EVENT_TYPE_PREFIX.length);
     return EVENT_NAMES[suffix] ?? suffix;
   }
   return TYPE_EVENTS[item.Type];
@@ -113,9 +110,9 @@ export function isReceiptItem(item: Pick<ChatItem, 'Type' | 'ContentType'>): boo
     item.Type === 'MESSAGEMETADATA' ||
     item.Type === 'MESSAGE_DELIVERED' ||
     item.Type === 'MESSAGE_READ' ||
-    item.ContentType === `${EVENT_PREFIX}message.metadata` ||
-    item.ContentType === `${EVENT_PREFIX}message.delivered` ||
-    item.ContentType === `${EVENT_PREFIX}message.read`
+    item.ContentType === `${EVENT_TYPE_PREFIX}message.metadata` ||
+    item.ContentType === `${EVENT_TYPE_PREFIX}message.delivered` ||
+    item.ContentType === `${EVENT_TYPE_PREFIX}message.read`
   );
 }
 
@@ -274,7 +271,7 @@ export function presentItem(item: ChatItem): ItemView {
     const attachments = (item.Attachments ?? []).map((a) => ({ name: a.AttachmentName ?? a.AttachmentId ?? 'attachment', ...(a.Status ? { status: a.Status } : {}) }));
     return { ...base, kind: 'attachment', text: attachments.map((a) => a.name).join(', ') || 'an attachment', attachments };
   }
-  if (item.ContentType === INTERACTIVE_TYPE) {
+  if (item.ContentType === INTERACTIVE) {
     const view = parseInteractive(item.Content) ?? { templateType: 'unknown', title: item.Content ?? '', options: [] };
     return { ...base, kind: 'interactive', text: view.title, interactive: view };
   }
@@ -282,7 +279,7 @@ export function presentItem(item: ChatItem): ItemView {
   if (item.Type === 'MESSAGE' && eventName === undefined) {
     const content = item.Content ?? '';
     const text =
-      item.ContentType === TEXT_MARKDOWN ? stripMarkdown(content) : item.ContentType === INTERACTIVE_RESPONSE_TYPE ? responseText(content) : content;
+      item.ContentType === TEXT_MARKDOWN ? stripMarkdown(content) : item.ContentType === INTERACTIVE_RESPONSE ? responseText(content) : content;
     return { ...base, kind: 'message', text };
   }
   return { ...base, kind: 'event', text: eventSentence(eventName, label, item), ...(eventName ? { eventName } : {}) };

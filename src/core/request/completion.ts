@@ -1,4 +1,4 @@
-import { getLocation, type Node } from 'jsonc-parser';
+import { getLocation, stripComments, type Node } from 'jsonc-parser';
 import { flowStartProblem } from './flowTarget';
 import { describeReaders, type AttributeKeyUsage, type AttributeUsage } from './flowUsage';
 import { requestSnippets } from './snippets';
@@ -70,10 +70,6 @@ export function wholeRequestSnippets(text: string, offset: number): CompletionCa
     detail: sn.name,
     documentation: sn.description,
   }));
-}
-
-function stripComments(text: string): string {
-  return text.replace(/\/\*[\s\S]*?(\*\/|$)|\/\/[^\n]*/g, '');
 }
 
 /** Attribute keys the flow reads, inside `Attributes`. */

@@ -19,8 +19,8 @@ import {
   type ScalarField,
   type TargetNames,
 } from './formProtocol';
-import { idFromArn, looksLikeArn } from './arn';
 import { resolveEnvReferences } from './env';
+import { targetIdsOf, type LiveSource } from './liveContext';
 import { pathOf } from './tree';
 import type { Diagnostic, JsonPath, TextEdit, ValidateOptions } from './types';
 import { blockingSyntaxError, validateRequestText } from './validate';
@@ -202,13 +202,10 @@ export function formStateOf(text: string, o: { version: number; trusted: boolean
 // Names of the instance and flow
 
 /** Account data the form may name targets from (undefined: not known, nothing is loaded for it). */
-export interface TargetLookup {
-  instances(): ReadonlyArray<{ Id?: string; InstanceAlias?: string }> | undefined;
-  flows(instanceId: string): ReadonlyArray<{ Id?: string; Name?: string }> | undefined;
-}
+export type TargetLookup = Pick<LiveSource, 'instances' | 'flows'>;
 
-/** The ID a field's value stands for: the value, the ID inside a pasted ARN, or a resolved ${env:NAME}. */
-function targetId(v: FieldValue, kind: 'instance' | 'flow', env: Record<string, string | undefined>): string | undefined {
+/** A field's value with its ${env:NAME} references resolved; undefined when unset, empty or not a plain value. */
+function resolvedValue(v: FieldValue, env: Record<string, string | undefined>): string | undefined {
   if (!v.present || !v.editable) return undefined;
   let value = v.value.trim();
   if (value.includes('${')) {
@@ -218,8 +215,7 @@ function targetId(v: FieldValue, kind: 'instance' | 'flow', env: Record<string, 
       return undefined;
     }
   }
-  if (value === '') return undefined;
-  return looksLikeArn(value) ? idFromArn(value, kind) : value;
+  return value === '' ? undefined : value;
 }
 
 /**
@@ -227,13 +223,11 @@ function targetId(v: FieldValue, kind: 'instance' | 'flow', env: Record<string, 
  * `account` knows; a member is left out when the ID, the entry or its name is unknown.
  */
 export function targetNamesOf(state: Pick<FormState, 'fields'>, account: TargetLookup, env: Record<string, string | undefined> = {}): TargetNames {
-  const flowField = state.fields.ContactFlowId;
-  const instanceId = targetId(state.fields.InstanceId, 'instance', env) ?? (looksLikeArn(flowField.value) ? targetId(flowField, 'instance', env) : undefined);
+  const { instanceId, contactFlowId: flowId } = targetIdsOf(resolvedValue(state.fields.InstanceId, env), resolvedValue(state.fields.ContactFlowId, env));
   if (!instanceId) return {};
   const instance = account.instances()?.find((i) => i.Id === instanceId);
   if (!instance) return {};
   const names: TargetNames = instance.InstanceAlias ? { instance: instance.InstanceAlias } : {};
-  const flowId = targetId(flowField, 'flow', env);
   const flow = flowId ? account.flows(instanceId)?.find((f) => f.Id === flowId) : undefined;
   if (flow?.Name) names.flow = flow.Name;
   return names;

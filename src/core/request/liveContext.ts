@@ -28,19 +28,29 @@ export interface RequestTargets {
 /** InstanceId and ContactFlowId of a (possibly half-typed) request text. */
 export function requestTargets(text: string): RequestTargets {
   const root = parseLoose(text);
-  const out: RequestTargets = {};
-  if (root?.type !== 'object') return out;
+  if (root?.type !== 'object') return {};
+  const values: { InstanceId?: string; ContactFlowId?: string } = {};
   for (const p of root.children ?? []) {
     const [k, v] = p.children ?? [];
     if (v?.type !== 'string' || typeof v.value !== 'string') continue;
     const value = v.value.trim();
     if (value === '' || value.includes('${')) continue;
-    if (k?.value === 'InstanceId') out.instanceId = idFromArn(value, 'instance') ?? value;
-    if (k?.value === 'ContactFlowId') {
-      out.contactFlowId = idFromArn(value, 'flow') ?? value;
-      // A flow ARN also names its instance; use it when InstanceId is missing.
-      out.instanceId ??= idFromArn(value, 'instance');
-    }
+    if (k?.value === 'InstanceId') values.InstanceId = value;
+    if (k?.value === 'ContactFlowId') values.ContactFlowId = value;
+  }
+  return targetIdsOf(values.InstanceId, values.ContactFlowId);
+}
+
+/**
+ * The IDs an InstanceId and a ContactFlowId value stand for: an ID as it is, or the ID inside a
+ * pasted ARN; a flow ARN also names its instance, used when there is no InstanceId.
+ */
+export function targetIdsOf(instance: string | undefined, flow: string | undefined): RequestTargets {
+  const out: RequestTargets = {};
+  if (instance) out.instanceId = idFromArn(instance, 'instance') ?? instance;
+  if (flow) {
+    out.contactFlowId = idFromArn(flow, 'flow') ?? flow;
+    out.instanceId ??= idFromArn(flow, 'instance');
   }
   return out;
 }
