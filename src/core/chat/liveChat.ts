@@ -171,6 +171,7 @@ export class LiveChat {
       clientToken: options.clientToken,
       attributes: { ...(input.Attributes ?? {}) },
       ...(input.SupportedMessagingContentTypes ? { contentTypes: [...input.SupportedMessagingContentTypes] } : {}),
+      ...(input.InitialMessage?.ContentType !== undefined && input.InitialMessage.Content !== undefined ? { initialMessage: { ContentType: input.InitialMessage.ContentType, Content: input.InitialMessage.Content } } : {}),
       state: 'starting',
       startedAt: now,
       updatedAt: now,

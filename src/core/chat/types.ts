@@ -95,6 +95,8 @@ export interface ChatRecord {
   clientToken: string;
   /** SupportedMessagingContentTypes as sent (what the customer side may send and receive). */
   contentTypes?: string[];
+  /** InitialMessage as sent: the transcript shows it as the customer's first message. */
+  initialMessage?: { ContentType: string; Content: string };
   /** Attributes as sent (after `${env:}` resolution). */
   attributes: Record<string, string>;
   state: ChatState;

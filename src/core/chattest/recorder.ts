@@ -2,7 +2,8 @@
  * Record as Test, pure: a chat (ChatRecord) becomes a conversation test. The request as `request`
  * (a path relative to the test file, or the launch's target inline), each customer message as
  * `say` (or `select` when it answered an interactive message with one of its options), each
- * flow/bot/agent message as `expect` with its exact text, the final state as `expectEnded`.
+ * flow/bot/agent message as `expect` with its exact text, the final state as `expectEnded`. The
+ * request's InitialMessage is not a step: the replayed request sends it.
  */
 import { posix, relative, dirname, sep } from 'node:path';
 import { presentItem } from '../chat/present';
@@ -34,20 +35,32 @@ export function recordToTest(record: ChatRecord, options: RecordOptions = {}): R
     request = rel.startsWith('.') ? rel : `./${rel}`;
   } else if (file) request = file;
   else {
+    // What the launch sent that changes the conversation: the target, who the customer is, the
+    // attributes, the content types (interactive messages come only when listed) and the initial message.
     request = {
       InstanceId: record.origin.instanceId,
       ContactFlowId: record.origin.contactFlowId,
       ParticipantDetails: { DisplayName: record.displayName || 'Customer' },
       ...(Object.keys(record.attributes).length > 0 ? { Attributes: { ...record.attributes } } : {}),
+      ...(record.initialMessage ? { InitialMessage: { ...record.initialMessage } } : {}),
+      ...(record.contentTypes ? { SupportedMessagingContentTypes: [...record.contentTypes] } : {}),
     };
   }
   const steps: Array<Record<string, unknown>> = [];
   let pendingOptions: string[] | undefined;
+  // The request's InitialMessage shows in the transcript as the customer's first message; the
+  // replay sends it again with the request, so it is not a step (a `say` would send it twice).
+  let initialPending = record.initialMessage?.Content;
   for (const item of record.transcript) {
     if (item.ContactId !== undefined && record.contactId !== undefined && item.ContactId !== record.contactId) continue;
     const v = presentItem(item);
     if (v.kind !== 'message' && v.kind !== 'interactive') continue;
     if (item.ParticipantRole === 'CUSTOMER' || (record.participantId !== undefined && item.ParticipantId === record.participantId)) {
+      if (initialPending !== undefined && item.Content === initialPending) {
+        initialPending = undefined;
+        continue;
+      }
+      initialPending = undefined;
       // What the customer said; an interactive.response answer as the title it chose.
       const text = messageText(item);
       if (text === '') continue;

@@ -64,6 +64,18 @@ describe('chattest: the recorder', () => {
     assert.deepEqual(t.steps, [{ expect: { equals: 'Hi' } }]);
   });
 
+  it('the request\'s InitialMessage is not a step (the replay sends it); an inline request keeps it and the content types', () => {
+    const contentTypes = ['text/plain', INTERACTIVE];
+    const initialMessage = { ContentType: 'text/plain', Content: 'where is my order' };
+    const transcript = [item('where is my order', 'CUSTOMER'), item('Order number?', 'SYSTEM'), item('where is my order', 'CUSTOMER')];
+    const withFile = recordToTest(record(transcript, { initialMessage }), { testFile: '/w/flows/t.chattest.json' });
+    assert.deepEqual(withFile.steps, [{ expect: { equals: 'Order number?' } }, { say: 'where is my order' }, { expectEnded: true }], 'only the first customer message is the initial one');
+    const inline = recordToTest(record(transcript, { initialMessage, contentTypes, origin: { connectionKey: 's', connectionLabel: 's', region: 'r', instanceId: 'inst', contactFlowId: 'flow' } }));
+    assert.deepEqual(inline.request, { InstanceId: 'inst', ContactFlowId: 'flow', ParticipantDetails: { DisplayName: 'Ana' }, Attributes: { tier: 'gold' }, InitialMessage: initialMessage, SupportedMessagingContentTypes: contentTypes });
+    const other = recordToTest(record([item('hello', 'CUSTOMER'), item('Hi', 'SYSTEM')], { initialMessage }));
+    assert.deepEqual(other.steps[0], { say: 'hello' }, 'a first message that is not the initial one stays');
+  });
+
   it('picks a free file name next to the request', () => {
     const taken = new Set(['support.chattest.json', 'support-2.chattest.json']);
     assert.equal(recordedTestFileName('support', (x) => taken.has(x)), 'support-3.chattest.json');

@@ -142,12 +142,37 @@ describe('chattest: the runner on the sandbox', function () {
       assert.equal(first.status, 'passed', first.failure?.text);
       const recorded = recordToTest({ ...first.record!, origin: { ...first.record!.origin } }, { name: `${t.name} (recorded)` });
       assert.equal(typeof recorded.request, 'object', 'inline: the chat had no request file');
-      const again = parseChatTestText(recordedTestText({ ...recorded, request: t.request }));
+      // The recorded inline request as it is: its content types decide whether menus come as interactive messages.
+      const again = parseChatTestText(recordedTestText(recorded));
       assert.deepEqual(again.diagnostics, []);
       assert.ok(again.tests[0].steps.some((s) => s.step.kind === 'expect'));
       if (t.name.startsWith('menu')) assert.ok(again.tests[0].steps.some((s) => s.step.kind === 'select'), recordedTestText(recorded));
       const second = await run(again.tests[0]);
       assert.equal(second.status, 'passed', `${t.name}: ${second.failure?.text}\n${recordedTestText(recorded)}`);
+    }
+  });
+
+  it('a recorded chat whose request had an InitialMessage replays it once: with the request, not as a say step', async () => {
+    const initial = 'where is my order';
+    for (const viaFile of [true, false]) {
+      const req = request(DEMO_FLOWS.supportBot, { InitialMessage: { ContentType: 'text/plain', Content: initial } });
+      files.set('/w/initial.chatreq.json', JSON.stringify(req));
+      const t = oneTest({ name: 'initial', request: viaFile ? './initial.chatreq.json' : req, steps: [{ expect: 'order number' }, { say: '12345' }, { expectEnded: true }] });
+      const first = await run(t);
+      assert.equal(first.status, 'passed', first.failure?.text);
+      const recorded = recordToTest(first.record!, { testFile: '/w/t.chattest.json' });
+      assert.equal(viaFile ? recorded.request : typeof recorded.request, viaFile ? './initial.chatreq.json' : 'object');
+      assert.deepEqual(
+        recorded.steps.filter((s) => 'say' in s),
+        [{ say: '12345' }],
+        recordedTestText(recorded),
+      );
+      const second = await run(parseChatTestText(recordedTestText(recorded)).tests[0]);
+      assert.equal(second.status, 'passed', `${second.failure?.text}\n${recordedTestText(recorded)}`);
+      const said = second.record!.transcript.filter((i) => i.ParticipantRole === 'CUSTOMER' && i.Type === 'MESSAGE').map((i) => i.Content);
+      assert.deepEqual(said, [initial, '12345'], 'the customer said each thing once');
+      const asked = second.record!.transcript.filter((i) => i.Content === 'Sure. What is your order number?');
+      assert.equal(asked.length, 1, 'the bot asked for the number once');
     }
   });
 
