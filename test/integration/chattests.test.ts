@@ -107,6 +107,27 @@ describe('Conversation tests: Test Explorer and Save as Conversation Test', func
     assert.ok(h.fileItem(uri)?.error, 'the file item shows the error');
   });
 
+  it('a test in a file with an error is not run (as in chatreq test): errored at the error, no chat started', async () => {
+    const a = await sandboxApi();
+    const h = await handle();
+    // A misspelt step is left out of the parsed test: run anyway, the rest of the test would pass.
+    const uri = write(`ct-invalid-${tag}.chattest.json`, { name: 'typo', request: `./${requestName}`, steps: [{ expct: 'nobody says this' }, { expect: 'How can I help' }] });
+    const file = await until('the file', async () => {
+      await h.refresh();
+      return h.fileItem(uri)?.children.size === 1 ? h.fileItem(uri) : undefined;
+    });
+    const admin = await sandboxAdmin(a);
+    const before = (await admin.contacts()).length;
+    const { events, results } = await h.run([file]);
+    assert.deepEqual(results, [], 'nothing ran');
+    const outcome = events.find((e) => e.id === `${uri.toString()}::typo` && e.status !== 'started');
+    assert.equal(outcome?.status, 'errored', JSON.stringify(events));
+    assert.match(outcome.message ?? '', /^Not run: the test file has an error\. Test "typo", step 1: "expct" is not a step/);
+    const lines = fs.readFileSync(uri.fsPath, 'utf8').split('\n');
+    assert.ok(lines[outcome.line!].includes('"expct"'), `at the error, line ${outcome.line}`);
+    assert.equal((await admin.contacts()).length, before, 'no chat started');
+  });
+
   it('cancel: a run cancelled while a test waits ends at once, the test skipped, its chat ended', async () => {
     const a = await sandboxApi();
     const h = await handle();

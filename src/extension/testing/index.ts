@@ -24,7 +24,7 @@ import {
   createPacer,
   DEFAULT_LAUNCH_RATE,
 } from '../../core/chattest';
-import type { Range as CoreRange } from '../../core/request';
+import type { Diagnostic as CoreDiagnostic, Range as CoreRange } from '../../core/request';
 import { connectionChoices, connectionKey, connectionLabel, listProfiles, sharedConfigPaths, type Connection } from '../../core/connection';
 import type { TestChats } from '../chats';
 import { Commands } from '../ids';
@@ -77,6 +77,8 @@ interface TestData {
   uri: vscode.Uri;
   test?: ChatTest;
   stepIndex?: number;
+  /** The file's errors: as in `chatreq test`, a file with any runs none of its tests. */
+  errors?: readonly CoreDiagnostic[];
 }
 
 function stepLabel(test: ChatTest, index: number): string {
@@ -159,7 +161,7 @@ export function registerChatTests(services: Services, testChats: TestChats): Cha
     for (const t of parsed.tests) {
       const testItem = controller.createTestItem(`${id}::${t.name}`, t.name, uri);
       testItem.range = toRange(t.range);
-      data.set(testItem, { kind: 'test', uri, test: t });
+      data.set(testItem, { kind: 'test', uri, test: t, errors });
       const steps = t.steps.map((s) => {
         const si = controller.createTestItem(`${id}::${t.name}::${s.index}`, `${s.index + 1}. ${stepLabel(t, s.index)}`, uri);
         si.range = toRange(s.range);
@@ -320,6 +322,18 @@ export function registerChatTests(services: Services, testChats: TestChats): Cha
             return;
           }
           const stepItem = (index: number) => item.children.get(`${item.id}::${index}`);
+          if (d.errors && d.errors.length > 0) {
+            // An invalid step is left out of the parsed test, so running it anyway could pass.
+            const first = d.errors[0];
+            const more = d.errors.length > 1 ? ` (and ${d.errors.length - 1} more problem${d.errors.length > 2 ? 's' : ''})` : '';
+            const text = `Not run: the test file has an error. ${first.message}${more}`;
+            const m = new vscode.TestMessage(text);
+            m.location = new vscode.Location(d.uri, toRange(first.range));
+            run.errored(item, m);
+            item.children.forEach((si) => run.skipped(si));
+            note(item, { status: 'errored', message: text, uri: d.uri.toString(), line: first.range.start.line });
+            return;
+          }
           run.started(item);
           note(item, { status: 'started' });
           const onStep = (s: StepResult) => {
