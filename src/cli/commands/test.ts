@@ -1,5 +1,6 @@
-import { readFile, writeFile } from 'node:fs/promises';
-import { relative, resolve } from 'node:path';
+import { constants } from 'node:fs';
+import { access, readFile, stat, writeFile } from 'node:fs/promises';
+import { dirname, relative, resolve } from 'node:path';
 import { ChatCallError } from '../../core/chat/launch';
 import {
   discoverTestFiles,
@@ -49,7 +50,8 @@ Output:
                        failure: { step, text } }], summary: { passed, failed, durationMs } };
                        failure.step is the 1-based step that failed, 0 before the first step
 
-Exit codes: 0 every test passed, 1 a test failed (or a file is invalid), 2 bad usage.`;
+Exit codes: 0 every test passed, 1 a test failed (or a file is invalid, or the JUnit report could not
+be written), 2 bad usage (including a --junit path whose folder is missing).`;
 
 interface Options {
   paths: string[];
@@ -129,6 +131,14 @@ export const testCommand: CliCommand = {
   async run(args: string[], io: CliIo): Promise<number> {
     const o = parse(args, io);
     const t0 = performance.now();
+    if (o.junit) {
+      // Checked before any chat starts: a suite's results are not lost for a report that cannot be written.
+      const problem = await junitPathProblem(o.junit);
+      if (problem) {
+        io.stderr(`chatreq test: --junit ${relative(io.cwd, o.junit) || o.junit}: ${problem}\n`);
+        return 2;
+      }
+    }
     let files: string[];
     try {
       files = await discoverTestFiles(o.paths, io.cwd);
@@ -204,11 +214,13 @@ export const testCommand: CliCommand = {
     const passed = all.filter((r) => r.status === 'passed').length;
     const failed = all.filter((r) => r.status === 'failed').length;
     const durationMs = Math.round(performance.now() - t0);
+    let reportFailed = false;
     if (o.junit) {
       try {
         await writeFile(o.junit, junitXml(all, { cwd: io.cwd }));
       } catch (e) {
-        io.stderr(`chatreq test: cannot write ${o.junit}: ${(e as Error).message}\n`);
+        reportFailed = true;
+        io.stderr(`chatreq test: cannot write the JUnit report ${o.junit}: ${(e as Error).message}\n`);
       }
     }
     if (o.json) {
@@ -226,6 +238,27 @@ export const testCommand: CliCommand = {
       };
       io.stdout(`${JSON.stringify(doc, null, 2)}\n`);
     } else io.stdout(`${passed} passed, ${failed} failed\n`);
-    return failed > 0 ? 1 : 0;
+    return failed > 0 || reportFailed ? 1 : 0;
   },
 };
+
+/** Why the JUnit report cannot go to `file` (its folder is missing or read-only, or it is a folder), or undefined. */
+async function junitPathProblem(file: string): Promise<string | undefined> {
+  const dir = dirname(file);
+  try {
+    if (!(await stat(dir)).isDirectory()) return `${dir} is not a folder`;
+  } catch {
+    return `the folder ${dir} does not exist (create it first)`;
+  }
+  try {
+    if ((await stat(file)).isDirectory()) return 'that is a folder; give a file name such as results.xml';
+  } catch {
+    // Not there yet: it is created at the end.
+  }
+  try {
+    await access(dir, constants.W_OK);
+  } catch {
+    return `the folder ${dir} is not writable`;
+  }
+  return undefined;
+}

@@ -156,6 +156,22 @@ describe('cli: chatreq test', function () {
     assert.deepEqual((JSON.parse(again.out) as JsonReport).tests.map((t) => `${t.file}:${t.name}`).sort(), names[1]);
   });
 
+  it('--junit to a folder that does not exist, or to a folder: exit 2 before any chat starts; a report that cannot be written is exit 1', async () => {
+    const before = sb.listContacts().length;
+    const missing = await run(['--endpoint', sb.url, '--grep', 'order shipped', '--junit', join('no-such-folder', 'r.xml')]);
+    assert.equal(missing.code, 2, missing.err);
+    assert.match(missing.err, /^chatreq test: --junit no-such-folder\/r\.xml: the folder .*no-such-folder does not exist \(create it first\)$/m);
+    const folder = await run(['--endpoint', sb.url, '--grep', 'order shipped', '--junit', 'sub']);
+    assert.equal(folder.code, 2, folder.err);
+    assert.match(folder.err, /--junit sub: that is a folder; give a file name such as results\.xml/);
+    assert.equal(sb.listContacts().length, before, 'no chat started');
+    // Every write to Linux's /dev/full fails (ENOSPC): the tests pass, the report does not reach the disk.
+    const full = await run(['--endpoint', sb.url, '--grep', 'order shipped', '--junit', '/dev/full']);
+    assert.equal(full.code, 1, full.err);
+    assert.match(full.out, /\n1 passed, 0 failed\n$/);
+    assert.match(full.err, /cannot write the JUnit report \/dev\/full: ENOSPC/);
+  });
+
   it('--retries N runs a failed test again and says so', async () => {
     const before = sb.listContacts().length;
     const r = await run(['--endpoint', sb.url, '--retries', '2', '--grep', 'fails on purpose']);
