@@ -26,6 +26,7 @@ export const Commands = {
   openConversation: 'chatreq.openConversation',
   // conversation tests (Test Explorer)
   saveAsConversationTest: 'chatreq.saveAsConversationTest',
+  openTestRunConversation: 'chatreq.openTestRunConversation',
   /** Not contributed: integration tests drive the conversation-test controller through it. */
   chatTestsInternals: 'chatreq._chatTestsInternals',
   // sandbox

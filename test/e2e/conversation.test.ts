@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import type { Frame, Page } from 'playwright-core';
-import { openFile, openWorkbench, runCommand, type Workbench } from './workbench';
+import type { Page } from 'playwright-core';
+import { conversationFrame, openFile, openWorkbench, runCommand, type Workbench } from './workbench';
 
 const REQUEST = `${JSON.stringify(
   {
@@ -16,25 +16,6 @@ const REQUEST = `${JSON.stringify(
 const CONCIERGE = REQUEST.replace('4c9e2b7a-5d13-4f86-a0b2-7e6d1c3f8a95', '7c1e5a3d-8b2f-4d96-a0e4-5f3b9c7d1e28');
 /** The Concierge again, under another customer name, so its chat is easy to tell apart. */
 const KEYS = CONCIERGE.replace('Ada Tester', 'Kay Board');
-
-/**
- * The document frame of a conversation panel (webviews nest an iframe in an iframe) once it has
- * drawn a chat; `accept` picks among several (by their contact ID).
- */
-async function conversationFrame(page: Page, accept: (contactId: string) => boolean = () => true, timeoutMs = 60_000): Promise<Frame> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    for (const f of page.frames()) {
-      const contact = await f
-        .$('body[data-entries] #log[role="log"]')
-        .then(async (el) => (el ? await f.locator('.contact').innerText() : undefined))
-        .catch(() => undefined);
-      if (contact !== undefined && contact !== '—' && accept(contact)) return f;
-    }
-    if (Date.now() > deadline) throw new Error(`no conversation panel rendered; frames: ${page.frames().map((f) => f.url()).join(', ')}`);
-    await page.waitForTimeout(250);
-  }
-}
 
 /** The contact IDs of the conversation panels in the page now (a new chat's panel is none of them). */
 async function shownContacts(page: Page): Promise<Set<string>> {

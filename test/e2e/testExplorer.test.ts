@@ -2,12 +2,12 @@
  * Conversation tests in VS Code's Testing view, in the real workbench with Chatreq installed from
  * its .vsix: the discovered test with its steps, a run from the view, and the failing step's
  * message at the step (inline and in the peek, expected against actual), with a screenshot that
- * shows no token.
+ * shows no token, and Open Conversation on the failure showing the run's chat.
  */
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { findSecrets } from '../support/secretScan';
-import { openFile, openWorkbench, runCommand, type Workbench } from './workbench';
+import { conversationFrame, openFile, openWorkbench, runCommand, type Workbench } from './workbench';
 
 const REQUEST = `${JSON.stringify(
   {
@@ -108,6 +108,16 @@ describe('Conversation tests in the Testing view (Chatreq installed from its .vs
     assert.match(text, /What is your name\?/, 'the scanned text is the one on screen');
     assert.deepEqual(findSecrets(text, []), []);
     assert.deepEqual(text.match(/[A-Za-z0-9+/]{64,}={0,2}/g) ?? [], [], 'a token-like run of base64 is on screen');
+
+    // The failure links to the run's chat: Open Conversation on the message opens its conversation.
+    // (The button floats over the peek's message, in the editor's overlay layer.)
+    const openChat = page.locator('.editor-group-container').getByText('Open Conversation', { exact: true }).first();
+    await openChat.waitFor({ timeout: 30_000 });
+    await openChat.click();
+    const frame = await conversationFrame(page);
+    await frame.locator('#log', { hasText: 'Sure. What is your order number?' }).waitFor({ timeout: 30_000 });
+    await frame.locator('#log', { hasText: 'where is my order' }).waitFor({ timeout: 30_000 });
+    await wb.screenshot('test-explorer-open-conversation');
   });
 
   it('offers "Run against Sandbox (offline)" next to Run in the Testing view', async () => {

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Frame, Page } from 'playwright-core';
 
 export const root = path.resolve(__dirname, '../../..');
 export const screenshotDir = path.join(root, 'test-results', 'screenshots');
@@ -145,5 +145,24 @@ export async function showLog(page: Page): Promise<void> {
     } catch (e) {
       if (attempt === 3) throw e;
     }
+  }
+}
+
+/**
+ * The document frame of a conversation panel (webviews nest an iframe in an iframe) once it has
+ * drawn a chat; `accept` picks among several (by their contact ID).
+ */
+export async function conversationFrame(page: Page, accept: (contactId: string) => boolean = () => true, timeoutMs = 60_000): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const f of page.frames()) {
+      const contact = await f
+        .$('body[data-entries] #log[role="log"]')
+        .then(async (el) => (el ? await f.locator('.contact').innerText() : undefined))
+        .catch(() => undefined);
+      if (contact !== undefined && contact !== '—' && accept(contact)) return f;
+    }
+    if (Date.now() > deadline) throw new Error(`no conversation panel rendered; frames: ${page.frames().map((f) => f.url()).join(', ')}`);
+    await page.waitForTimeout(250);
   }
 }

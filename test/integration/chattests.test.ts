@@ -248,6 +248,55 @@ describe('Conversation tests: Test Explorer and Save as Conversation Test', func
     assert.equal(events.find((e) => e.id === `${test.id}::3`)?.status, 'skipped');
   });
 
+  it("a run's chat is in Test Chats while the test runs; Open Conversation on the test, a step or the failure opens it", async () => {
+    const a = await sandboxApi();
+    const h = await handle();
+    const requestUri = vscode.Uri.file(path.join(workspaceDir(), requestName));
+    const uri = write(`ct-link-${tag}.chattest.json`, {
+      tests: [
+        { name: 'waits', request: `./${requestName}`, timeoutSeconds: 60, steps: [{ expect: 'How can I help' }, { expect: 'nobody says this' }] },
+        { name: 'fails', request: `./${requestName}`, timeoutSeconds: 1, steps: [{ expect: 'How can I help' }, { expect: { equals: 'nobody says this' } }] },
+      ],
+    });
+    const file = await until('the file', async () => {
+      await h.refresh();
+      return h.fileItem(uri)?.children.size === 2 ? h.fileItem(uri) : undefined;
+    });
+    const waits = file.children.get(`${uri.toString()}::waits`)!;
+    const fails = file.children.get(`${uri.toString()}::fails`)!;
+    const open = (arg: unknown) => vscode.commands.executeCommand<vscode.WebviewPanel | undefined>('chatreq.openTestRunConversation', arg);
+    assert.equal(await open(waits), undefined, 'no run yet: nothing to open');
+
+    const known = new Set(a.testChats.chats.list().map((r) => r.id));
+    const cts = new vscode.CancellationTokenSource();
+    let finished = false;
+    const running = h.run([waits], cts.token).finally(() => (finished = true));
+    const live = await until('the chat in Test Chats while the test waits', () =>
+      a.testChats.chats.list().find((r) => !known.has(r.id) && r.transcript.some((i) => i.Content?.includes('How can I help'))),
+    );
+    assert.equal(finished, false, 'the run is still going');
+    assert.equal(live.state, 'connected');
+    assert.equal(live.origin.requestFile, requestUri.toString(), 'the request file as a URI, as a launch names it');
+    const panel = await open(waits.children.get(`${waits.id}::1`));
+    assert.ok(panel, 'Open Conversation on a step');
+    assert.ok(a.testChats.conversations.has(live.id), "the run's chat is the one opened");
+    cts.cancel();
+    const cancelled = await running;
+    assert.equal(cancelled.results[0].record?.id, live.id);
+    await until('the chat to be ended in Test Chats', () => (a.testChats.chats.get(live.id)?.state === 'ended' ? true : undefined));
+
+    const { events, results } = await h.run([fails]);
+    const chatId = results[0].record!.id;
+    const failure = events.find((e) => e.id === fails.id && e.status === 'failed')!;
+    assert.equal(failure.contextValue, 'chatreq.chatTestRun', 'the failure offers Open Conversation');
+    assert.equal(events.find((e) => e.id === `${fails.id}::1`)?.contextValue, 'chatreq.chatTestRun');
+    a.testChats.conversations.panelOf(live.id)?.dispose();
+    assert.ok(await open({ test: fails, message: {} }), 'Open Conversation on the failure message');
+    assert.ok(a.testChats.conversations.has(chatId));
+    assert.ok(await open(fails), 'and on the test');
+    a.testChats.conversations.panelOf(chatId)?.dispose();
+  });
+
   it('Save as Conversation Test: a chat from the Test Chats panel becomes a test next to its request, which runs green', async () => {
     const a = await sandboxApi();
     const h = await handle();

@@ -61,6 +61,8 @@ export interface RunnerDeps {
   connectionLabel?: string;
   /** Resolves when the next StartChatContact may go out (see {@link createPacer}); default: at once. */
   pace?: (signal?: AbortSignal) => Promise<void>;
+  /** How a chat's origin names its request file (the editor: a URI string); default: the path. */
+  requestFileRef?: (path: string) => string;
 }
 
 /**
@@ -101,6 +103,11 @@ export interface RunOptions {
   onChat?: (chat: LiveChat) => void;
   /** Leave the chat open at the end instead of ending it (default: end it). */
   keepOpen?: boolean;
+  /**
+   * The caller disposes the chat (the editor hands it to the Test Chats panel in `onChat`); the
+   * runner still ends it unless `keepOpen`. Default: the runner disposes it at the end.
+   */
+  callerDisposes?: boolean;
 }
 
 const POLL_MS = 100;
@@ -194,7 +201,7 @@ export async function runChatTest(testFile: string, test: ChatTest, deps: Runner
   }
   const input = prepared.input;
   const origin: ChatOrigin = {
-    ...(resolved.requestFile ? { requestFile: resolved.requestFile, requestName: resolved.requestFile.split(/[\\/]/).pop()!.replace(/\.chatreq\.json$/, '') } : {}),
+    ...(resolved.requestFile ? { requestFile: deps.requestFileRef ? deps.requestFileRef(resolved.requestFile) : resolved.requestFile, requestName: resolved.requestFile.split(/[\\/]/).pop()!.replace(/\.chatreq\.json$/, '') } : {}),
     connectionKey: deps.connectionKey ?? deps.session.connection.kind,
     connectionLabel: deps.connectionLabel ?? CORE_ORIGIN_LABEL,
     region: deps.session.region,
@@ -273,7 +280,7 @@ export async function runChatTest(testFile: string, test: ChatTest, deps: Runner
     return result('passed', undefined, r);
   } finally {
     if (chat.isLive && !options.keepOpen) await chat.endWithResult().catch((e: unknown) => logger.info(`[chattest] could not end the chat: ${(e as Error).message}`));
-    if (!options.keepOpen) chat.dispose();
+    if (!options.keepOpen && !options.callerDisposes) chat.dispose();
   }
 }
 

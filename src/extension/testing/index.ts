@@ -9,6 +9,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { openSession, type AwsSession } from '../../core/aws/session';
+import type { LiveChat } from '../../core/chat/liveChat';
 import type { ChatRecord } from '../../core/chat/types';
 import {
   isChatTestFileName,
@@ -44,6 +45,8 @@ export interface RunEvent {
   actual?: string;
   uri?: string;
   line?: number;
+  /** The failure message's context value (Open Conversation is offered on {@link RUN_CHAT_MESSAGE}). */
+  contextValue?: string;
 }
 
 export interface ChatTestsHandle {
@@ -108,6 +111,8 @@ export function registerChatTests(services: Services, testChats: TestChats): Cha
   const controller = vscode.tests.createTestController(CONTROLLER_ID, 'Chat Conversation Tests');
   context.subscriptions.push(controller);
   const data = new WeakMap<vscode.TestItem, TestData>();
+  /** Each test's latest run's chat (test item ID → chat ID), until the window reloads. */
+  const runChats = new Map<string, string>();
   const recorded = new vscode.EventEmitter<RunEvent>();
   context.subscriptions.push(recorded);
   // The semantic checks (the step-naming messages of the core model) next to the JSON schema's.
@@ -305,6 +310,8 @@ export function registerChatTests(services: Services, testChats: TestChats): Cha
       const deps = {
         session: target.session,
         readFile: (p: string) => readText(vscode.Uri.file(p)),
+        // The Test Chats panel names request files by URI (Open Request File, Relaunch).
+        requestFileRef: (p: string) => vscode.Uri.file(p).toString(),
         env: process.env,
         logger,
         connectionKey: target.key,
@@ -334,6 +341,7 @@ export function registerChatTests(services: Services, testChats: TestChats): Cha
             note(item, { status: 'errored', message: text, uri: d.uri.toString(), line: first.range.start.line });
             return;
           }
+          runChats.delete(item.id);
           run.started(item);
           note(item, { status: 'started' });
           const onStep = (s: StepResult) => {
@@ -346,18 +354,19 @@ export function registerChatTests(services: Services, testChats: TestChats): Cha
               run.skipped(si);
               note(si, { status: 'skipped' });
             } else {
-              const m = failureMessage(s.message ?? 'failed', s.expected, s.actual, new vscode.Location(d.uri, si.range!));
+              const m = failureMessage(s.message ?? 'failed', s.expected, s.actual, new vscode.Location(d.uri, si.range!), runChats.has(item.id));
               run.failed(si, m, s.durationMs);
-              note(si, { status: 'failed', message: s.message ?? '', ...(s.expected !== undefined ? { expected: s.expected } : {}), ...(s.actual !== undefined ? { actual: s.actual } : {}), uri: d.uri.toString(), line: si.range!.start.line });
+              note(si, { status: 'failed', ...(m.contextValue ? { contextValue: m.contextValue } : {}), message: s.message ?? '', ...(s.expected !== undefined ? { expected: s.expected } : {}), ...(s.actual !== undefined ? { actual: s.actual } : {}), uri: d.uri.toString(), line: si.range!.start.line });
             }
           };
-          const r = await runChatTest(d.uri.fsPath, test, deps, { signal: abort.signal, onStep });
+          // The run's chat joins the Test Chats panel as soon as it starts, so it can be watched
+          // while the test runs (Open Conversation on the test or its failure); the panel owns it.
+          const onChat = (chat: LiveChat): void => {
+            runChats.set(item.id, chat.record.id);
+            testChats.chats.attach(chat);
+          };
+          const r = await runChatTest(d.uri.fsPath, test, deps, { signal: abort.signal, onStep, onChat, callerDisposes: true });
           results.push(r);
-          if (r.record) {
-            // The run's chat, in the Test Chats panel (a request file as a URI, like a launch's).
-            const rec: ChatRecord = r.record.origin.requestFile ? { ...r.record, origin: { ...r.record.origin, requestFile: vscode.Uri.file(r.record.origin.requestFile).toString() } } : r.record;
-            testChats.chats.put(rec);
-          }
           run.appendOutput(`${r.status === 'passed' ? '✓' : r.status === 'failed' ? '✗' : '-'} ${test.name}${r.contactId ? ` (contact ${r.contactId})` : ''} ${r.durationMs} ms\r\n`, undefined, item);
           if (r.status === 'passed') {
             run.passed(item, r.durationMs);
@@ -369,8 +378,9 @@ export function registerChatTests(services: Services, testChats: TestChats): Cha
             const f = r.failure!;
             const si = f.step > 0 ? stepItem(f.step - 1) : undefined;
             const where = new vscode.Location(d.uri, si?.range ?? item.range!);
-            run.failed(item, failureMessage(f.text, f.expected, f.actual, where), r.durationMs);
-            note(item, { status: 'failed', message: f.text, uri: d.uri.toString(), line: where.range.start.line, ...(f.expected !== undefined ? { expected: f.expected } : {}), ...(f.actual !== undefined ? { actual: f.actual } : {}) });
+            const m = failureMessage(f.text, f.expected, f.actual, where, runChats.has(item.id));
+            run.failed(item, m, r.durationMs);
+            note(item, { status: 'failed', ...(m.contextValue ? { contextValue: m.contextValue } : {}), message: f.text, uri: d.uri.toString(), line: where.range.start.line, ...(f.expected !== undefined ? { expected: f.expected } : {}), ...(f.actual !== undefined ? { actual: f.actual } : {}) });
           }
         });
       } finally {
@@ -516,7 +526,26 @@ export function registerChatTests(services: Services, testChats: TestChats): Cha
     saveAsTest,
   };
 
+  /** Open Conversation on a test (its step, or a failure message): the conversation of its latest run. */
+  const openRunConversation = async (arg: unknown): Promise<vscode.WebviewPanel | undefined> => {
+    const item = testItemOf(arg);
+    const d = item ? data.get(item) : undefined;
+    const testItem = d?.kind === 'step' ? item?.parent : d?.kind === 'test' ? item : undefined;
+    if (!testItem) {
+      void vscode.window.showInformationMessage('Open Conversation works on a conversation test or one of its steps.');
+      return undefined;
+    }
+    const chatId = runChats.get(testItem.id);
+    await testChats.chats.ready();
+    if (!chatId || !testChats.chats.get(chatId)) {
+      void vscode.window.showInformationMessage(`"${testItem.label}" has no run with a chat in this window yet (or its chat was removed from Test Chats). Run the test, then open its conversation.`);
+      return undefined;
+    }
+    return vscode.commands.executeCommand<vscode.WebviewPanel>(Commands.openConversation, chatId);
+  };
+
   context.subscriptions.push(
+    vscode.commands.registerCommand(Commands.openTestRunConversation, openRunConversation),
     vscode.commands.registerCommand(Commands.saveAsConversationTest, (arg: unknown) => {
       const id = typeof arg === 'string' ? arg : typeof arg === 'object' && arg !== null && typeof (arg as { chatId?: unknown }).chatId === 'string' ? (arg as { chatId: string }).chatId : undefined;
       if (id) return saveAsTest(id);
@@ -539,8 +568,21 @@ export function registerChatTests(services: Services, testChats: TestChats): Cha
   return handle;
 }
 
-function failureMessage(text: string, expected: string | undefined, actual: string | undefined, location: vscode.Location): vscode.TestMessage {
+/** The test item of a Test Explorer menu's argument: an item, or `{ test, message }` (message menus). */
+function testItemOf(arg: unknown): vscode.TestItem | undefined {
+  if (typeof arg !== 'object' || arg === null) return undefined;
+  const o = arg as { id?: unknown; test?: unknown };
+  if (typeof o.id === 'string' && 'children' in o) return arg as vscode.TestItem;
+  if (typeof o.test === 'object' && o.test !== null) return testItemOf(o.test);
+  return undefined;
+}
+
+/** The context value of a failure whose run started a chat: the peek offers Open Conversation on it. */
+export const RUN_CHAT_MESSAGE = 'chatreq.chatTestRun';
+
+function failureMessage(text: string, expected: string | undefined, actual: string | undefined, location: vscode.Location, hasChat: boolean): vscode.TestMessage {
   const m = expected !== undefined && actual !== undefined ? vscode.TestMessage.diff(text, expected, actual) : new vscode.TestMessage(text);
   m.location = location;
+  if (hasChat) m.contextValue = RUN_CHAT_MESSAGE;
   return m;
 }
