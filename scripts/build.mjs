@@ -209,25 +209,29 @@ function copyAssets() {
 }
 
 /**
- * Files the packaged extension reads at run time besides the bundles: the request schema for
- * VS Code's JSON language service (jsonValidation), as src/core/request/editorSchema.ts makes it.
+ * Files the packaged extension reads at run time besides the bundles: the request and
+ * conversation-test schemas for VS Code's JSON language service (jsonValidation), as
+ * src/core/request/editorSchema.ts and src/core/chattest/editorSchema.ts make them.
  */
 async function copyDistAssets() {
-  const { outputFiles } = await esbuild.build({
-    entryPoints: [join(root, 'src/core/request/editorSchema.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    mainFields: ['module', 'main'],
-    write: false,
-    logLevel: 'warning',
-  });
-  const mod = { exports: {} };
-  new Function('module', 'exports', 'require', outputFiles[0].text)(mod, mod.exports, createRequire(import.meta.url));
+  const built = async (entry) => {
+    const { outputFiles } = await esbuild.build({
+      entryPoints: [join(root, entry)],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      mainFields: ['module', 'main'],
+      write: false,
+      logLevel: 'warning',
+    });
+    const mod = { exports: {} };
+    new Function('module', 'exports', 'require', outputFiles[0].text)(mod, mod.exports, createRequire(import.meta.url));
+    return mod.exports;
+  };
   mkdirSync(join(root, 'dist/schema'), { recursive: true });
-  writeFileSync(join(root, 'dist/schema/chatreq.schema.json'), `${JSON.stringify(mod.exports.editorSchema(), null, 2)}\n`);
-  // The conversation-test schema (*.chattest.json) is static.
-  cpSync(join(root, 'src/core/chattest/chattest.schema.json'), join(root, 'dist/schema/chattest.schema.json'));
+  writeFileSync(join(root, 'dist/schema/chatreq.schema.json'), `${JSON.stringify((await built('src/core/request/editorSchema.ts')).editorSchema(), null, 2)}\n`);
+  // The conversation-test schema, with the request schema built in for inline requests and overrides.
+  writeFileSync(join(root, 'dist/schema/chattest.schema.json'), `${JSON.stringify((await built('src/core/chattest/editorSchema.ts')).chattestEditorSchema(), null, 2)}\n`);
   // The codicons font and its stylesheet, served to the conversation webview from the extension.
   mkdirSync(join(root, 'dist/webview/codicons'), { recursive: true });
   for (const f of ['codicon.css', 'codicon.ttf']) cpSync(join(root, 'node_modules/@vscode/codicons/dist', f), join(root, 'dist/webview/codicons', f));

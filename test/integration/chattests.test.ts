@@ -107,6 +107,41 @@ describe('Conversation tests: Test Explorer and Save as Conversation Test', func
     assert.ok(h.fileItem(uri)?.error, 'the file item shows the error');
   });
 
+  it('an inline request gets the request schema (completion, checks) and the request rules; override members may be null', async () => {
+    await handle();
+    const uri = write(`ct-inline-${tag}.chattest.json`, {
+      name: 'inline',
+      request: { ParticipantDetails: { DisplayName: 'A' }, ChatDurationInMinutes: 'long' },
+      override: { InitialMessage: null },
+      steps: [{ expectEnded: true }],
+    });
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    const text = doc.getText();
+    const lineOf = (needle: string) => doc.positionAt(text.indexOf(needle)).line;
+    const diags = await until('schema and rule diagnostics on the inline request', () => {
+      const d = vscode.languages.getDiagnostics(uri);
+      return d.some((x) => x.source === 'chatreq') && d.some((x) => x.source !== 'chatreq') ? d : undefined;
+    });
+    const schema = diags.filter((d) => d.source !== 'chatreq');
+    assert.deepEqual(
+      schema.map((d) => [d.range.start.line, d.message]),
+      [[lineOf('"ChatDurationInMinutes"'), 'Incorrect type. Expected "integer".']],
+      'the JSON service checks the inline request, and a null in override is fine',
+    );
+    const rule = diags.find((d) => d.code === 'chattest/missing-target');
+    assert.ok(rule, diags.map((d) => d.message).join('\n'));
+    assert.equal(rule.range.start.line, lineOf('"request": {'));
+    // Completion in the inline request offers StartChatContact's members.
+    const at = doc.positionAt(text.indexOf('"ParticipantDetails"'));
+    const items = await until('request member completions in the inline request', async () => {
+      const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, at);
+      const labels = list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+      return labels.includes('SupportedMessagingContentTypes') ? labels : undefined;
+    });
+    assert.ok(items.includes('InstanceId') && items.includes('ContactFlowId'));
+  });
+
   it('a test in a file with an error is not run (as in chatreq test): errored at the error, no chat started', async () => {
     const a = await sandboxApi();
     const h = await handle();

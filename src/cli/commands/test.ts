@@ -18,6 +18,7 @@ import {
   DEFAULT_LAUNCH_RATE,
 } from '../../core/chattest';
 import { connectionKey } from '../../core/connection';
+import { loadJsonEngine } from '../../core/json';
 import { redactSecrets, silentLogger, type Logger } from '../../core/log';
 import { type CliCommand, type CliIo, parseCommandArgs, UsageError } from '../command';
 import { openTarget, TARGET_ARG_OPTIONS, targetOptions, type Target } from '../target';
@@ -150,8 +151,10 @@ export const testCommand: CliCommand = {
     const rel = (f: string) => relative(io.cwd, f) || f;
     const jobs: Job[] = [];
     const invalid: ChatTestResult[] = [];
+    // Inline requests get the request schema's checks too (in the editor VS Code's JSON service does that).
+    if (files.length > 0) await loadJsonEngine();
     for (const file of files) {
-      const parsed = parseChatTestText(await readFile(file, 'utf8'));
+      const parsed = parseChatTestText(await readFile(file, 'utf8'), { requestSources: ['json', 'chatreq'] });
       const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
       if (errors.length > 0) {
         for (const d of errors) io.stderr(`${rel(file)}:${d.range.start.line + 1}:${d.range.start.character + 1} error ${d.code} ${d.message}\n`);

@@ -4,8 +4,10 @@
  * Every diagnostic has a range in the file, and a message naming the test and the step.
  */
 import { type Node, parseTree, type ParseError } from 'jsonc-parser';
-import type { Diagnostic, Range } from '../request';
+import type { Diagnostic, DiagnosticSource, Range } from '../request';
 import { LineIndex } from '../request/text';
+import { formatPath } from '../request/env';
+import { validateRequestText } from '../request/validate';
 
 export const CHATTEST_FILE_SUFFIX = '.chattest.json';
 export const DEFAULT_TIMEOUT_SECONDS = 10;
@@ -115,14 +117,23 @@ function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 /** Parses and checks a test file. Tests with errors are still returned (the editor shows them); callers run only files without errors. */
-export function parseChatTestText(text: string): ParsedChatTestFile {
+export interface ParseOptions {
+  /**
+   * Which checks an inline request (and a request with `override`) gets, as validateRequestText
+   * runs them: Chatreq's own rules by default; add 'json' for the request schema too (the CLI,
+   * with the JSON engine loaded; in the editor VS Code's JSON service checks the schema).
+   */
+  requestSources?: DiagnosticSource[];
+}
+
+export function parseChatTestText(text: string, options: ParseOptions = {}): ParsedChatTestFile {
   const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const lines = new LineIndex(src);
   const diagnostics: Diagnostic[] = [];
   const at: At = Object.assign(
     (n: { offset: number; length: number }, message: string, code = 'chattest/invalid', severity: Diagnostic['severity'] = 'error') =>
       void diagnostics.push({ code, severity, message, range: lines.range(n.offset, n.length) }),
-    { range: (n: { offset: number; length: number }) => lines.range(n.offset, n.length) },
+    { range: (n: { offset: number; length: number }) => lines.range(n.offset, n.length), text: src, requestSources: options.requestSources ?? ['chatreq'] },
   );
   const errors: ParseError[] = [];
   const root = parseTree(src, errors, { disallowComments: true, allowTrailingComma: false });
@@ -163,6 +174,40 @@ export function parseChatTestText(text: string): ParsedChatTestFile {
 interface At {
   (n: { offset: number; length: number }, message: string, code?: string, severity?: Diagnostic['severity']): void;
   range(n: { offset: number; length: number }): Range;
+  /** The file's text (without a byte-order mark). */
+  text: string;
+  requestSources: DiagnosticSource[];
+}
+
+/**
+ * An inline request gets the checks of a request file, at its place in the test file. With an
+ * `override` (inline or on a file) the merged request is checked and its problems are shown on
+ * `override`; a request file's own problems are that file's. A test cannot ask for a target, so
+ * an inline request must name InstanceId and ContactFlowId.
+ */
+function checkInlineRequest(reqNode: Node, override: Record<string, unknown> | undefined, ovNode: Node | undefined, title: string, at: At): void {
+  const sources = at.requestSources;
+  if (!override) {
+    const text = at.text.slice(reqNode.offset, reqNode.offset + reqNode.length);
+    for (const d of validateRequestText(text, { sources })) {
+      if (d.code === 'chatreq/not-a-start-chat-contact-member') continue;
+      // The schema's words do not name the member (VS Code shows them at it): say which.
+      const where = d.source === 'json' && d.path && d.path.length > 0 ? `request.${formatPath(d.path)}` : 'request';
+      at({ offset: reqNode.offset + d.range.offset, length: d.range.length }, `${title}: ${where}: ${d.message}`, d.code, d.severity);
+    }
+  } else {
+    const merged = mergeOverride(value(reqNode) as Record<string, unknown>, override);
+    for (const d of validateRequestText(JSON.stringify(merged, null, 2), { sources })) {
+      if (d.code === 'chatreq/not-a-start-chat-contact-member') continue;
+      const where = d.source === 'json' && d.path && d.path.length > 0 ? ` (${formatPath(d.path)})` : '';
+      at(ovNode ?? reqNode, `${title}: the request with "override"${where}: ${d.message}`, d.code, d.severity);
+    }
+  }
+  const target = mergeOverride(value(reqNode) as Record<string, unknown>, override);
+  const missing = ['InstanceId', 'ContactFlowId'].filter((m) => target[m] === undefined);
+  if (missing.length > 0) {
+    at(reqNode, `${title}: the request has no ${missing.join(' and ')}: add ${missing.map((m) => `"${m}"`).join(' and ')} (a test cannot ask for ${missing.length === 1 ? 'it' : 'them'} when it runs).`, 'chattest/missing-target');
+  }
 }
 
 function checkTest(tn: Node, index: number, label: string, at: At): ChatTest | undefined {
@@ -193,6 +238,7 @@ function checkTest(tn: Node, index: number, label: string, at: At): ChatTest | u
     if (ovM.node?.type !== 'object') at(ovM.node ?? ovM.keyNode, `${title}: "override" must be an object (merged into the request).`);
     else override = value(ovM.node) as Record<string, unknown>;
   }
+  if (reqM?.node?.type === 'object') checkInlineRequest(reqM.node, override, ovM?.node, title, at);
   const toM = get('timeoutSeconds');
   let timeoutSeconds = DEFAULT_TIMEOUT_SECONDS;
   if (toM) {

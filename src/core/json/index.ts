@@ -5,6 +5,7 @@
  * (./static), the extension loads it with {@link loadJsonEngine} the first time a feature needs it.
  */
 import chattestSchema from '../chattest/chattest.schema.json';
+import { chattestEditorSchema } from '../chattest/editorSchema';
 import { editorSchema } from '../request/editorSchema';
 import type { createJsonEngine, JsonEngine, JsonProblem } from './engine';
 
@@ -19,7 +20,7 @@ export const CHATTEST_SCHEMA_URI = (chattestSchema as { $id: string }).$id;
 export function contributedSchemas(): Array<{ uri: string; schema: object }> {
   return [
     { uri: REQUEST_SCHEMA_URI, schema: editorSchema() },
-    { uri: CHATTEST_SCHEMA_URI, schema: structuredClone(chattestSchema) },
+    { uri: CHATTEST_SCHEMA_URI, schema: chattestEditorSchema() },
   ];
 }
 

@@ -3,6 +3,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeStep, mergeOverride, parseChatTestText } from '../../../src/core/chattest';
+import { chattestEditorSchema } from '../../../src/core/chattest/editorSchema';
+import { CHATTEST_SCHEMA_URI, jsonEngine } from '../../../src/core/json';
+import '../../../src/core/json/static';
+import { editorSchema } from '../../../src/core/request/editorSchema';
 
 const text = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
 
@@ -53,7 +57,7 @@ describe('chattest: the file model and its checks', () => {
     const p = parseChatTestText(
       text({
         tests: [
-          { name: 'a', request: { InstanceId: 'i', ContactFlowId: 'f' }, timeoutSeconds: 2.5, steps: [{ expectEnded: true }] },
+          { name: 'a', request: { InstanceId: 'i', ContactFlowId: 'f', ParticipantDetails: { DisplayName: 'Ana' } }, timeoutSeconds: 2.5, steps: [{ expectEnded: true }] },
           { name: 'b', request: 'x.chatreq.json', steps: [{ say: 'hi' }] },
         ],
       }),
@@ -62,7 +66,7 @@ describe('chattest: the file model and its checks', () => {
     assert.deepEqual(
       p.tests.map((t) => [t.name, t.index, t.timeoutSeconds, t.request]),
       [
-        ['a', 0, 2.5, { InstanceId: 'i', ContactFlowId: 'f' }],
+        ['a', 0, 2.5, { InstanceId: 'i', ContactFlowId: 'f', ParticipantDetails: { DisplayName: 'Ana' } }],
         ['b', 1, 10, 'x.chatreq.json'],
       ],
     );
@@ -108,6 +112,33 @@ describe('chattest: the file model and its checks', () => {
     assert.equal(parseChatTestText('[1]').diagnostics[0].code, 'chattest/not-an-object');
   });
 
+  it('checks an inline request as a request file, at its place in the test file; with override, the merged request, on override', () => {
+    const target = { InstanceId: 'i', ContactFlowId: 'f' };
+    const src = text({
+      tests: [
+        { name: 'no customer', request: target, steps: [{ expectEnded: true }] },
+        { name: 'short chat', request: { ...target, ParticipantDetails: { DisplayName: 'A' }, ChatDurationInMinutes: 5 }, steps: [{ expectEnded: true }] },
+        { name: 'no target', request: { ParticipantDetails: { DisplayName: 'A' } }, steps: [{ expectEnded: true }] },
+        { name: 'removed', request: { ...target, ParticipantDetails: { DisplayName: 'A' } }, override: { ParticipantDetails: null }, steps: [{ expectEnded: true }] },
+        { name: 'target by override', request: { ParticipantDetails: { DisplayName: 'A' } }, override: target, steps: [{ expectEnded: true }] },
+        { name: 'file', request: './x.chatreq.json', override: { ChatDurationInMinutes: 5 }, steps: [{ expectEnded: true }] },
+      ],
+    });
+    const p = parseChatTestText(src);
+    const lineOf = (needle: string, from = 0) => src.slice(0, src.indexOf(needle, from)).split('\n').length - 1;
+    const got = p.diagnostics.map((d) => [d.code, d.range.start.line, d.message]);
+    assert.deepEqual(got, [
+      ['chatreq/missing-participant-details', lineOf('"request": {'), 'Test "no customer": request: ParticipantDetails is missing: StartChatContact requires it, with the DisplayName shown for the customer. Add "ParticipantDetails": { "DisplayName": "..." }.'],
+      ['chatreq/duration-out-of-range', lineOf('"ChatDurationInMinutes": 5'), 'Test "short chat": request: ChatDurationInMinutes is 5; it must be between 60 and 10,080 minutes (1 hour to 7 days). Use 60, or remove the member for the 25-hour default.'],
+      ['chattest/missing-target', lineOf('"request": {', src.indexOf('no target')), 'Test "no target": the request has no InstanceId and ContactFlowId: add "InstanceId" and "ContactFlowId" (a test cannot ask for them when it runs).'],
+      ['chatreq/missing-participant-details', lineOf('"override": {', src.indexOf('"removed"')), 'Test "removed": the request with "override": ParticipantDetails is missing: StartChatContact requires it, with the DisplayName shown for the customer. Add "ParticipantDetails": { "DisplayName": "..." }.'],
+    ]);
+    assert.equal(p.diagnostics[0].range.start.character, src.split('\n')[lineOf('"request": {')].indexOf('{'), 'at the inline object');
+    // The request schema too when asked (the CLI): the member is named, since the schema's words do not.
+    const typed = parseChatTestText(text({ name: 't', request: { ...target, ParticipantDetails: { DisplayName: 'A' }, Attributes: { a: 1 } }, steps: [{ expectEnded: true }] }), { requestSources: ['json', 'chatreq'] });
+    assert.deepEqual(typed.diagnostics.map((d) => [d.code, d.message]), [['chatreq/wrong-type', 'Test "t": request.Attributes.a: Incorrect type. Expected "string".']]);
+  });
+
   it('merges override deeply; null removes a member', () => {
     assert.deepEqual(mergeOverride({ A: { x: '1', y: '2' }, B: 1, C: 'c' }, { A: { y: '3' }, B: [2], C: null }), { A: { x: '1', y: '3' }, B: [2] });
   });
@@ -130,6 +161,19 @@ describe('chattest: the JSON schema (jsonValidation)', () => {
     const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { contributes: { jsonValidation: Array<{ fileMatch: string; url: string }> } };
     const v = manifest.contributes.jsonValidation.find((x) => x.fileMatch === '*.chattest.json');
     assert.equal(v?.url, './dist/schema/chattest.schema.json');
-    assert.deepEqual(JSON.parse(readFileSync(join(root, v.url), 'utf8')), JSON.parse(readFileSync(join(root, 'src/core/chattest/chattest.schema.json'), 'utf8')));
+    assert.deepEqual(JSON.parse(readFileSync(join(root, v.url), 'utf8')), chattestEditorSchema());
+  });
+
+  it('has the request schema built in: an inline request is checked as a request file, override members may be null', () => {
+    const schema = chattestEditorSchema() as { definitions: Record<string, { properties?: Record<string, unknown> }> };
+    const requestMembers = Object.keys(editorSchema().properties!);
+    assert.deepEqual(Object.keys(schema.definitions.request.properties!), requestMembers);
+    assert.deepEqual(Object.keys(schema.definitions.requestOverride.properties!), requestMembers.filter((m) => m !== '$schema'));
+    const problems = (v: unknown) => jsonEngine().check(text(v), CHATTEST_SCHEMA_URI).map((p) => p.message);
+    const target = { InstanceId: 'i', ContactFlowId: 'f', ParticipantDetails: { DisplayName: 'A' } };
+    assert.deepEqual(problems({ name: 'n', request: target, override: { InitialMessage: null, Attributes: { tier: 'gold' } }, steps: [{ expectEnded: true }] }), []);
+    assert.deepEqual(problems({ name: 'n', request: { ...target, ChatDurationInMinutes: 'long' }, steps: [{ expectEnded: true }] }), ['Incorrect type. Expected "integer".']);
+    assert.equal(problems({ name: 'n', request: { ...target, Nope: 1 }, steps: [{ expectEnded: true }] }).length, 1, 'an unknown request member');
+    assert.equal(problems({ name: 'n', request: './a.chatreq.json', override: { Attributes: { a: 1 } }, steps: [{ expectEnded: true }] }).length, 1, 'an attribute value must be a string');
   });
 });

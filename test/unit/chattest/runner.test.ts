@@ -191,7 +191,9 @@ describe('chattest: the runner on the sandbox', function () {
     const a = await run(oneTest({ name: 'missing', request: './nope.chatreq.json', steps: [{ expectEnded: true }] }));
     assert.equal(a.failure?.step, 0);
     assert.match(a.failure.text, /cannot read the request file \.\/nope\.chatreq\.json: no such file/);
-    const b = await run(oneTest({ name: 'invalid', request: { InstanceId: 42, ParticipantDetails: { DisplayName: 'A' } }, steps: [{ expectEnded: true }] }));
+    // (An invalid inline request is already a problem of the test file; a request file is read when the test runs.)
+    files.set('/w/invalid.chatreq.json', JSON.stringify({ InstanceId: 42, ContactFlowId: 'f', ParticipantDetails: { DisplayName: 'A' } }));
+    const b = await run(oneTest({ name: 'invalid', request: './invalid.chatreq.json', steps: [{ expectEnded: true }] }));
     assert.match(b.failure!.text, /the request cannot be launched: InstanceId: Incorrect type\. Expected "string"\./);
     assert.deepEqual(
       b.steps.map((s) => s.status),

@@ -192,10 +192,15 @@ describe('cli: chatreq test', function () {
       writeFileSync(join(bad, 'support.chatreq.json'), readFileSync(join(dir, 'support.chatreq.json')));
       writeFileSync(join(bad, 'bad.chattest.json'), '{\n  "name": "bad",\n  "request": "./support.chatreq.json",\n  "steps": [{ "sey": "hi" }]\n}\n');
       writeFileSync(join(bad, 'good.chattest.json'), JSON.stringify({ name: 'good', request: './support.chatreq.json', steps: [{ expect: 'How can I help' }] }));
+      // An inline request gets the request file's checks (schema and rules), at its place in the test file.
+      writeFileSync(join(bad, 'inline.chattest.json'), `{\n  "name": "inline",\n  "request": {\n    "InstanceId": "${DEMO_INSTANCE_ID}",\n    "ContactFlowId": "${DEMO_FLOWS.supportBot}",\n    "ParticipantDetails": { "DisplayName": "A" },\n    "Attributes": { "tier": 1 }\n  },\n  "steps": [{ "expectEnded": true }]\n}\n`);
+      const before = sb.listContacts().length;
       const r = await run(['--endpoint', sb.url], bad);
       assert.equal(r.code, 1);
       assert.match(r.err, /^bad\.chattest\.json:4:15 error chattest\/unknown-step Test "bad", step 1: "sey" is not a step/m);
-      assert.match(r.out, /\n1 passed, 1 failed\n$/);
+      assert.match(r.err, /^inline\.chattest\.json:7:29 error chatreq\/wrong-type Test "inline": request\.Attributes\.tier: Incorrect type\. Expected "string"\.$/m);
+      assert.match(r.out, /\n1 passed, 2 failed\n$/);
+      assert.equal(sb.listContacts().length, before + 1, 'only the good test started a chat');
     } finally {
       rmSync(bad, { recursive: true, force: true });
     }
