@@ -75,6 +75,15 @@ describe('Conversation tests: Test Explorer and Save as Conversation Test', func
     const text = fs.readFileSync(uri.fsPath, 'utf8');
     const say = greets.children.get(`${greets.id}::1`)!;
     assert.equal(say.label, '2. say "where is my order"');
+    // The view sorts by sortText, else by label (where "10." comes before "2."): file order either way.
+    const long = write(`ct-order-${tag}.chattest.json`, { name: 'eleven', request: `./${requestName}`, steps: Array.from({ length: 11 }, (_, i) => ({ say: `message ${i + 1}` })) });
+    const eleven = await until('the eleven steps', async () => {
+      await h.refresh();
+      return h.fileItem(long)?.children.get(`${long.toString()}::eleven`)?.children.size === 11 ? h.fileItem(long)!.children.get(`${long.toString()}::eleven`) : undefined;
+    });
+    const key = (i: vscode.TestItem) => i.sortText ?? (typeof i.label === 'string' ? i.label : '');
+    const shown = [...eleven.children].map(([, i]) => i).sort((x, y) => key(x).localeCompare(key(y)));
+    assert.deepEqual(shown.map((i) => i.label), Array.from({ length: 11 }, (_, i) => `${i + 1}. say "message ${i + 1}"`));
     const lines = text.split('\n');
     assert.match(lines[say.range!.start.line], /"say": "where is my order"|\{/);
     assert.ok(lines.slice(say.range!.start.line, say.range!.end.line + 1).join('\n').includes('"say": "where is my order"'), 'the step item is at the step');
@@ -140,6 +149,35 @@ describe('Conversation tests: Test Explorer and Save as Conversation Test', func
       return labels.includes('SupportedMessagingContentTypes') ? labels : undefined;
     });
     assert.ok(items.includes('InstanceId') && items.includes('ContactFlowId'));
+  });
+
+  it("an inline request gets the request files' live completion and hover (instances, flows from the account)", async () => {
+    await sandboxApi();
+    const uri = write(`ct-live-${tag}.chattest.json`, { name: 'live', request: { InstanceId: '', ContactFlowId: SUPPORT_BOT, ParticipantDetails: { DisplayName: 'A' } }, steps: [{ expectEnded: true }] });
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    const at = doc.positionAt(doc.getText().indexOf('""') + 1);
+    const label = (i: vscode.CompletionItem) => (typeof i.label === 'string' ? i.label : i.label.label);
+    const demo = await until('the demo instance in the completion list', async () => {
+      const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, at);
+      return list.items.find((i) => label(i) === 'chatreq-demo');
+    });
+    assert.equal(demo.insertText instanceof vscode.SnippetString ? demo.insertText.value : demo.insertText, DEMO_INSTANCE);
+    const range = demo.range as vscode.Range;
+    assert.equal(doc.getText(range), '', 'it replaces what is between the quotes, at the inline request\'s place in the file');
+    assert.ok(range.start.isEqual(at));
+    // Hover on the flow ID names the flow once the instance is set.
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(uri, at, DEMO_INSTANCE);
+    await vscode.workspace.applyEdit(edit);
+    const flowAt = doc.positionAt(doc.getText().indexOf(SUPPORT_BOT) + 3);
+    const hover = await until('the flow name in the hover', async () => {
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, flowAt);
+      const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+      return /Support Bot/i.test(text) ? text : undefined;
+    });
+    assert.match(hover, /Support Bot/i);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 
   it('a test in a file with an error is not run (as in chatreq test): errored at the error, no chat started', async () => {

@@ -347,6 +347,24 @@ function checkStep(sn: Node, label: string, at: At): ChatTestStep | undefined {
   return undefined;
 }
 
+/**
+ * The inline StartChatContact request (a test's `"request": { ... }`) whose object holds `offset`,
+ * as a span of `text`, for the request file's live completion and hover. Tolerant of a file being
+ * edited (jsonc-parser's loose tree).
+ */
+export function inlineRequestAt(text: string, offset: number): { offset: number; length: number } | undefined {
+  const root = parseTree(text, [], { allowTrailingComma: true });
+  if (root?.type !== 'object') return undefined;
+  const tests = members(root).find((m) => m.key === 'tests')?.node;
+  const candidates = tests?.type === 'array' ? (tests.children ?? []) : [root];
+  for (const t of candidates) {
+    if (t.type !== 'object') continue;
+    const req = members(t).find((m) => m.key === 'request')?.node;
+    if (req?.type === 'object' && offset > req.offset && offset < req.offset + req.length) return { offset: req.offset, length: req.length };
+  }
+  return undefined;
+}
+
 /** Deep merge of `override` into `base` (objects merge member by member; null removes a member; anything else replaces). */
 export function mergeOverride(base: Record<string, unknown>, override: Record<string, unknown> | undefined): Record<string, unknown> {
   if (!override) return { ...base };

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { completionsAt } from '../../core/request';
 import { toCompletionItem } from './convert';
-import type { LiveData } from './documents';
+import { wholeDocument, type LiveData, type RequestRegion } from './documents';
 
 /**
  * Live completion in request files: the account's instances for InstanceId, the instance's
@@ -15,12 +15,20 @@ import type { LiveData } from './documents';
 export class RequestCompletions implements vscode.CompletionItemProvider {
   static readonly triggerCharacters = ['"', ':'];
 
-  constructor(private readonly live: LiveData) {}
+  /** `region`: where the request is in the document (a request file: all of it; see {@link RequestRegion}). */
+  constructor(
+    private readonly live: LiveData,
+    private readonly region: RequestRegion = wholeDocument,
+  ) {}
 
-  provideCompletionItems(doc: vscode.TextDocument, position: vscode.Position): vscode.CompletionList {
-    const text = doc.getText();
+  provideCompletionItems(doc: vscode.TextDocument, position: vscode.Position): vscode.CompletionList | undefined {
+    const full = doc.getText();
+    const at = doc.offsetAt(position);
+    const r = this.region(full, at);
+    if (!r) return undefined;
+    const text = full.slice(r.offset, r.offset + r.length);
     const { context, complete } = this.live.contextFor(text);
-    const candidates = completionsAt(text, doc.offsetAt(position), context);
+    const candidates = completionsAt(text, at - r.offset, context).map((c) => ({ ...c, replace: { ...c.replace, offset: c.replace.offset + r.offset } }));
     return new vscode.CompletionList(
       candidates.map((c) => toCompletionItem(doc, position, c)),
       !complete,

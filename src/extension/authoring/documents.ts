@@ -7,6 +7,15 @@ import { Disposable } from '../disposable';
 /** Every provider works on request files, whatever language they were opened in. */
 export const REQUEST_SELECTOR: vscode.DocumentSelector = { pattern: '**/*.chatreq.json' };
 
+/** Conversation tests: their inline requests get the request files' live completion and hover. */
+export const CHATTEST_SELECTOR: vscode.DocumentSelector = { pattern: '**/*.chattest.json' };
+
+/** Where a document's request is, for the offset asked about: a span of its text, or none there. */
+export type RequestRegion = (text: string, offset: number) => { offset: number; length: number } | undefined;
+
+/** A request file: the request is the whole document. */
+export const wholeDocument: RequestRegion = (text) => ({ offset: 0, length: text.length });
+
 export function isRequestDocument(doc: vscode.TextDocument): boolean {
   return isRequestFileName(doc.uri.path);
 }

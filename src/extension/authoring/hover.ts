@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { hoverAt } from '../../core/request';
 import { toRange } from './convert';
-import type { LiveData } from './documents';
+import { wholeDocument, type LiveData, type RequestRegion } from './documents';
 
 /**
  * Hover in request files: what the account knows about the hovered value (the instance alias
@@ -10,12 +10,19 @@ import type { LiveData } from './documents';
  * same hover, so it is not repeated here.
  */
 export class RequestHovers implements vscode.HoverProvider {
-  constructor(private readonly live: LiveData) {}
+  constructor(
+    private readonly live: LiveData,
+    private readonly region: RequestRegion = wholeDocument,
+  ) {}
 
   provideHover(doc: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
-    const text = doc.getText();
+    const full = doc.getText();
+    const at = doc.offsetAt(position);
+    const r = this.region(full, at);
+    if (!r) return undefined;
+    const text = full.slice(r.offset, r.offset + r.length);
     const { context } = this.live.contextFor(text);
-    const hover = hoverAt(text, doc.offsetAt(position), { ...context, liveOnly: true });
-    return hover ? new vscode.Hover(new vscode.MarkdownString(hover.markdown), toRange(doc, hover.offset, hover.length)) : undefined;
+    const hover = hoverAt(text, at - r.offset, { ...context, liveOnly: true });
+    return hover ? new vscode.Hover(new vscode.MarkdownString(hover.markdown), toRange(doc, hover.offset + r.offset, hover.length)) : undefined;
   }
 }

@@ -166,10 +166,13 @@ export function registerChatTests(services: Services, testChats: TestChats): Cha
     for (const t of parsed.tests) {
       const testItem = controller.createTestItem(`${id}::${t.name}`, t.name, uri);
       testItem.range = toRange(t.range);
+      // File order whatever the view sorts by ("10." would sort before "2." by label).
+      testItem.sortText = String(t.index).padStart(5, '0');
       data.set(testItem, { kind: 'test', uri, test: t, errors });
       const steps = t.steps.map((s) => {
         const si = controller.createTestItem(`${id}::${t.name}::${s.index}`, `${s.index + 1}. ${stepLabel(t, s.index)}`, uri);
         si.range = toRange(s.range);
+        si.sortText = String(s.index).padStart(5, '0');
         data.set(si, { kind: 'step', uri, test: t, stepIndex: s.index });
         return si;
       });

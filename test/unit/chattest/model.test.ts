@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeStep, mergeOverride, parseChatTestText } from '../../../src/core/chattest';
 import { chattestEditorSchema } from '../../../src/core/chattest/editorSchema';
+import { inlineRequestAt } from '../../../src/core/chattest/model';
 import { CHATTEST_SCHEMA_URI, jsonEngine } from '../../../src/core/json';
 import '../../../src/core/json/static';
 import { editorSchema } from '../../../src/core/request/editorSchema';
@@ -137,6 +138,17 @@ describe('chattest: the file model and its checks', () => {
     // The request schema too when asked (the CLI): the member is named, since the schema's words do not.
     const typed = parseChatTestText(text({ name: 't', request: { ...target, ParticipantDetails: { DisplayName: 'A' }, Attributes: { a: 1 } }, steps: [{ expectEnded: true }] }), { requestSources: ['json', 'chatreq'] });
     assert.deepEqual(typed.diagnostics.map((d) => [d.code, d.message]), [['chatreq/wrong-type', 'Test "t": request.Attributes.a: Incorrect type. Expected "string".']]);
+  });
+
+  it('inlineRequestAt: the inline request object around an offset (one test or "tests"), tolerant of a file being edited', () => {
+    const one = '{ "name": "a", "request": { "InstanceId": "" }, "steps": [] }';
+    const span = inlineRequestAt(one, one.indexOf('""') + 1)!;
+    assert.equal(one.slice(span.offset, span.offset + span.length), '{ "InstanceId": "" }');
+    assert.equal(inlineRequestAt(one, one.indexOf('"steps"')), undefined, 'outside the request');
+    const many = '{ "tests": [ { "name": "a", "request": "./a.chatreq.json" }, { "name": "b", "request": { "ContactFlowId": "f", } ';
+    const b = inlineRequestAt(many, many.indexOf('"f"'))!;
+    assert.ok(many.slice(b.offset).startsWith('{ "ContactFlowId"'), 'in the second test, unfinished file');
+    assert.equal(inlineRequestAt(many, many.indexOf('./a')), undefined, 'a request file path is not an inline request');
   });
 
   it('merges override deeply; null removes a member', () => {
