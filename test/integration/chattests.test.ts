@@ -248,6 +248,8 @@ describe('Conversation tests: Test Explorer and Save as Conversation Test', func
     const rec = a.testChats.chats.list().find((r) => r.contactId === results[0].contactId);
     assert.ok(rec, 'the run is in the Test Chats panel');
     assert.equal(vscode.Uri.parse(rec.origin.requestFile!).fsPath, path.join(workspaceDir(), requestName), 'linked to its request file');
+    const node = (await a.testChats.tree.getChildren()).find((n) => n.chatId === rec.id);
+    assert.match(String(node?.description), / · test "order number"$/, 'its row names the test');
 
     // "Run against Sandbox (offline)": the built-in sandbox, whatever the current connection is.
     const sandboxProfile = h.againstProfiles().find((p) => p.connection.kind === 'sandbox')!;

@@ -83,6 +83,8 @@ export interface ChatOrigin {
   instanceAlias?: string;
   contactFlowId: string;
   contactFlowName?: string;
+  /** The conversation test whose run started the chat. */
+  testName?: string;
 }
 
 /** A test chat: everything that may be persisted and shown. Never a token. */

@@ -207,6 +207,7 @@ export async function runChatTest(testFile: string, test: ChatTest, deps: Runner
     region: deps.session.region,
     instanceId: input.InstanceId!,
     contactFlowId: input.ContactFlowId!,
+    testName: test.name,
   };
   if (options.signal?.aborted) {
     skipRest(0);

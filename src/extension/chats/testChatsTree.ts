@@ -262,11 +262,11 @@ export function chatChildren(r: ChatRecord): ChatTreeNode[] {
 export function chatNode(r: ChatRecord, now = new Date()): ChatTreeNode {
   const n = new ChatTreeNode('chat', r.id, chatLabel(r), vscode.TreeItemCollapsibleState.Collapsed);
   n.id = r.id;
-  n.description = `${stateLabel(r.state)} · ${relativeTime(r.startedAt, now)}`;
+  n.description = `${stateLabel(r.state)} · ${relativeTime(r.startedAt, now)}${r.origin.testName !== undefined ? ` · test "${r.origin.testName}"` : ''}`;
   const [id, color] = STATE_ICONS[r.state];
   n.iconPath = icon(id, color);
   const md = new vscode.MarkdownString();
-  md.appendText(`${chatLabel(r)}\nState: ${stateLabel(r.state)}\nConnection: ${r.origin.connectionLabel}\nRegion: ${r.origin.region}\nInstance: ${r.origin.instanceAlias ?? r.origin.instanceId}\nFlow: ${r.origin.contactFlowName ?? r.origin.contactFlowId}${r.contactId ? `\nContact: ${r.contactId}` : ''}${r.continuedFrom ? `\nContinued from: ${r.continuedFrom}` : ''}${r.error ? `\n\n${r.error.message}` : ''}`);
+  md.appendText(`${chatLabel(r)}\nState: ${stateLabel(r.state)}\nConnection: ${r.origin.connectionLabel}\nRegion: ${r.origin.region}\nInstance: ${r.origin.instanceAlias ?? r.origin.instanceId}\nFlow: ${r.origin.contactFlowName ?? r.origin.contactFlowId}${r.origin.testName !== undefined ? `\nConversation test: ${r.origin.testName}` : ''}${r.contactId ? `\nContact: ${r.contactId}` : ''}${r.continuedFrom ? `\nContinued from: ${r.continuedFrom}` : ''}${r.error ? `\n\n${r.error.message}` : ''}`);
   n.tooltip = md;
   const flags = [isLive(r) ? 'live' : r.state, r.origin.requestFile ? 'file' : undefined, r.contactId ? 'contact' : undefined, r.origin.connectionKey === 'sandbox' ? 'sandbox' : undefined]
     .filter(Boolean)
