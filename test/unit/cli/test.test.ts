@@ -105,6 +105,11 @@ describe('cli: chatreq test', function () {
     const b = await run(['--endpoint', sb.url, '--grep', 'ORDER SHIPPED']);
     assert.equal(b.code, 0, b.out);
     assert.match(b.out, /\n1 passed, 0 failed\n$/);
+    // A --grep that matches nothing runs nothing: not a failure, but said.
+    const none = await run(['--endpoint', sb.url, '--grep', 'no such test']);
+    assert.equal(none.code, 0);
+    assert.equal(none.out, '0 passed, 0 failed\n');
+    assert.match(none.err, /^chatreq test: no test name contains "no such test" \(of 11 tests\); nothing ran$/m);
     for (const bad of [['--shard', '3/2'], ['--parallel', '0'], ['--retries', 'x'], ['--bogus'], ['--flows', 'x'], ['--sandbox', '--endpoint', sb.url]]) {
       const c = await run(bad);
       assert.equal(c.code, 2, `${bad.join(' ')}: ${c.err}`);
@@ -154,6 +159,10 @@ describe('cli: chatreq test', function () {
     assert.ok(names.every((n) => n.length >= 3 && n.length <= 4));
     const again = await run(['--endpoint', sb.url, '--json', '--shard', '2/3']);
     assert.deepEqual((JSON.parse(again.out) as JsonReport).tests.map((t) => `${t.file}:${t.name}`).sort(), names[1]);
+    // More shards than tests: the last is empty, which passes and says so.
+    const empty = await run(['--endpoint', sb.url, '--shard', '12/12']);
+    assert.equal(empty.code, 0);
+    assert.match(empty.err, /^chatreq test: shard 12\/12 has no test \(of 11\); nothing ran$/m);
   });
 
   it('--junit to a folder that does not exist, or to a folder: exit 2 before any chat starts; a report that cannot be written is exit 1', async () => {
