@@ -116,6 +116,27 @@ describe('Conversation tests: Test Explorer and Save as Conversation Test', func
     assert.ok(h.fileItem(uri)?.error, 'the file item shows the error');
   });
 
+  it('a request file is checked with the override merged, and again when the request file changes', async () => {
+    await handle();
+    const reqName = `ct-partial-${tag}.chatreq.json`;
+    write(reqName, { InstanceId: DEMO_INSTANCE, ParticipantDetails: { DisplayName: 'Ada' } });
+    const uri = write(`ct-filecheck-${tag}.chattest.json`, { name: 'partial', request: `./${reqName}`, override: { ParticipantDetails: null }, steps: [{ expectEnded: true }] });
+    const text = fs.readFileSync(uri.fsPath, 'utf8');
+    const lineOf = (needle: string) => text.slice(0, text.indexOf(needle)).split('\n').length - 1;
+    const mine = () => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'chatreq');
+    const first = await until('the merged request checks', () => (mine().length >= 2 ? mine() : undefined));
+    const missing = first.find((d) => d.code === 'chattest/missing-target');
+    assert.equal(missing?.message, `Test "partial": ./${reqName} has no ContactFlowId: add it there or in "override" (a test cannot ask for it when it runs).`);
+    assert.equal(missing.range.start.line, lineOf('"request"'));
+    const removed = first.find((d) => d.code === 'chatreq/missing-participant-details');
+    assert.match(removed?.message ?? '', /^Test "partial": the request with "override": ParticipantDetails is missing/);
+    assert.equal(removed!.range.start.line, lineOf('"override"'));
+    // The request file gets its flow: the test file's checks follow.
+    write(reqName, { InstanceId: DEMO_INSTANCE, ContactFlowId: SUPPORT_BOT, ParticipantDetails: { DisplayName: 'Ada' } });
+    await until('the missing-target check to go', () => (mine().some((d) => d.code === 'chattest/missing-target') ? undefined : true));
+    assert.deepEqual(mine().map((d) => d.code), ['chatreq/missing-participant-details']);
+  });
+
   it('an inline request gets the request schema (completion, checks) and the request rules; override members may be null', async () => {
     await handle();
     const uri = write(`ct-inline-${tag}.chattest.json`, {

@@ -50,6 +50,9 @@ export interface ChatTest {
   steps: ParsedStep[];
   /** The test's object in the file. */
   range: Range;
+  /** The `request` and `override` values in the file, when there. */
+  requestRange?: Range;
+  overrideRange?: Range;
   /** Zero-based index among the file's tests. */
   index: number;
 }
@@ -258,7 +261,17 @@ function checkTest(tn: Node, index: number, label: string, at: At): ChatTest | u
       if (s) steps.push({ step: s, index: i, range: at.range(sn) });
     });
   }
-  return { name, request, ...(override ? { override } : {}), timeoutSeconds, steps, range: at.range(tn), index };
+  return {
+    name,
+    request,
+    ...(override ? { override } : {}),
+    timeoutSeconds,
+    steps,
+    range: at.range(tn),
+    ...(reqM?.node ? { requestRange: at.range(reqM.node) } : {}),
+    ...(ovM?.node ? { overrideRange: at.range(ovM.node) } : {}),
+    index,
+  };
 }
 
 function checkStep(sn: Node, label: string, at: At): ChatTestStep | undefined {
@@ -345,6 +358,52 @@ function checkStep(sn: Node, label: string, at: At): ChatTestStep | undefined {
       return { kind: 'expectTrace', expectTrace: v };
   }
   return undefined;
+}
+
+/**
+ * The checks of a test whose request is a file, once that file's text is read (the editor reads
+ * it; a run reports the same problems as it starts). The file's own problems are shown in the file:
+ * here they are one warning. The request with `override` merged must pass the request rules, and
+ * it must name InstanceId and ContactFlowId: a test cannot ask for them when it runs.
+ */
+export function checkFileRequest(test: ChatTest, requestText: string): Diagnostic[] {
+  if (typeof test.request !== 'string' || !test.requestRange) return [];
+  const title = `Test "${test.name}"`;
+  const out: Diagnostic[] = [];
+  const at = (range: Range, code: string, severity: Diagnostic['severity'], message: string) => out.push({ code, severity, message, range });
+  let base: unknown;
+  let problem: string | undefined;
+  try {
+    base = JSON.parse(requestText.charCodeAt(0) === 0xfeff ? requestText.slice(1) : requestText);
+    if (!isObject(base)) problem = 'does not hold a JSON object';
+  } catch {
+    problem = 'is not valid JSON';
+  }
+  if (!problem) {
+    const n = validateRequestText(requestText, { sources: ['chatreq'] }).filter((d) => d.severity === 'error').length;
+    if (n > 0) problem = `has ${n} error${n === 1 ? '' : 's'}`;
+  }
+  if (problem || !isObject(base)) {
+    at(test.requestRange, 'chattest/request-has-errors', 'warning', `${title}: the request file ${test.request} ${problem ?? 'cannot be read'}; the test cannot run until it is fixed there.`);
+    return out;
+  }
+  const merged = mergeOverride(base, test.override);
+  if (test.override && test.overrideRange) {
+    for (const d of validateRequestText(JSON.stringify(merged, null, 2), { sources: ['chatreq'] })) {
+      if (d.severity !== 'error') continue;
+      at(test.overrideRange, d.code, 'error', `${title}: the request with "override": ${d.message}`);
+    }
+  }
+  const missing = ['InstanceId', 'ContactFlowId'].filter((m) => merged[m] === undefined);
+  if (missing.length > 0) {
+    at(
+      test.requestRange,
+      'chattest/missing-target',
+      'error',
+      `${title}: ${test.request} has no ${missing.join(' and ')}: add ${missing.length === 1 ? 'it' : 'them'} there or in "override" (a test cannot ask for ${missing.length === 1 ? 'it' : 'them'} when it runs).`,
+    );
+  }
+  return out;
 }
 
 /**

@@ -12,6 +12,7 @@ import { openSession, type AwsSession } from '../../core/aws/session';
 import type { LiveChat } from '../../core/chat/liveChat';
 import type { ChatRecord } from '../../core/chat/types';
 import {
+  checkFileRequest,
   isChatTestFileName,
   mapLimit,
   parseChatTestText,
@@ -75,6 +76,18 @@ function toRange(r: CoreRange): vscode.Range {
   return new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
 }
 
+function toDiagnostic(d: CoreDiagnostic): vscode.Diagnostic {
+  const v = new vscode.Diagnostic(toRange(d.range), d.message, d.severity === 'error' ? vscode.DiagnosticSeverity.Error : d.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information);
+  v.code = d.code;
+  v.source = 'chatreq';
+  return v;
+}
+
+/** A test's request file: relative to the test file, or absolute. */
+function requestUriOf(testFile: vscode.Uri, request: string): vscode.Uri {
+  return path.isAbsolute(request) ? vscode.Uri.file(request) : vscode.Uri.joinPath(testFile, '..', request);
+}
+
 interface TestData {
   kind: 'file' | 'test' | 'step';
   uri: vscode.Uri;
@@ -119,26 +132,23 @@ export function registerChatTests(services: Services, testChats: TestChats): Cha
   const diagnostics = vscode.languages.createDiagnosticCollection('chatreq-chattest');
   context.subscriptions.push(diagnostics);
   const publish = async (uri: vscode.Uri, parsed: ReturnType<typeof parseChatTestText>): Promise<void> => {
-    const list = parsed.diagnostics
-      .filter((d) => d.code !== 'chattest/json')
-      .map((d) => {
-        const v = new vscode.Diagnostic(toRange(d.range), d.message, d.severity === 'error' ? vscode.DiagnosticSeverity.Error : d.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information);
-        v.code = d.code;
-        v.source = 'chatreq';
-        return v;
-      });
-    // A request path that names no file is worth knowing before a run.
+    const list = parsed.diagnostics.filter((d) => d.code !== 'chattest/json').map(toDiagnostic);
+    // A request path that names no file is worth knowing before a run, and so is a request file
+    // (with the override merged) that the run would refuse.
     for (const t of parsed.tests) {
       if (typeof t.request !== 'string') continue;
-      const target = path.isAbsolute(t.request) ? vscode.Uri.file(t.request) : vscode.Uri.joinPath(uri, '..', t.request);
+      const target = requestUriOf(uri, t.request);
+      let requestText: string;
       try {
-        await vscode.workspace.fs.stat(target);
+        requestText = await readText(target);
       } catch {
         const v = new vscode.Diagnostic(toRange(t.range), `Test "${t.name}": the request file ${t.request} does not exist (paths are relative to this file).`, vscode.DiagnosticSeverity.Warning);
         v.code = 'chattest/request-not-found';
         v.source = 'chatreq';
         list.push(v);
+        continue;
       }
+      for (const d of checkFileRequest(t, requestText)) list.push(toDiagnostic(d));
     }
     diagnostics.set(uri, list);
   };
@@ -209,6 +219,29 @@ export function registerChatTests(services: Services, testChats: TestChats): Cha
   controller.resolveHandler = async (item) => {
     if (!item) await discoverAndSync();
   };
+
+  /** A request file changed: the test files whose tests name it are checked again. */
+  const requestChanged = (changed: vscode.Uri): void => {
+    controller.items.forEach((file) => {
+      const d = data.get(file);
+      const tests: ChatTest[] = [];
+      file.children.forEach((t) => {
+        const test = data.get(t)?.test;
+        if (test && typeof test.request === 'string' && requestUriOf(file.uri!, test.request).toString() === changed.toString()) tests.push(test);
+      });
+      if (d && tests.length > 0) void loadFile(d.uri);
+    });
+  };
+  const requestWatcher = vscode.workspace.createFileSystemWatcher('**/*.chatreq.json');
+  context.subscriptions.push(
+    requestWatcher,
+    requestWatcher.onDidCreate(requestChanged),
+    requestWatcher.onDidChange(requestChanged),
+    requestWatcher.onDidDelete(requestChanged),
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.document.uri.path.endsWith('.chatreq.json') && e.contentChanges.length > 0) requestChanged(e.document.uri);
+    }),
+  );
 
   const watcher = vscode.workspace.createFileSystemWatcher(GLOB);
   context.subscriptions.push(

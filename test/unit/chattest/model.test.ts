@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeStep, mergeOverride, parseChatTestText } from '../../../src/core/chattest';
 import { chattestEditorSchema } from '../../../src/core/chattest/editorSchema';
-import { inlineRequestAt } from '../../../src/core/chattest/model';
+import { checkFileRequest, inlineRequestAt } from '../../../src/core/chattest/model';
 import { CHATTEST_SCHEMA_URI, jsonEngine } from '../../../src/core/json';
 import '../../../src/core/json/static';
 import { editorSchema } from '../../../src/core/request/editorSchema';
@@ -138,6 +138,23 @@ describe('chattest: the file model and its checks', () => {
     // The request schema too when asked (the CLI): the member is named, since the schema's words do not.
     const typed = parseChatTestText(text({ name: 't', request: { ...target, ParticipantDetails: { DisplayName: 'A' }, Attributes: { a: 1 } }, steps: [{ expectEnded: true }] }), { requestSources: ['json', 'chatreq'] });
     assert.deepEqual(typed.diagnostics.map((d) => [d.code, d.message]), [['chatreq/wrong-type', 'Test "t": request.Attributes.a: Incorrect type. Expected "string".']]);
+  });
+
+  it('checkFileRequest: the request file with the override merged, once read; the file\'s own errors are one warning', () => {
+    const src = text({ tests: [{ name: 'a', request: './r.chatreq.json', override: { ChatDurationInMinutes: 5 }, steps: [{ expectEnded: true }] }, { name: 'b', request: './r.chatreq.json', steps: [{ expectEnded: true }] }] });
+    const [a, b] = parseChatTestText(src).tests;
+    const good = JSON.stringify({ InstanceId: 'i', ContactFlowId: 'f', ParticipantDetails: { DisplayName: 'A' } });
+    assert.deepEqual(checkFileRequest(b, good), []);
+    const onA = checkFileRequest(a, good);
+    assert.deepEqual(onA.map((d) => [d.code, d.severity, d.range.start.line]), [['chatreq/duration-out-of-range', 'error', a.overrideRange!.start.line]]);
+    assert.match(onA[0].message, /^Test "a": the request with "override": ChatDurationInMinutes is 5;/);
+    const noFlow = checkFileRequest(b, JSON.stringify({ InstanceId: 'i', ParticipantDetails: { DisplayName: 'A' } }));
+    assert.deepEqual(noFlow.map((d) => [d.code, d.range.start.line, d.message]), [['chattest/missing-target', b.requestRange!.start.line, 'Test "b": ./r.chatreq.json has no ContactFlowId: add it there or in "override" (a test cannot ask for it when it runs).']]);
+    const broken = checkFileRequest(b, '{ "InstanceId": ');
+    assert.deepEqual(broken.map((d) => [d.code, d.severity]), [['chattest/request-has-errors', 'warning']]);
+    assert.match(broken[0].message, /the request file \.\/r\.chatreq\.json is not valid JSON; the test cannot run until it is fixed there\.$/);
+    const invalid = checkFileRequest(b, JSON.stringify({ InstanceId: 'i', ContactFlowId: 'f' }));
+    assert.match(invalid[0].message, /the request file \.\/r\.chatreq\.json has 1 error; the test cannot run/);
   });
 
   it('inlineRequestAt: the inline request object around an offset (one test or "tests"), tolerant of a file being edited', () => {
