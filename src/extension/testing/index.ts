@@ -222,14 +222,15 @@ export function registerChatTests(services: Services, testChats: TestChats): Cha
 
   /** A request file changed: the test files whose tests name it are checked again. */
   const requestChanged = (changed: vscode.Uri): void => {
+    const target = changed.toString();
     controller.items.forEach((file) => {
       const d = data.get(file);
-      const tests: ChatTest[] = [];
+      let names = false;
       file.children.forEach((t) => {
         const test = data.get(t)?.test;
-        if (test && typeof test.request === 'string' && requestUriOf(file.uri!, test.request).toString() === changed.toString()) tests.push(test);
+        if (test && typeof test.request === 'string' && d && requestUriOf(d.uri, test.request).toString() === target) names = true;
       });
-      if (d && tests.length > 0) void loadFile(d.uri);
+      if (d && names) void loadFile(d.uri);
     });
   };
   const requestWatcher = vscode.workspace.createFileSystemWatcher('**/*.chatreq.json');
