@@ -184,9 +184,9 @@ interface At {
 
 /**
  * An inline request gets the checks of a request file, at its place in the test file. With an
- * `override` (inline or on a file) the merged request is checked and its problems are shown on
- * `override`; a request file's own problems are that file's. A test cannot ask for a target, so
- * an inline request must name InstanceId and ContactFlowId.
+ * `override`, the merged request is checked and its problems are shown on `override` (a request
+ * file's are {@link checkFileRequest}'s). A test cannot ask for a target, so the inline request
+ * (with `override`) must name InstanceId and ContactFlowId.
  */
 function checkInlineRequest(reqNode: Node, override: Record<string, unknown> | undefined, ovNode: Node | undefined, title: string, at: At): void {
   const sources = at.requestSources;
