@@ -117,6 +117,8 @@ describe('Conversation tests in the Testing view (Chatreq installed from its .vs
     const frame = await conversationFrame(page);
     await frame.locator('#log', { hasText: 'Sure. What is your order number?' }).waitFor({ timeout: 30_000 });
     await frame.locator('#log', { hasText: 'where is my order' }).waitFor({ timeout: 30_000 });
+    // Its title bar offers to save the chat as a conversation test.
+    await page.locator('.editor-group-container .editor-actions .action-label[aria-label="Save as Conversation Test"]').first().waitFor({ timeout: 30_000 });
     await wb.screenshot('test-explorer-open-conversation');
   });
 

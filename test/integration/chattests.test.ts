@@ -422,6 +422,40 @@ describe('Conversation tests: Test Explorer and Save as Conversation Test', func
   });
 });
 
+describe('Conversation tests: Save as Conversation Test from a conversation panel', function () {
+  this.timeout(60_000);
+  const created: string[] = [];
+  after(() => {
+    for (const p of created) fs.rmSync(p, { force: true });
+  });
+
+  it("saves the active panel's chat (its title-bar button passes no argument), without asking which chat", async () => {
+    const a = await sandboxApi();
+    const requestPath = path.join(workspaceDir(), `ct-panel-${process.pid}-${Date.now()}.chatreq.json`);
+    fs.writeFileSync(requestPath, JSON.stringify({ InstanceId: DEMO_INSTANCE, ContactFlowId: SUPPORT_BOT, ParticipantDetails: { DisplayName: 'Pan' } }));
+    created.push(requestPath);
+    const record = await vscode.commands.executeCommand<ChatRecord>('chatreq.launchTestChat', vscode.Uri.file(requestPath));
+    assert.ok(record, 'launched');
+    await until('the bot to ask', () => (a.testChats.chats.get(record.id)!.transcript.some((i) => i.Content?.includes('How can I help')) ? true : undefined));
+    const panel = a.testChats.conversations.open(record.id);
+    await until('the panel to be active', () => (panel.active ? true : undefined));
+    // Without an argument and no panel active the command asks with a quick pick, which would hang here.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const saved = await Promise.race([
+      vscode.commands.executeCommand<vscode.Uri | undefined>('chatreq.saveAsConversationTest'),
+      new Promise<'asked'>((res) => (timer = setTimeout(() => res('asked'), 15_000))),
+    ]).finally(() => clearTimeout(timer));
+    if (saved === 'asked') await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    assert.ok(saved instanceof vscode.Uri, `saved the panel's chat, got ${String(saved)}`);
+    created.push(saved.fsPath);
+    const doc = JSON.parse(fs.readFileSync(saved.fsPath, 'utf8')) as { request: string; steps: Array<Record<string, unknown>> };
+    assert.equal(doc.request, `./${path.basename(requestPath)}`);
+    assert.ok(doc.steps.some((s) => JSON.stringify(s).includes('How can I help')), JSON.stringify(doc.steps));
+    panel.dispose();
+    await vscode.commands.executeCommand('chatreq.endChat', record.id);
+  });
+});
+
 describe('Conversation tests: "Run against …" a connection', function () {
   this.timeout(60_000);
   const aws = useAwsFiles();

@@ -98,6 +98,12 @@ export class ConversationPanels extends Disposable implements vscode.WebviewPane
     return this.sessions.has(chatId);
   }
 
+  /** The chat of the conversation panel that is active (focused in its editor group), if any. */
+  activeChatId(): string | undefined {
+    for (const [chatId, s] of this.sessions) if (s.panel.active) return chatId;
+    return undefined;
+  }
+
   panelOf(chatId: string): vscode.WebviewPanel | undefined {
     return this.sessions.get(chatId)?.panel;
   }

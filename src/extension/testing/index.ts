@@ -586,6 +586,9 @@ export function registerChatTests(services: Services, testChats: TestChats): Cha
     vscode.commands.registerCommand(Commands.saveAsConversationTest, (arg: unknown) => {
       const id = typeof arg === 'string' ? arg : typeof arg === 'object' && arg !== null && typeof (arg as { chatId?: unknown }).chatId === 'string' ? (arg as { chatId: string }).chatId : undefined;
       if (id) return saveAsTest(id);
+      // From a conversation panel's title bar (or the palette while one is active): that chat.
+      const active = testChats.conversations.activeChatId();
+      if (active) return saveAsTest(active);
       const chats = testChats.chats.list();
       if (chats.length === 0) {
         void vscode.window.showInformationMessage('No test chat to save. Launch one with "Chatreq: Launch Test Chat".');
