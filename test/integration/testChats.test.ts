@@ -201,6 +201,30 @@ describe('Test Chats: launch and follow a chat', function () {
     assert.equal(again.origin.requestFile, record.origin.requestFile);
   });
 
+  it('Relaunch of a chat without a request file rebuilds the request with its initial message and content types', async () => {
+    const a = await sandboxApi();
+    const initial = { ContentType: 'text/plain', Content: 'where is my order' };
+    const contentTypes = ['text/plain', INTERACTIVE];
+    // A past chat whose request was not a file (or whose file is gone): only its record is left.
+    const { record } = await launched(a, supportRequest({ InitialMessage: initial, SupportedMessagingContentTypes: contentTypes, Attributes: { tier: 'gold' } }), 'connected', (x) => x.state === 'connected');
+    await vscode.commands.executeCommand('chatreq.endChat', record.id);
+    const ended = await recordWhere(a, record.id, 'the chat to end', (x) => x.state === 'ended');
+    const { requestFile: _file, requestName: _name, ...origin } = ended.origin;
+    const past: ChatRecord = { ...ended, id: `${ended.id}-nofile`, origin };
+    a.testChats.chats.put(past);
+    const again = await vscode.commands.executeCommand<ChatRecord>('chatreq.relaunchChat', past.id);
+    assert.ok(again?.contactId, again?.error?.message);
+    assert.deepEqual(again.contentTypes, contentTypes, 'StartChatContact listed the same content types');
+    assert.deepEqual(again.initialMessage, initial);
+    const sent = await sandboxContact(a, again.contactId);
+    assert.ok(sent, 'the sandbox has the contact');
+    assert.ok(sent.transcript.some((i) => i.ParticipantRole === 'CUSTOMER' && i.Content === initial.Content), 'the initial message reached the chat');
+    assert.equal(sent.attributes.tier, 'gold', 'the attributes sent (the flow adds its own)');
+    assert.ok(sent.participants.some((p) => p.role === 'CUSTOMER' && p.displayName === 'Ada Tester'));
+    await vscode.commands.executeCommand('chatreq.endChat', again.id);
+    await a.testChats.chats.remove(past.id);
+  });
+
   it('Continue as Persistent Chat starts a chat whose node says what it continues', async () => {
     const a = await sandboxApi();
     const record = await endedChat(a);

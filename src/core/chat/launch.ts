@@ -13,6 +13,7 @@ import { explainAwsError, type ErrorKind } from '../aws/explainError';
 import { loadAws } from '../aws/lazy';
 import type { AwsSession } from '../aws/session';
 import { silentLogger, type Logger } from '../log';
+import type { ChatRecord } from './types';
 import {
   findEnvReferences,
   maskByteOrderMark,
@@ -196,6 +197,22 @@ export function prepareLaunch(options: PrepareLaunchOptions): LaunchPreparation 
 }
 
 /** What a failed call means for the user: token-free, one or two sentences, and what to do. */
+/**
+ * The request a past chat sent, rebuilt from its record when its request file is not there (or it
+ * had none): the target, the customer's name, the attributes, the content types (interactive
+ * messages come only when listed) and the initial message, as sent. Other members are not kept.
+ */
+export function requestFromRecord(record: ChatRecord): Record<string, unknown> {
+  return {
+    InstanceId: record.origin.instanceId,
+    ContactFlowId: record.origin.contactFlowId,
+    ParticipantDetails: { DisplayName: record.displayName || 'Customer' },
+    ...(Object.keys(record.attributes).length > 0 ? { Attributes: { ...record.attributes } } : {}),
+    ...(record.initialMessage ? { InitialMessage: { ...record.initialMessage } } : {}),
+    ...(record.contentTypes ? { SupportedMessagingContentTypes: [...record.contentTypes] } : {}),
+  };
+}
+
 export interface ChatError {
   message: string;
   fix?: string;

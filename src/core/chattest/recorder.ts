@@ -6,6 +6,7 @@
  * request's InitialMessage is not a step: the replayed request sends it.
  */
 import { posix, relative, dirname, sep } from 'node:path';
+import { requestFromRecord } from '../chat/launch';
 import { presentItem } from '../chat/present';
 import type { ChatRecord } from '../chat/types';
 import { isOtherSideMessage, messageText } from './matcher';
@@ -34,18 +35,7 @@ export function recordToTest(record: ChatRecord, options: RecordOptions = {}): R
     const rel = relative(dirname(options.testFile), file).split(sep).join(posix.sep);
     request = rel.startsWith('.') ? rel : `./${rel}`;
   } else if (file) request = file;
-  else {
-    // What the launch sent that changes the conversation: the target, who the customer is, the
-    // attributes, the content types (interactive messages come only when listed) and the initial message.
-    request = {
-      InstanceId: record.origin.instanceId,
-      ContactFlowId: record.origin.contactFlowId,
-      ParticipantDetails: { DisplayName: record.displayName || 'Customer' },
-      ...(Object.keys(record.attributes).length > 0 ? { Attributes: { ...record.attributes } } : {}),
-      ...(record.initialMessage ? { InitialMessage: { ...record.initialMessage } } : {}),
-      ...(record.contentTypes ? { SupportedMessagingContentTypes: [...record.contentTypes] } : {}),
-    };
-  }
+  else request = requestFromRecord(record);
   const steps: Array<Record<string, unknown>> = [];
   let pendingOptions: string[] | undefined;
   // The request's InitialMessage shows in the transcript as the customer's first message; the

@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { prepareLaunch } from '../../core/chat/launch';
+import { prepareLaunch, requestFromRecord } from '../../core/chat/launch';
 import { loadJsonEngine } from '../../core/json';
 import { LiveChat } from '../../core/chat/liveChat';
 import type { ChatOrigin, ChatRecord } from '../../core/chat/types';
@@ -220,11 +220,5 @@ export async function sourceForRecord(record: ChatRecord): Promise<LaunchSource>
       // The file is gone: rebuild the request from what the record kept.
     }
   }
-  const request: Record<string, unknown> = {
-    InstanceId: record.origin.instanceId,
-    ContactFlowId: record.origin.contactFlowId,
-    ParticipantDetails: { DisplayName: record.displayName },
-  };
-  if (Object.keys(record.attributes).length) request.Attributes = record.attributes;
-  return { text: JSON.stringify(request, null, 2), ...(record.origin.contactFlowName ? { contactFlowName: record.origin.contactFlowName } : {}) };
+  return { text: JSON.stringify(requestFromRecord(record), null, 2), ...(record.origin.contactFlowName ? { contactFlowName: record.origin.contactFlowName } : {}) };
 }
