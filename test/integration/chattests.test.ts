@@ -545,4 +545,43 @@ describe('Conversation tests: "Run against …" a connection', function () {
     assert.equal(JSON.stringify(a.services.context.workspaceState.get('chatreq.connection') ?? null), stored, 'nothing stored');
     assert.equal(switched, 0, 'nobody was told of a switch');
   });
+
+  it('paces launches on AWS to chatreq.tests.launchRate, across the tests that run at once', async () => {
+    const a = await sandboxApi();
+    const url = await a.services.sandbox.endpoint();
+    const config = vscode.workspace.getConfiguration();
+    await config.update('chatreq.endpoint.connect', url, vscode.ConfigurationTarget.Global);
+    await config.update('chatreq.endpoint.participant', url, vscode.ConfigurationTarget.Global);
+    await config.update('chatreq.tests.launchRate', 2, vscode.ConfigurationTarget.Global);
+    try {
+      aws.write('[profile ct-rate]\nregion = us-east-1\n', `[ct-rate]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = ${SECRET}\n`);
+      const dir = workspaceDir();
+      const requestName = `ct-rate-${tag}.chatreq.json`;
+      fs.writeFileSync(path.join(dir, requestName), JSON.stringify({ InstanceId: DEMO_INSTANCE, ContactFlowId: SUPPORT_BOT, ParticipantDetails: { DisplayName: 'Ada' } }));
+      created.push(path.join(dir, requestName));
+      const testPath = path.join(dir, `ct-rate-${tag}.chattest.json`);
+      fs.writeFileSync(testPath, JSON.stringify({ tests: [1, 2, 3].map((n) => ({ name: `greets ${n}`, request: `./${requestName}`, steps: [{ expect: 'How can I help' }] })) }, null, 2));
+      created.push(testPath);
+      const uri = vscode.Uri.file(testPath);
+      const h = await handle();
+      const file = await until('the file', async () => {
+        await h.refresh();
+        return h.fileItem(uri)?.children.size === 3 ? h.fileItem(uri) : undefined;
+      });
+      const profile = await until('the ct-rate profile', async () => {
+        await h.syncProfiles();
+        return h.againstProfiles().find((p) => p.connection.kind === 'profile' && p.connection.profile === 'ct-rate');
+      });
+      const { results } = await h.run([file], undefined, profile.profile);
+      assert.deepEqual(results.map((r) => r.status), ['passed', 'passed', 'passed'], results.map((r) => r.failure?.text).join('\n'));
+      const admin = await sandboxAdmin(a);
+      const ids = new Set(results.map((r) => r.contactId));
+      const starts = (await admin.contacts()).filter((c) => ids.has(c.contactId)).map((c) => Date.parse(c.startedAt)).sort((x, y) => x - y);
+      assert.equal(starts.length, 3);
+      // 2 per second: one launch every 500 ms (a little less on arrival, for the network).
+      for (let k = 1; k < starts.length; k++) assert.ok(starts[k] - starts[k - 1] >= 450, `launch ${k + 1} came ${starts[k] - starts[k - 1]} ms after the one before`);
+    } finally {
+      await config.update('chatreq.tests.launchRate', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
 });

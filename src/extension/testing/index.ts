@@ -343,7 +343,9 @@ export function registerChatTests(services: Services, testChats: TestChats): Cha
       }
       const abort = new AbortController();
       const sub = token.onCancellationRequested(() => abort.abort());
-      const parallel = Math.max(1, vscode.workspace.getConfiguration('chatreq').get<number>('tests.parallel', 4));
+      const settings = vscode.workspace.getConfiguration('chatreq');
+      const parallel = Math.max(1, settings.get<number>('tests.parallel', 4));
+      const rate = settings.get<number>('tests.launchRate', DEFAULT_LAUNCH_RATE);
       const deps = {
         session: target.session,
         readFile: (p: string) => readText(vscode.Uri.file(p)),
@@ -354,7 +356,7 @@ export function registerChatTests(services: Services, testChats: TestChats): Cha
         connectionKey: target.key,
         connectionLabel: target.label,
         // Concurrent tests share one StartChatContact pace on AWS (the sandbox has no quota by default).
-        pace: createPacer(target.sandbox ? Infinity : DEFAULT_LAUNCH_RATE),
+        pace: createPacer(target.sandbox ? Infinity : rate > 0 ? rate : DEFAULT_LAUNCH_RATE),
       };
       try {
         await mapLimit(items, parallel, async (item) => {
