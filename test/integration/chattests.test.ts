@@ -99,6 +99,29 @@ describe('Conversation tests: Test Explorer and Save as Conversation Test', func
     await doc.save();
   });
 
+  it('leaves out the folders chatreq test skips (build output, dependencies, dot-folders), opened or not', async () => {
+    const h = await handle();
+    const test = { name: 'skipped', request: `./${requestName}`, steps: [{ expectEnded: false }] };
+    const listed = write(`ct-listed-${tag}.chattest.json`, test);
+    const dirs = ['out', 'dist', 'node_modules', '.hidden'].map((d) => path.join(workspaceDir(), d)).filter((d) => !fs.existsSync(d));
+    for (const d of dirs) fs.mkdirSync(d);
+    try {
+      const skipped = ['out', 'dist', 'node_modules', '.hidden'].map((dir) => write(path.join(dir, `ct-skipped-${tag}.chattest.json`), test));
+      await until('the listed file', async () => {
+        await h.refresh();
+        return h.fileItem(listed);
+      });
+      for (const u of skipped) assert.equal(h.fileItem(u), undefined, `${vscode.workspace.asRelativePath(u)} is not listed`);
+      // Opening one does not list it either (an edit of a build copy is not a test of the workspace).
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(skipped[0]));
+      await h.refresh();
+      assert.equal(h.fileItem(skipped[0]), undefined);
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    } finally {
+      for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+    }
+  });
+
   it('shows the semantic checks as diagnostics naming the step, and a request file that does not exist', async () => {
     const h = await handle();
     const uri = write(`ct-diag-${tag}.chattest.json`, { name: 'diag', request: './missing.chatreq.json', steps: [{ expect: 'ok' }, { say: 'a', expect: 'b' }] });

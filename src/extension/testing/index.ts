@@ -14,6 +14,8 @@ import type { ChatRecord } from '../../core/chat/types';
 import {
   checkFileRequest,
   isChatTestFileName,
+  isInSkippedFolder,
+  SKIPPED_FOLDERS,
   mapLimit,
   parseChatTestText,
   recordedTestFileName,
@@ -35,7 +37,22 @@ import { decide } from '../trust';
 
 const CONTROLLER_ID = 'chatreq.chatTests';
 const GLOB = '**/*.chattest.json';
-const EXCLUDE = '**/node_modules/**';
+
+/** What the search leaves out: the folders `chatreq test` skips, and the user's files.exclude. */
+function excludeGlob(): string {
+  const own = [...SKIPPED_FOLDERS.map((f) => `**/${f}/**`), '**/.*/**'];
+  const user = Object.entries(vscode.workspace.getConfiguration('files').get<Record<string, unknown>>('exclude') ?? {})
+    .filter(([, on]) => on === true)
+    .map(([glob]) => glob);
+  return `{${[...own, ...user].join(',')}}`;
+}
+
+/** A test file the Test Explorer lists: not in a folder `chatreq test` skips (build output, dependencies, dot-folders). */
+function discoverable(uri: vscode.Uri): boolean {
+  if (uri.scheme !== 'file') return false;
+  const rel = vscode.workspace.asRelativePath(uri, false);
+  return rel === uri.fsPath || rel === uri.path || !isInSkippedFolder(rel);
+}
 
 /** What one item of a run ended as (integration tests read these; the UI shows the same). */
 export interface RunEvent {
@@ -194,6 +211,7 @@ export function registerChatTests(services: Services, testChats: TestChats): Cha
   };
 
   const loadFile = async (uri: vscode.Uri): Promise<void> => {
+    if (!discoverable(uri)) return;
     try {
       updateFile(uri, await readText(uri));
     } catch (e) {
@@ -203,7 +221,7 @@ export function registerChatTests(services: Services, testChats: TestChats): Cha
   };
 
   const refresh = async (): Promise<void> => {
-    const uris = await vscode.workspace.findFiles(GLOB, EXCLUDE);
+    const uris = (await vscode.workspace.findFiles(GLOB, excludeGlob())).filter(discoverable);
     const keep = new Set(uris.map((u) => u.toString()));
     controller.items.forEach((item) => {
       if (!keep.has(item.id)) controller.items.delete(item.id);
@@ -254,10 +272,10 @@ export function registerChatTests(services: Services, testChats: TestChats): Cha
       diagnostics.delete(u);
     }),
     vscode.workspace.onDidChangeTextDocument((e) => {
-      if (isChatTestFileName(e.document.uri.path) && e.document.uri.scheme === 'file') updateFile(e.document.uri, e.document.getText());
+      if (isChatTestFileName(e.document.uri.path) && discoverable(e.document.uri)) updateFile(e.document.uri, e.document.getText());
     }),
     vscode.workspace.onDidOpenTextDocument((d) => {
-      if (isChatTestFileName(d.uri.path) && d.uri.scheme === 'file') updateFile(d.uri, d.getText());
+      if (isChatTestFileName(d.uri.path) && discoverable(d.uri)) updateFile(d.uri, d.getText());
     }),
   );
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describeStep, mergeOverride, parseChatTestText } from '../../../src/core/chattest';
+import { describeStep, isInSkippedFolder, mergeOverride, parseChatTestText } from '../../../src/core/chattest';
 import { chattestEditorSchema } from '../../../src/core/chattest/editorSchema';
 import { checkFileRequest, inlineRequestAt } from '../../../src/core/chattest/model';
 import { CHATTEST_SCHEMA_URI, jsonEngine } from '../../../src/core/json';
@@ -166,6 +166,11 @@ describe('chattest: the file model and its checks', () => {
     const b = inlineRequestAt(many, many.indexOf('"f"'))!;
     assert.ok(many.slice(b.offset).startsWith('{ "ContactFlowId"'), 'in the second test, unfinished file');
     assert.equal(inlineRequestAt(many, many.indexOf('./a')), undefined, 'a request file path is not an inline request');
+  });
+
+  it('isInSkippedFolder: the folders chatreq test and the Test Explorer leave out', () => {
+    for (const p of ['out/a.chattest.json', 'src/dist/a.chattest.json', 'node_modules/x/a.chattest.json', '.git/a.chattest.json', 'a/.hidden/b.chattest.json', 'w\\out\\a.chattest.json']) assert.ok(isInSkippedFolder(p), p);
+    for (const p of ['a.chattest.json', 'tests/a.chattest.json', 'outside/a.chattest.json', 'tests/.a.chattest.json']) assert.ok(!isInSkippedFolder(p), p);
   });
 
   it('merges override deeply; null removes a member', () => {
