@@ -10,6 +10,11 @@ import type { ChatItem, ChatRecord, ChatState } from './types';
 export const HISTORY_VERSION = 1;
 /** The newest this many chats are kept; older ones are pruned on every save. */
 export const HISTORY_MAX_CHATS = 200;
+/**
+ * Of those, at most this many are chats that conversation-test runs started (`origin.testName`),
+ * the newest: a large suite cannot push the chats launched by hand out of the history.
+ */
+export const HISTORY_MAX_TEST_CHATS = 100;
 /** A chat keeps at most this many transcript items (the newest), so one runaway chat cannot bloat the file. */
 export const HISTORY_MAX_ITEMS = 2000;
 
@@ -80,10 +85,12 @@ function time(s: string): number {
   return Number.isNaN(t) ? 0 : t;
 }
 
-/** Newest first (by start), at most {@link HISTORY_MAX_CHATS}, each transcript capped. */
-export function pruneHistory(chats: readonly ChatRecord[], max = HISTORY_MAX_CHATS): ChatRecord[] {
+/** Newest first (by start), at most {@link HISTORY_MAX_CHATS} ({@link HISTORY_MAX_TEST_CHATS} of them from test runs), each transcript capped. */
+export function pruneHistory(chats: readonly ChatRecord[], max = HISTORY_MAX_CHATS, maxTestChats = HISTORY_MAX_TEST_CHATS): ChatRecord[] {
+  let testChats = 0;
   return [...chats]
     .sort((a, b) => time(b.startedAt) - time(a.startedAt))
+    .filter((c) => c.origin.testName === undefined || ++testChats <= maxTestChats)
     .slice(0, max)
     .map((c) => (c.transcript.length > HISTORY_MAX_ITEMS ? { ...c, transcript: c.transcript.slice(-HISTORY_MAX_ITEMS) } : c));
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { HISTORY_MAX_CHATS, HISTORY_MAX_ITEMS, isChatRecord, isLiveState, parseHistory, pruneHistory, serializeHistory } from '../../../src/core/chat/history';
+import { HISTORY_MAX_CHATS, HISTORY_MAX_ITEMS, HISTORY_MAX_TEST_CHATS, isChatRecord, isLiveState, parseHistory, pruneHistory, serializeHistory } from '../../../src/core/chat/history';
 import { relativeTime, stateLabel } from '../../../src/core/chat/relativeTime';
 import type { ChatRecord } from '../../../src/core/chat/types';
 
@@ -40,6 +40,19 @@ describe('chat history file', () => {
     const [capped] = pruneHistory([long]);
     assert.equal(capped.transcript.length, HISTORY_MAX_ITEMS);
     assert.equal(capped.transcript.at(-1)?.Id, `x${HISTORY_MAX_ITEMS + 9}`, 'the newest items are kept');
+  });
+
+  it(`keeps at most ${HISTORY_MAX_TEST_CHATS} chats of conversation-test runs, so a large suite leaves the launched chats in place`, () => {
+    const launched = Array.from({ length: 60 }, (_, i) => record(i));
+    // A suite of 300 tests ran after them.
+    const suite = Array.from({ length: 300 }, (_, i) => {
+      const r = record(100 + i);
+      return { ...r, origin: { ...r.origin, testName: `test ${i}` } };
+    });
+    const kept = pruneHistory([...launched, ...suite]);
+    assert.equal(kept.length, 60 + HISTORY_MAX_TEST_CHATS);
+    assert.equal(kept.filter((c) => c.origin.testName === undefined).length, 60, 'every launched chat stays');
+    assert.deepEqual(kept.slice(0, HISTORY_MAX_TEST_CHATS).map((c) => c.origin.testName), Array.from({ length: HISTORY_MAX_TEST_CHATS }, (_, i) => `test ${299 - i}`), 'the newest test chats');
   });
 
   it('reports a corrupt or foreign file instead of throwing', () => {
