@@ -38,14 +38,12 @@ import { decide } from '../trust';
 const CONTROLLER_ID = 'chatreq.chatTests';
 const GLOB = '**/*.chattest.json';
 
-/** What the search leaves out: the folders `chatreq test` skips, and the user's files.exclude. */
-function excludeGlob(): string {
-  const own = [...SKIPPED_FOLDERS.map((f) => `**/${f}/**`), '**/.*/**'];
-  const user = Object.entries(vscode.workspace.getConfiguration('files').get<Record<string, unknown>>('exclude') ?? {})
-    .filter(([, on]) => on === true)
-    .map(([glob]) => glob);
-  return `{${[...own, ...user].join(',')}}`;
-}
+/**
+ * What the search leaves out: the folders `chatreq test` skips. (An exclude pattern replaces
+ * files.exclude in findFiles; user globs are not merged in, as one with braces of its own would
+ * not nest in this one.)
+ */
+const EXCLUDE = `{${[...SKIPPED_FOLDERS.map((f) => `**/${f}/**`), '**/.*/**'].join(',')}}`;
 
 /** A test file the Test Explorer lists: not in a folder `chatreq test` skips (build output, dependencies, dot-folders). */
 function discoverable(uri: vscode.Uri): boolean {
@@ -221,7 +219,7 @@ export function registerChatTests(services: Services, testChats: TestChats): Cha
   };
 
   const refresh = async (): Promise<void> => {
-    const uris = (await vscode.workspace.findFiles(GLOB, excludeGlob())).filter(discoverable);
+    const uris = (await vscode.workspace.findFiles(GLOB, EXCLUDE)).filter(discoverable);
     const keep = new Set(uris.map((u) => u.toString()));
     controller.items.forEach((item) => {
       if (!keep.has(item.id)) controller.items.delete(item.id);
