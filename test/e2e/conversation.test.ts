@@ -27,6 +27,17 @@ async function shownContacts(page: Page): Promise<Set<string>> {
   return seen;
 }
 
+/**
+ * Launches a test chat from a request file of the workspace (opened in the editor first). Returns
+ * the contacts whose panels were in the page before, so the new chat's panel can be told apart.
+ */
+async function launchFrom(page: Page, file: string): Promise<Set<string>> {
+  const seen = await shownContacts(page);
+  await openFile(page, file);
+  await runCommand(page, 'Chatreq: Launch Test Chat');
+  return seen;
+}
+
 /** The few members of the message list's element the tests read (no DOM types in the test build). */
 interface Scroller {
   scrollTop: number;
@@ -99,9 +110,7 @@ for (const theme of [
   if (theme.name === 'light') {
     it('is keyboard-operable: Tab goes from option to option, Space and Enter choose one', async () => {
       const { page } = wb;
-      const seen = await shownContacts(page);
-      await openFile(page, 'keys.chatreq.json');
-      await runCommand(page, 'Chatreq: Launch Test Chat');
+      const seen = await launchFrom(page, 'keys.chatreq.json');
       // A click on the chat's row opens its conversation (the node's default action).
       const row = page.locator('.part.sidebar .monaco-list-row', { hasText: 'keys · Kay Board' }).first();
       await row.waitFor({ timeout: 60_000 });
@@ -138,9 +147,7 @@ for (const theme of [
   if (theme.name === 'dark') {
     it('Concierge: a click on the ListPicker reaches agent Sam, Enter sends the reply, Sam answers and the message shows Read', async () => {
       const { page } = wb;
-      const seen = await shownContacts(page);
-      await openFile(page, 'concierge.chatreq.json');
-      await runCommand(page, 'Chatreq: Launch Test Chat');
+      const seen = await launchFrom(page, 'concierge.chatreq.json');
       await page.locator('.part.sidebar .monaco-list-row', { hasText: 'concierge · Ada Tester' }).first().waitFor({ timeout: 60_000 });
       await runCommand(page, 'Chatreq: Open Conversation');
       // With several chats in the history the command asks which one.
@@ -173,10 +180,8 @@ for (const theme of [
       await page.locator('.editor-group-container .tab').first().waitFor({ state: 'detached', timeout: 30_000 });
       // Panels of earlier chats may still be in the page while they close: note their contacts so
       // the frame found below is the new chat's, whatever ran before.
-      const seen = await shownContacts(page);
-      await openFile(page, 'help.chatreq.json');
+      const seen = await launchFrom(page, 'help.chatreq.json');
       const rows = page.locator('.part.sidebar .monaco-list-row', { hasText: 'help · Ada Tester' });
-      await runCommand(page, 'Chatreq: Launch Test Chat');
       // The new chat is the live one (the earlier chats ended with their flow); the tree draws
       // only the rows in view, so it is found by its state rather than by counting rows.
       const row = rows.filter({ hasText: /connected|starting/ }).first();

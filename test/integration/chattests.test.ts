@@ -504,30 +504,42 @@ describe('Conversation tests: "Run against …" a connection', function () {
     for (const key of ['chatreq.endpoint.connect', 'chatreq.endpoint.participant']) await config.update(key, undefined, vscode.ConfigurationTarget.Global);
   });
 
-  it('offers one profile per connection, follows the AWS files, and runs through a non-default profile with its credentials and region without switching the workspace', async () => {
+  /** The sandbox, with the endpoint overrides sending the AWS profiles' Connect and Participant calls to it. */
+  async function sandboxForProfiles(): Promise<ChatreqApi> {
     const a = await sandboxApi();
     const url = await a.services.sandbox.endpoint();
-    // The profiles' Connect and Participant calls go to the sandbox.
     const config = vscode.workspace.getConfiguration();
     await config.update('chatreq.endpoint.connect', url, vscode.ConfigurationTarget.Global);
     await config.update('chatreq.endpoint.participant', url, vscode.ConfigurationTarget.Global);
-    aws.write(
-      '[profile ct-a]\nregion = us-east-1\n[profile ct-b]\nregion = eu-west-2\n',
-      `[ct-a]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = ${SECRET}\n[ct-b]\naws_access_key_id = ${KEY_B}\naws_secret_access_key = ${SECRET_B}\n`,
-    );
+    return a;
+  }
+
+  /** A support-bot request and a test file of `tests(requestPath)` next to it (removed after the test), and the test file's item once listed. */
+  async function suite(name: string, tests: (request: string) => unknown[]): Promise<{ h: ChatTestsHandle; file: vscode.TestItem }> {
     const dir = workspaceDir();
-    const requestName = `ct-against-${tag}.chatreq.json`;
+    const requestName = `${name}-${tag}.chatreq.json`;
     fs.writeFileSync(path.join(dir, requestName), JSON.stringify({ InstanceId: DEMO_INSTANCE, ContactFlowId: SUPPORT_BOT, ParticipantDetails: { DisplayName: 'Ada' } }));
     created.push(path.join(dir, requestName));
-    const testPath = path.join(dir, `ct-against-${tag}.chattest.json`);
-    fs.writeFileSync(testPath, JSON.stringify({ name: 'greets', request: `./${requestName}`, steps: [{ expect: 'How can I help' }] }, null, 2));
+    const list = tests(`./${requestName}`);
+    const testPath = path.join(dir, `${name}-${tag}.chattest.json`);
+    fs.writeFileSync(testPath, JSON.stringify(list.length === 1 ? list[0] : { tests: list }, null, 2));
     created.push(testPath);
     const uri = vscode.Uri.file(testPath);
     const h = await handle();
     const file = await until('the file', async () => {
       await h.refresh();
-      return h.fileItem(uri)?.children.size === 1 ? h.fileItem(uri) : undefined;
+      return h.fileItem(uri)?.children.size === list.length ? h.fileItem(uri) : undefined;
     });
+    return { h, file };
+  }
+
+  it('offers one profile per connection, follows the AWS files, and runs through a non-default profile with its credentials and region without switching the workspace', async () => {
+    const a = await sandboxForProfiles();
+    aws.write(
+      '[profile ct-a]\nregion = us-east-1\n[profile ct-b]\nregion = eu-west-2\n',
+      `[ct-a]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = ${SECRET}\n[ct-b]\naws_access_key_id = ${KEY_B}\naws_secret_access_key = ${SECRET_B}\n`,
+    );
+    const { h, file } = await suite('ct-against', (request) => [{ name: 'greets', request, steps: [{ expect: 'How can I help' }] }]);
     const labels = () => h.againstProfiles().map((p) => p.profile.label);
     await until('a profile per connection', () => (labels().includes('Run against ct-b (eu-west-2)') ? true : undefined));
     assert.deepEqual(labels(), ['Run against Sandbox (offline)', 'Run against ct-a (us-east-1)', 'Run against ct-b (eu-west-2)']);
@@ -560,7 +572,7 @@ describe('Conversation tests: "Run against …" a connection', function () {
     assert.equal(results.length, 1);
     assert.equal(results[0].status, 'passed', results[0].failure?.text);
     assert.equal(results[0].record?.origin.connectionLabel, 'ct-b (eu-west-2)');
-    const res = await fetch(`${url}/sandbox/contacts/${encodeURIComponent(results[0].contactId!)}`);
+    const res = await fetch(`${await a.services.sandbox.endpoint()}/sandbox/contacts/${encodeURIComponent(results[0].contactId!)}`);
     assert.equal(res.status, 200);
     const contact = (await res.json()) as { startedWith?: { accessKeyId: string; region: string } };
     assert.deepEqual(contact.startedWith, { accessKeyId: KEY_B, region: 'eu-west-2' });
@@ -570,27 +582,12 @@ describe('Conversation tests: "Run against …" a connection', function () {
   });
 
   it('paces launches on AWS to chatreq.tests.launchRate, across the tests that run at once', async () => {
-    const a = await sandboxApi();
-    const url = await a.services.sandbox.endpoint();
+    const a = await sandboxForProfiles();
     const config = vscode.workspace.getConfiguration();
-    await config.update('chatreq.endpoint.connect', url, vscode.ConfigurationTarget.Global);
-    await config.update('chatreq.endpoint.participant', url, vscode.ConfigurationTarget.Global);
     await config.update('chatreq.tests.launchRate', 2, vscode.ConfigurationTarget.Global);
     try {
       aws.write('[profile ct-rate]\nregion = us-east-1\n', `[ct-rate]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = ${SECRET}\n`);
-      const dir = workspaceDir();
-      const requestName = `ct-rate-${tag}.chatreq.json`;
-      fs.writeFileSync(path.join(dir, requestName), JSON.stringify({ InstanceId: DEMO_INSTANCE, ContactFlowId: SUPPORT_BOT, ParticipantDetails: { DisplayName: 'Ada' } }));
-      created.push(path.join(dir, requestName));
-      const testPath = path.join(dir, `ct-rate-${tag}.chattest.json`);
-      fs.writeFileSync(testPath, JSON.stringify({ tests: [1, 2, 3].map((n) => ({ name: `greets ${n}`, request: `./${requestName}`, steps: [{ expect: 'How can I help' }] })) }, null, 2));
-      created.push(testPath);
-      const uri = vscode.Uri.file(testPath);
-      const h = await handle();
-      const file = await until('the file', async () => {
-        await h.refresh();
-        return h.fileItem(uri)?.children.size === 3 ? h.fileItem(uri) : undefined;
-      });
+      const { h, file } = await suite('ct-rate', (request) => [1, 2, 3].map((n) => ({ name: `greets ${n}`, request, steps: [{ expect: 'How can I help' }] })));
       const profile = await until('the ct-rate profile', async () => {
         await h.syncProfiles();
         return h.againstProfiles().find((p) => p.connection.kind === 'profile' && p.connection.profile === 'ct-rate');

@@ -163,19 +163,18 @@ export const testCommand: CliCommand = {
       }
       for (const test of parsed.tests) jobs.push({ file, test });
     }
-    let selected = o.grep ? jobs.filter((j) => j.test.name.toLowerCase().includes(o.grep!.toLowerCase())) : jobs;
-    if (o.shard) selected = shardOf(selected, (j) => `${relative(io.cwd, j.file)}\u0000${j.test.name}`, o.shard);
+    const grepped = o.grep ? jobs.filter((j) => j.test.name.toLowerCase().includes(o.grep!.toLowerCase())) : jobs;
+    const selected = o.shard ? shardOf(grepped, (j) => `${relative(io.cwd, j.file)}\u0000${j.test.name}`, o.shard) : grepped;
     if (files.length === 0) {
       io.stderr(`chatreq test: no *.chattest.json files under ${o.paths.length > 0 ? o.paths.join(', ') : io.cwd}\n`);
       return 1;
     }
     if (selected.length === 0 && jobs.length > 0) {
       // Not a failure (a shard of a small suite may be empty), but a --grep typo should not pass unseen.
-      const grepped = o.grep ? jobs.filter((j) => j.test.name.toLowerCase().includes(o.grep!.toLowerCase())).length : jobs.length;
       io.stderr(
-        grepped === 0
+        grepped.length === 0
           ? `chatreq test: no test name contains "${o.grep}" (of ${jobs.length} test${jobs.length === 1 ? '' : 's'}); nothing ran\n`
-          : `chatreq test: shard ${o.shard!.index}/${o.shard!.count} has no test (of ${grepped}); nothing ran\n`,
+          : `chatreq test: shard ${o.shard!.index}/${o.shard!.count} has no test (of ${grepped.length}); nothing ran\n`,
       );
     }
     const logger = stderrLogger(io);

@@ -190,27 +190,42 @@ interface At {
  */
 function checkInlineRequest(reqNode: Node, override: Record<string, unknown> | undefined, ovNode: Node | undefined, title: string, at: At): void {
   const sources = at.requestSources;
+  const merged = mergeOverride(value(reqNode) as Record<string, unknown>, override);
   if (!override) {
     const text = at.text.slice(reqNode.offset, reqNode.offset + reqNode.length);
     for (const d of validateRequestText(text, { sources })) {
-      if (d.code === 'chatreq/not-a-start-chat-contact-member') continue;
+      if (d.code === NOT_A_MEMBER) continue;
       // The schema's words do not name the member (VS Code shows them at it): say which.
       const where = d.source === 'json' && d.path && d.path.length > 0 ? `request.${formatPath(d.path)}` : 'request';
       at({ offset: reqNode.offset + d.range.offset, length: d.range.length }, `${title}: ${where}: ${d.message}`, d.code, d.severity);
     }
-  } else {
-    const merged = mergeOverride(value(reqNode) as Record<string, unknown>, override);
-    for (const d of validateRequestText(JSON.stringify(merged, null, 2), { sources })) {
-      if (d.code === 'chatreq/not-a-start-chat-contact-member') continue;
-      const where = d.source === 'json' && d.path && d.path.length > 0 ? ` (${formatPath(d.path)})` : '';
-      at(ovNode ?? reqNode, `${title}: the request with "override"${where}: ${d.message}`, d.code, d.severity);
-    }
-  }
-  const target = mergeOverride(value(reqNode) as Record<string, unknown>, override);
-  const missing = ['InstanceId', 'ContactFlowId'].filter((m) => target[m] === undefined);
+  } else for (const d of mergedProblems(merged, sources, title)) at(ovNode ?? reqNode, d.message, d.code, d.severity);
+  const missing = missingTargets(merged);
   if (missing.length > 0) {
-    at(reqNode, `${title}: the request has no ${missing.join(' and ')}: add ${missing.map((m) => `"${m}"`).join(' and ')} (a test cannot ask for ${missing.length === 1 ? 'it' : 'them'} when it runs).`, 'chattest/missing-target');
+    at(reqNode, `${title}: the request has no ${missing.join(' and ')}: add ${missing.map((m) => `"${m}"`).join(' and ')} (a test cannot ask for ${pronoun(missing)} when it runs).`, 'chattest/missing-target');
   }
+}
+
+/** A member that is not StartChatContact's (`$schema`): launch drops it, so it is not a test's problem. */
+const NOT_A_MEMBER = 'chatreq/not-a-start-chat-contact-member';
+
+/** The targets a test's request must name itself: a test cannot ask for them when it runs. */
+function missingTargets(request: Record<string, unknown>): string[] {
+  return ['InstanceId', 'ContactFlowId'].filter((m) => request[m] === undefined);
+}
+
+function pronoun(names: readonly string[]): string {
+  return names.length === 1 ? 'it' : 'them';
+}
+
+/** The request rules on the request with `override` merged, worded for the test (they are shown on `override`). */
+function mergedProblems(merged: Record<string, unknown>, sources: DiagnosticSource[], title: string): Array<Pick<Diagnostic, 'code' | 'severity' | 'message'>> {
+  return validateRequestText(JSON.stringify(merged, null, 2), { sources })
+    .filter((d) => d.code !== NOT_A_MEMBER)
+    .map((d) => {
+      const where = d.source === 'json' && d.path && d.path.length > 0 ? ` (${formatPath(d.path)})` : '';
+      return { code: d.code, severity: d.severity, message: `${title}: the request with "override"${where}: ${d.message}` };
+    });
 }
 
 function checkTest(tn: Node, index: number, label: string, at: At): ChatTest | undefined {
@@ -371,39 +386,33 @@ export function checkFileRequest(test: ChatTest, requestText: string): Diagnosti
   const title = `Test "${test.name}"`;
   const out: Diagnostic[] = [];
   const at = (range: Range, code: string, severity: Diagnostic['severity'], message: string) => out.push({ code, severity, message, range });
-  let base: unknown;
-  let problem: string | undefined;
-  try {
-    base = JSON.parse(requestText.charCodeAt(0) === 0xfeff ? requestText.slice(1) : requestText);
-    if (!isObject(base)) problem = 'does not hold a JSON object';
-  } catch {
-    problem = 'is not valid JSON';
-  }
-  if (!problem) {
-    const n = validateRequestText(requestText, { sources: ['chatreq'] }).filter((d) => d.severity === 'error').length;
-    if (n > 0) problem = `has ${n} error${n === 1 ? '' : 's'}`;
-  }
-  if (problem || !isObject(base)) {
-    at(test.requestRange, 'chattest/request-has-errors', 'warning', `${title}: the request file ${test.request} ${problem ?? 'cannot be read'}; the test cannot run until it is fixed there.`);
+  const base = requestObject(requestText);
+  if (typeof base === 'string') {
+    at(test.requestRange, 'chattest/request-has-errors', 'warning', `${title}: the request file ${test.request} ${base}; the test cannot run until it is fixed there.`);
     return out;
   }
   const merged = mergeOverride(base, test.override);
   if (test.override && test.overrideRange) {
-    for (const d of validateRequestText(JSON.stringify(merged, null, 2), { sources: ['chatreq'] })) {
-      if (d.severity !== 'error') continue;
-      at(test.overrideRange, d.code, 'error', `${title}: the request with "override": ${d.message}`);
-    }
+    for (const d of mergedProblems(merged, ['chatreq'], title)) if (d.severity === 'error') at(test.overrideRange, d.code, 'error', d.message);
   }
-  const missing = ['InstanceId', 'ContactFlowId'].filter((m) => merged[m] === undefined);
+  const missing = missingTargets(merged);
   if (missing.length > 0) {
-    at(
-      test.requestRange,
-      'chattest/missing-target',
-      'error',
-      `${title}: ${test.request} has no ${missing.join(' and ')}: add ${missing.length === 1 ? 'it' : 'them'} there or in "override" (a test cannot ask for ${missing.length === 1 ? 'it' : 'them'} when it runs).`,
-    );
+    at(test.requestRange, 'chattest/missing-target', 'error', `${title}: ${test.request} has no ${missing.join(' and ')}: add ${pronoun(missing)} there or in "override" (a test cannot ask for ${pronoun(missing)} when it runs).`);
   }
   return out;
+}
+
+/** A request file's object, or what keeps it from being one a test can run ("is not valid JSON", "has 2 errors"). */
+function requestObject(text: string): Record<string, unknown> | string {
+  let base: unknown;
+  try {
+    base = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch {
+    return 'is not valid JSON';
+  }
+  if (!isObject(base)) return 'does not hold a JSON object';
+  const n = validateRequestText(text, { sources: ['chatreq'] }).filter((d) => d.severity === 'error').length;
+  return n > 0 ? `has ${n} error${n === 1 ? '' : 's'}` : base;
 }
 
 /**

@@ -22,16 +22,12 @@ export class RequestCompletions implements vscode.CompletionItemProvider {
   ) {}
 
   provideCompletionItems(doc: vscode.TextDocument, position: vscode.Position): vscode.CompletionList | undefined {
-    const full = doc.getText();
-    const at = doc.offsetAt(position);
-    const r = this.region(full, at);
+    const r = this.live.at(doc, position, this.region);
     if (!r) return undefined;
-    const text = full.slice(r.offset, r.offset + r.length);
-    const { context, complete } = this.live.contextFor(text);
-    const candidates = completionsAt(text, at - r.offset, context).map((c) => ({ ...c, replace: { ...c.replace, offset: c.replace.offset + r.offset } }));
+    const candidates = completionsAt(r.text, r.offset, r.context).map((c) => ({ ...c, replace: { ...c.replace, offset: c.replace.offset + r.start } }));
     return new vscode.CompletionList(
       candidates.map((c) => toCompletionItem(doc, position, c)),
-      !complete,
+      !r.complete,
     );
   }
 }

@@ -38,6 +38,19 @@ export class LiveData extends Disposable {
     this.register(account.onDidChange(() => this.misses.clear()));
   }
 
+  /**
+   * The request at `position` (per `region`) as a text of its own, with its live context: that text,
+   * the position's offset in it, where it starts in the document, the context and whether it is complete.
+   */
+  at(doc: vscode.TextDocument, position: vscode.Position, region: RequestRegion): ({ text: string; offset: number; start: number } & ReturnType<LiveData['contextFor']>) | undefined {
+    const full = doc.getText();
+    const at = doc.offsetAt(position);
+    const r = region(full, at);
+    if (!r) return undefined;
+    const text = full.slice(r.offset, r.offset + r.length);
+    return { text, offset: at - r.offset, start: r.offset, ...this.contextFor(text) };
+  }
+
   /** The context, and whether every lookup hit the cache (otherwise the data is on its way). */
   contextFor(text: string): { context: CompletionContext; complete: boolean } {
     let complete = true;

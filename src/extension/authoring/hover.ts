@@ -16,13 +16,8 @@ export class RequestHovers implements vscode.HoverProvider {
   ) {}
 
   provideHover(doc: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
-    const full = doc.getText();
-    const at = doc.offsetAt(position);
-    const r = this.region(full, at);
-    if (!r) return undefined;
-    const text = full.slice(r.offset, r.offset + r.length);
-    const { context } = this.live.contextFor(text);
-    const hover = hoverAt(text, at - r.offset, { ...context, liveOnly: true });
-    return hover ? new vscode.Hover(new vscode.MarkdownString(hover.markdown), toRange(doc, hover.offset + r.offset, hover.length)) : undefined;
+    const r = this.live.at(doc, position, this.region);
+    const hover = r && hoverAt(r.text, r.offset, { ...r.context, liveOnly: true });
+    return hover ? new vscode.Hover(new vscode.MarkdownString(hover.markdown), toRange(doc, hover.offset + r.start, hover.length)) : undefined;
   }
 }

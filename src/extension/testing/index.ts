@@ -28,8 +28,9 @@ import {
   createPacer,
   DEFAULT_LAUNCH_RATE,
 } from '../../core/chattest';
-import type { Diagnostic as CoreDiagnostic, Range as CoreRange } from '../../core/request';
+import { isRequestFileName, REQUEST_FILE_SUFFIX, type Diagnostic as CoreDiagnostic, type Range as CoreRange } from '../../core/request';
 import { connectionChoices, connectionKey, connectionLabel, listProfiles, sharedConfigPaths, type Connection } from '../../core/connection';
+import { toDiagnostic } from '../authoring/convert';
 import type { TestChats } from '../chats';
 import { Commands } from '../ids';
 import type { Services } from '../services';
@@ -91,13 +92,6 @@ function toRange(r: CoreRange): vscode.Range {
   return new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
 }
 
-function toDiagnostic(d: CoreDiagnostic): vscode.Diagnostic {
-  const v = new vscode.Diagnostic(toRange(d.range), d.message, d.severity === 'error' ? vscode.DiagnosticSeverity.Error : d.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information);
-  v.code = d.code;
-  v.source = 'chatreq';
-  return v;
-}
-
 /** A test's request file: relative to the test file, or absolute. */
 function requestUriOf(testFile: vscode.Uri, request: string): vscode.Uri {
   return path.isAbsolute(request) ? vscode.Uri.file(request) : vscode.Uri.joinPath(testFile, '..', request);
@@ -150,17 +144,18 @@ export function registerChatTests(services: Services, testChats: TestChats): Cha
     const list = parsed.diagnostics.filter((d) => d.code !== 'chattest/json').map(toDiagnostic);
     // A request path that names no file is worth knowing before a run, and so is a request file
     // (with the override merged) that the run would refuse.
+    // Each request file is read once, however many of the file's tests name it (this runs as the file is edited).
+    const reads = new Map<string, Promise<string>>();
     for (const t of parsed.tests) {
       if (typeof t.request !== 'string') continue;
       const target = requestUriOf(uri, t.request);
+      let read = reads.get(target.toString());
+      if (!read) reads.set(target.toString(), (read = readText(target)));
       let requestText: string;
       try {
-        requestText = await readText(target);
+        requestText = await read;
       } catch {
-        const v = new vscode.Diagnostic(toRange(t.range), `Test "${t.name}": the request file ${t.request} does not exist (paths are relative to this file).`, vscode.DiagnosticSeverity.Warning);
-        v.code = 'chattest/request-not-found';
-        v.source = 'chatreq';
-        list.push(v);
+        list.push(toDiagnostic({ code: 'chattest/request-not-found', severity: 'warning', message: `Test "${t.name}": the request file ${t.request} does not exist (paths are relative to this file).`, range: t.range }));
         continue;
       }
       for (const d of checkFileRequest(t, requestText)) list.push(toDiagnostic(d));
@@ -249,14 +244,14 @@ export function registerChatTests(services: Services, testChats: TestChats): Cha
       if (d && names) void loadFile(d.uri);
     });
   };
-  const requestWatcher = vscode.workspace.createFileSystemWatcher('**/*.chatreq.json');
+  const requestWatcher = vscode.workspace.createFileSystemWatcher(`**/*${REQUEST_FILE_SUFFIX}`);
   context.subscriptions.push(
     requestWatcher,
     requestWatcher.onDidCreate(requestChanged),
     requestWatcher.onDidChange(requestChanged),
     requestWatcher.onDidDelete(requestChanged),
     vscode.workspace.onDidChangeTextDocument((e) => {
-      if (e.document.uri.path.endsWith('.chatreq.json') && e.contentChanges.length > 0) requestChanged(e.document.uri);
+      if (isRequestFileName(e.document.uri.path) && e.contentChanges.length > 0) requestChanged(e.document.uri);
     }),
   );
 
